@@ -8,4 +8,5 @@ export default {
   transform: {'^.+\\.tsx?$': ['ts-jest', {useESM: true, tsconfig: 'tsconfig.test.json', diagnostics: {warnOnly: false}}]},
   setupFiles: ['<rootDir>/test/setup.cjs'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
 }

@@ -1,0 +1,23 @@
+// Flags shared by the commands that read hosts and report on them.
+import {Flags} from '@oclif/core'
+import {FRONTEND_NAMES} from '../model/frontends.js'
+
+export const sourceFlags = {
+  root: Flags.string({description: 'Audit the host tree under DIR (its /proc and /etc) instead of /', default: '/', helpValue: 'DIR'}),
+  snapshot: Flags.string({description: 'Audit snapshot file(s) written by `conntune collect` instead of this host', multiple: true, helpValue: 'FILE', exclusive: ['root']}),
+}
+
+export const modelFlags = {
+  behind: Flags.string({description: 'The load balancer in front of this host (sets its idle timeout)', options: FRONTEND_NAMES}),
+  'lb-idle-timeout': Flags.integer({description: 'Idle timeout of the load balancer in front, in seconds (overrides the preset)', min: 1, helpValue: 'S'}),
+  'nat-idle-timeout': Flags.integer({description: 'Idle timeout of a NAT gateway or firewall on the path, in seconds', min: 1, helpValue: 'S'}),
+  role: Flags.string({description: 'What this host does, where it cannot be inferred: proxy (connects to upstreams) or server', options: ['proxy', 'server']}),
+  'expected-rate': Flags.integer({description: 'Expected new connections per second toward the busiest upstream', min: 1, helpValue: 'N'}),
+  rules: Flags.string({description: 'Also run the rules in DIR (YAML, see `conntune rules test`)', multiple: true, helpValue: 'DIR'}),
+}
+
+export const reportFlags = {
+  format: Flags.string({char: 'f', description: 'Output format', options: ['text', 'json'], default: 'text'}),
+  output: Flags.string({char: 'o', description: 'Write the report to FILE instead of stdout', helpValue: 'FILE'}),
+  'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity', options: ['error', 'warning', 'info', 'none'], default: 'warning'}),
+}

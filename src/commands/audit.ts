@@ -1,0 +1,47 @@
+import {BaseCommand} from '../cli/base.js'
+import {modelFlags, reportFlags, sourceFlags} from '../cli/flags.js'
+
+export default class Audit extends BaseCommand {
+  static summary = 'Audit this host (or snapshots of others): kernel TCP settings and observed sockets'
+  static description = `Reads /proc and the persisted sysctl files (or snapshots), runs the rules, and reports findings with evidence and fixes.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invalid input (flag, file, rule); 3 the audit is incomplete (an unreadable file) and nothing else failed it.`
+  static examples = [
+    '<%= config.bin %> audit',
+    '<%= config.bin %> audit --role proxy --behind aws-nlb',
+    '<%= config.bin %> audit --snapshot web1.json --format json',
+    '<%= config.bin %> audit --root test/fixtures/hosts/proxy-tw-pressure',
+  ]
+  static flags = {...sourceFlags, ...modelFlags, ...reportFlags}
+
+  async run(): Promise<unknown> {
+    const {flags} = await this.parse(Audit)
+    const [{gatherSnapshots}, {loadRules}, {auditSnapshots}, {render}, {toJsonReport}, {writeFileAtomic}] = await Promise.all([
+      import('../sources/index.js'),
+      import('../rules/load.js'),
+      import('../pipeline/audit.js'),
+      import('../report/index.js'),
+      import('../report/json.js'),
+      import('../cli/write.js'),
+    ])
+    const rules = await loadRules(flags.rules ?? [])
+    const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version})
+    const result = auditSnapshots(snapshots, rules, {
+      failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none',
+      role: flags.role as 'proxy' | 'server' | undefined,
+      behind: flags.behind,
+      lbIdleTimeout: flags['lb-idle-timeout'],
+      natIdleTimeout: flags['nat-idle-timeout'],
+      expectedRate: flags['expected-rate'],
+    })
+    const tool = {name: 'conntune', version: this.config.version}
+    this.finish(result.exitCode)
+    if (this.jsonEnabled()) return toJsonReport(result, tool)
+    const format = flags.format as 'text' | 'json'
+    const color = !flags.output && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR
+    const text = render(format, result, {color, tool})
+    if (flags.output) writeFileAtomic(flags.output, text)
+    else process.stdout.write(text)
+    return undefined
+  }
+}

@@ -1,0 +1,26 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../../cli/base.js'
+import {EXIT, UserError} from '../../errors.js'
+
+export default class ParseSysctl extends BaseCommand {
+  static summary = 'Show the assignments conntune reads from a sysctl.conf / sysctl.d file'
+  static args = {file: Args.string({description: 'A sysctl.conf or sysctl.d/*.conf file', required: true})}
+
+  async run(): Promise<unknown> {
+    const {args} = await this.parse(ParseSysctl)
+    const [{readFileSync}, {parseSysctlConf}] = await Promise.all([import('node:fs'), import('../../parsers/sysctl/index.js')])
+    let text: string
+    try {
+      text = readFileSync(args.file, 'utf8')
+    } catch (error) {
+      throw new UserError(`${args.file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    }
+    if (text.includes('\0')) throw new UserError(`${args.file}: binary file, not a sysctl configuration`)
+    const result = parseSysctlConf(text, args.file)
+    this.finish(result.errors.length > 0 ? EXIT.incomplete : EXIT.ok)
+    if (this.jsonEnabled()) return {file: args.file, entries: result.value.entries, errors: result.errors.map((e) => e.toJSON())}
+    for (const e of result.value.entries) this.log(`${args.file}:${e.line}  ${e.key} = ${e.value}${e.glob ? '  (glob)' : ''}${e.ignoreFailure ? '  (failure ignored)' : ''}`)
+    for (const e of result.errors) process.stderr.write(`${e.toString()}\n`)
+    return undefined
+  }
+}

@@ -1,0 +1,38 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base.js'
+import {UserError} from '../../errors.js'
+
+export default class RulesShow extends BaseCommand {
+  static summary = 'Show one rule: what fires it, why, the fix, references and examples'
+  static args = {id: Args.string({description: 'Rule id', required: true})}
+  static flags = {rules: Flags.string({description: 'Also look in DIR', multiple: true, helpValue: 'DIR'})}
+
+  async run(): Promise<unknown> {
+    const {args, flags} = await this.parse(RulesShow)
+    const {loadRules} = await import('../../rules/load.js')
+    const rules = await loadRules(flags.rules ?? [])
+    const rule = rules.find((r) => r.id === args.id)
+    if (!rule) {
+      const near = rules.filter((r) => r.id.includes(args.id) || args.id.includes(r.id.split('-')[1] ?? '')).map((r) => r.id)
+      throw new UserError(`no rule "${args.id}"${near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : ' (conntune rules list shows them)'}`)
+    }
+    if (this.jsonEnabled()) return rule
+    const lines = [
+      `${rule.id}  (${rule.severity}, walks ${rule.scope})`,
+      rule.title,
+      '',
+      'Fires when:',
+      `  ${rule.when.trim().replace(/\n/g, '\n  ')}`,
+      '',
+      'Why:',
+      `  ${rule.rationale.trim().replace(/\n/g, '\n  ')}`,
+    ]
+    if (rule.severityWhen?.length) lines.push('', 'Severity:', ...rule.severityWhen.map((s) => `  ${s.severity} when ${s.when.trim()}`))
+    if (rule.fix) lines.push('', 'Fix:', `  ${rule.fix.summary.trim()}`)
+    lines.push('', 'References:', ...rule.references.map((r) => `  ${r.title}\n    ${r.url}`))
+    lines.push('', 'Examples:', ...rule.examples.map((e) => `  [${e.expect}] ${e.name}`))
+    lines.push('', `Defined in ${rule.file}`)
+    this.log(lines.join('\n'))
+    return undefined
+  }
+}

@@ -1,0 +1,129 @@
+// Persisted kernel settings as systemd-sysctl applies them at boot (sysctl.d(5)): files
+// from all sysctl.d directories ordered by file name; a same-named file in a higher-priority
+// directory replaces the lower one (an empty file or a link to /dev/null masks it); within
+// that order later assignments win; an explicit key beats any glob, whatever the order.
+// /etc/sysctl.conf is read last, as `sysctl --system` does, unless a sysctl.d entry is a
+// link to it (Debian's 99-sysctl.conf), in which case it is read in that place only.
+import {posix} from 'node:path'
+import {parseSysctlConf} from '../parsers/sysctl/index.js'
+import type {ParseError} from '../parsers/types.js'
+import {SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
+import type {Snapshot} from '../snapshot/types.js'
+
+export interface PersistedEntry {
+  key: string
+  /** Last path component: tcp_tw_reuse */
+  name: string
+  value: string
+  num: number | null
+  file: string
+  line: number
+  col: number
+  valueCol: number
+  glob: boolean
+  /** This line decides the value at boot (a later line or an explicit key did not replace it). */
+  effective: boolean
+}
+
+export interface PersistedSettings {
+  /** Files in the order they are applied, with the directory they came from. */
+  files: string[]
+  /** Every assignment, in applied order. */
+  entries: PersistedEntry[]
+  errors: ParseError[]
+  /** Files that could not be read: path → reason. */
+  unreadable: Array<{file: string; error: string}>
+  comments: Record<string, Array<{line: number; col: number; text: string}>>
+}
+
+export function firstInt(value: string | null | undefined): number | null {
+  if (value === null || value === undefined) return null
+  const m = /^\s*(-?\d+)/.exec(value)
+  return m ? Number(m[1]) : null
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = ''
+  for (const ch of glob) {
+    if (ch === '*') re += '[^.]*'
+    else if (ch === '?') re += '[^.]'
+    else re += ch.replace(/[\\^$+.()|{}[\]]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`)
+}
+
+/** Which files apply, in order: sysctl.d(5) precedence over the captured directory listings. */
+export function orderSysctlFiles(snap: Pick<Snapshot, 'dirs' | 'files'>): string[] {
+  const chosen = new Map<string, string>()
+  // SYSCTL_DIRS is highest priority first; the first directory to offer a name keeps it.
+  for (const dir of SYSCTL_DIRS) {
+    for (const name of snap.dirs[dir]?.entries ?? []) {
+      if (!name.endsWith('.conf') || chosen.has(name)) continue
+      chosen.set(name, posix.join(dir, name))
+    }
+  }
+  const ordered = [...chosen.keys()].sort().map((name) => chosen.get(name)!)
+  const linksToConf = ordered.some((p) => snap.files[p]?.link === SYSCTL_CONF)
+  if (!linksToConf && snap.files[SYSCTL_CONF]) ordered.push(SYSCTL_CONF)
+  return ordered
+}
+
+export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>): PersistedSettings {
+  const files = orderSysctlFiles(snap)
+  const entries: PersistedEntry[] = []
+  const errors: ParseError[] = []
+  const unreadable: PersistedSettings['unreadable'] = []
+  const comments: PersistedSettings['comments'] = {}
+
+  for (const path of files) {
+    const captured = snap.files[path]
+    // Findings point at the file people edit: the link target, not the link.
+    const shownPath = captured?.link && captured.link !== '/dev/null' ? captured.link : path
+    if (!captured || captured.text === undefined) {
+      unreadable.push({file: shownPath, error: captured?.error ?? 'not captured'})
+      continue
+    }
+    const parsed = parseSysctlConf(captured.text, shownPath)
+    errors.push(...parsed.errors)
+    comments[shownPath] = parsed.value.comments
+    for (const e of parsed.value.entries) {
+      if (e.value === undefined || e.value === null) continue // a glob exclusion, not an assignment
+      entries.push({
+        key: e.key,
+        name: e.key.slice(e.key.lastIndexOf('.') + 1),
+        value: e.value,
+        num: firstInt(e.value),
+        file: shownPath,
+        line: e.line,
+        col: e.col,
+        valueCol: e.valueCol,
+        glob: e.glob,
+        effective: false,
+      })
+    }
+  }
+
+  // The last explicit assignment of a key wins; a glob decides only the keys nobody names.
+  const lastExplicit = new Map<string, number>()
+  entries.forEach((e, i) => {
+    if (!e.glob) lastExplicit.set(e.key, i)
+  })
+  for (const i of lastExplicit.values()) entries[i].effective = true
+  const result = {files, entries, errors, unreadable, comments}
+  for (const key of SYSCTL_KEYS) {
+    const decider = persistedValue(result, key)
+    if (decider?.glob) decider.effective = true
+  }
+  return result
+}
+
+/** The boot-time value of a key: the effective explicit line, else the last matching glob. */
+export function persistedValue(p: PersistedSettings, key: string): PersistedEntry | null {
+  let globHit: PersistedEntry | null = null
+  for (let i = p.entries.length - 1; i >= 0; i--) {
+    const e = p.entries[i]
+    if (!e.glob && e.key === key) return e
+    if (e.glob && !globHit && globToRegExp(e.key).test(key)) globHit = e
+  }
+  return globHit
+}

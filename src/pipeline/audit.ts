@@ -1,0 +1,101 @@
+// The library behind `conntune audit`: snapshots → models → rules → one result. Commands
+// are thin shells over this; nothing here knows about flags or output formats.
+import {EXIT} from '../errors.js'
+import {buildHostModel, type ModelOptions} from '../model/build.js'
+import type {HostModel, Problem, Severity} from '../model/types.js'
+import {compileRule} from '../rules/compile.js'
+import {evaluateRules, type RuleFailure} from '../rules/evaluate.js'
+import type {Finding, LoadedRule} from '../rules/types.js'
+import type {Snapshot} from '../snapshot/types.js'
+
+export type FailOn = Severity | 'none'
+
+export interface HostResult {
+  name: string
+  source: HostModel['source']
+  kernel: string | null
+  role: HostModel['role']
+  frontend: string | null
+  /** What was observed, so reports can show the numbers behind the findings. */
+  sockets: {observed: boolean; states: Record<string, number>; timeWait: {total: number; server: number; client: number}; listening: number[]}
+  problems: Problem[]
+  findings: Finding[]
+}
+
+export interface AuditResult {
+  hosts: HostResult[]
+  findings: Finding[]
+  ruleFailures: RuleFailure[]
+  summary: {error: number; warning: number; info: number; hosts: number; incompleteHosts: number}
+  failOn: FailOn
+  exitCode: number
+}
+
+const RANK: Record<Severity, number> = {error: 3, warning: 2, info: 1}
+
+export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== 'none' && RANK[severity] >= RANK[failOn]
+}
+
+/** Broken rules beat findings beat an incomplete audit (README "Exit codes"). */
+export function exitCodeFor(findings: Finding[], failOn: FailOn, ruleFailures: number, incomplete: boolean): number {
+  if (ruleFailures > 0) return EXIT.invalid
+  if (findings.some((f) => atOrAbove(f.severity, failOn))) return EXIT.findings
+  if (incomplete) return EXIT.incomplete
+  return EXIT.ok
+}
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info']
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      a.host.localeCompare(b.host) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.location.text.localeCompare(b.location.text),
+  )
+}
+
+export function auditSnapshots(
+  snapshots: Array<{snapshot: Snapshot; source: HostModel['source']}>,
+  rules: LoadedRule[],
+  opts: Omit<ModelOptions, 'source'> & {failOn: FailOn},
+): AuditResult {
+  const compiled = rules.map((r) => compileRule(r))
+  const hosts: HostResult[] = []
+  const all: Finding[] = []
+  const ruleFailures: RuleFailure[] = []
+  for (const {snapshot, source} of snapshots) {
+    const model = buildHostModel(snapshot, {...opts, source})
+    const {findings, failures} = evaluateRules(compiled, model)
+    ruleFailures.push(...failures)
+    const sorted = sortFindings(findings)
+    all.push(...sorted)
+    hosts.push({
+      name: model.name,
+      source,
+      kernel: model.kernel.release,
+      role: model.role,
+      frontend: model.frontend ? `${model.frontend.name} (${model.frontend.idleTimeout}s)` : null,
+      sockets: {
+        observed: model.sockets.observed,
+        states: model.sockets.states,
+        timeWait: model.sockets.timeWait,
+        listening: model.sockets.listeners.map((l) => l.port),
+      },
+      problems: model.problems,
+      findings: sorted,
+    })
+  }
+  const count = (s: Severity) => all.filter((f) => f.severity === s).length
+  const incompleteHosts = hosts.filter((h) => h.problems.length > 0).length
+  return {
+    hosts,
+    findings: sortFindings(all),
+    ruleFailures,
+    summary: {error: count('error'), warning: count('warning'), info: count('info'), hosts: hosts.length, incompleteHosts},
+    failOn: opts.failOn,
+    exitCode: exitCodeFor(all, opts.failOn, ruleFailures.length, incompleteHosts > 0),
+  }
+}

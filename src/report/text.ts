@@ -1,0 +1,64 @@
+// The text format, for people: grouped by severity, each finding with where, why (the
+// evidence) and what to do. Colour only when asked (the command passes color: isTTY).
+import type {Severity} from '../model/types.js'
+import type {AuditResult} from '../pipeline/audit.js'
+import {formatValue} from '../rules/evaluate.js'
+
+const CODES = {red: [31, 39], yellow: [33, 39], cyan: [36, 39], bold: [1, 22], dim: [2, 22]} as const
+type Style = keyof typeof CODES
+
+function styler(color: boolean) {
+  return (style: Style, s: string) => (color ? `\u001B[${CODES[style][0]}m${s}\u001B[${CODES[style][1]}m` : s)
+}
+
+const LABEL: Record<Severity, {text: string; style: Style}> = {
+  error: {text: 'ERROR', style: 'red'},
+  warning: {text: 'WARNING', style: 'yellow'},
+  info: {text: 'INFO', style: 'cyan'},
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+export function renderText(result: AuditResult, opts: {color: boolean}): string {
+  const c = styler(opts.color)
+  const out: string[] = []
+  const multiHost = result.hosts.length > 1
+
+  for (const h of result.hosts) {
+    const facts = [h.source, h.kernel ? `kernel ${h.kernel}` : 'kernel unknown', `role ${h.role}`]
+    if (h.frontend) facts.push(`behind ${h.frontend}`)
+    out.push(c('bold', `${h.name}`) + c('dim', ` (${facts.join(', ')})`))
+    for (const p of h.problems) {
+      const at = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.col ? `:${p.col}` : ''}`
+      out.push(`  ${c('yellow', 'incomplete:')} ${at}: ${p.message}`)
+    }
+  }
+  out.push('')
+
+  for (const severity of ['error', 'warning', 'info'] as Severity[]) {
+    const group = result.findings.filter((f) => f.severity === severity)
+    if (group.length === 0) continue
+    const label = LABEL[severity]
+    out.push(c(label.style, c('bold', `${label.text} (${group.length})`)))
+    for (const f of group) {
+      out.push(`  ${c(label.style, f.ruleId)}  ${multiHost ? `${f.host}: ` : ''}${f.location.text}`)
+      out.push(`    ${f.message}`)
+      const ev = Object.entries(f.evidence)
+      if (ev.length > 0) out.push(c('dim', `    evidence: ${ev.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}`))
+      if (f.fix) out.push(`    ${c('bold', 'fix:')} ${f.fix.summary}`)
+      out.push('')
+    }
+  }
+
+  for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)
+
+  const s = result.summary
+  if (s.error + s.warning + s.info === 0) out.push(c('bold', 'No findings.'))
+  const parts = [plural(s.error, 'error'), plural(s.warning, 'warning'), `${s.info} info`]
+  let line = `${parts.join(', ')} on ${plural(s.hosts, 'host')}`
+  if (s.incompleteHosts > 0) line += `; incomplete on ${plural(s.incompleteHosts, 'host')}`
+  out.push(line + '.')
+  return out.join('\n') + '\n'
+}

@@ -1,0 +1,64 @@
+// The CEL environment rules run in: no eval, no prototype access (cel-js refuses both), plus
+// versionAtLeast() so rules can branch on kernel and server versions.
+import {Environment} from '@marcbachmann/cel-js'
+
+function versionParts(v: string): number[] {
+  return v.split(/[.-]/).map((p) => Number.parseInt(p, 10)).map((n) => (Number.isNaN(n) ? 0 : n))
+}
+
+/** True when `version` is known and ≥ `min`; an unknown ("") version is never at least anything. */
+export function versionAtLeast(version: string, min: string): boolean {
+  if (!version) return false
+  const a = versionParts(version)
+  const b = versionParts(min)
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0
+    const y = b[i] ?? 0
+    if (x !== y) return x > y
+  }
+  return true
+}
+
+let env: Environment | undefined
+
+export function celEnvironment(): Environment {
+  if (!env) {
+    env = new Environment({unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false})
+      .registerFunction('versionAtLeast(string, string): bool', versionAtLeast)
+  }
+  return env
+}
+
+/**
+ * Model values → CEL values. CEL keeps int and double apart and refuses mixed arithmetic,
+ * so whole numbers become ints (BigInt) and the rest stay doubles: `x - x / 10` works on
+ * counts and seconds, and ratios compare with 0.5 either way.
+ */
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value
+  if (Array.isArray(value)) return value.map(toCel)
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCel(v)
+    return out
+  }
+  return value
+}
+
+/** CEL values → plain JSON values for reports. */
+export function fromCel(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value)
+  if (Array.isArray(value)) return value.map(fromCel)
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = fromCel(v)
+    return out
+  }
+  return value
+}
+
+/** The first line of a cel-js error: its messages carry a caret diagram below. */
+export function celErrorLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0]
+}

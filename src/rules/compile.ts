@@ -1,0 +1,101 @@
+// Each CEL expression of a rule is parsed once, up front: a syntax error in a rule is an
+// invalid rule (exit 2) naming the file and field, before any host is audited.
+import {UserError} from '../errors.js'
+import type {Severity} from '../model/types.js'
+import {celEnvironment, celErrorLine} from './cel.js'
+import type {LoadedRule} from './types.js'
+
+export type CelFn = (ctx: Record<string, unknown>) => unknown
+
+/** Text with {{ CEL }} holes, compiled. */
+export type Template = Array<string | CelFn>
+
+export interface CompiledRule {
+  rule: LoadedRule
+  when: CelFn
+  at: CelFn
+  message: Template
+  severityWhen: Array<{when: CelFn; severity: Severity}>
+  evidence: Array<[string, CelFn]>
+  fix: null | {
+    summary: Template
+    actions: Array<{kind: 'sysctl'; key: string; value: CelFn} | {kind: 'delete-line'; entry: CelFn}>
+  }
+}
+
+function compileExpr(rule: LoadedRule, field: string, expr: string): CelFn {
+  try {
+    const fn = celEnvironment().parse(expr)
+    return (ctx) => fn(ctx)
+  } catch (error) {
+    throw new UserError(`${rule.file}: invalid rule: ${field}: ${celErrorLine(error)}`)
+  }
+}
+
+export function compileTemplate(rule: LoadedRule, field: string, text: string): Template {
+  const parts: Template = []
+  const re = /\{\{(.*?)\}\}/gs
+  let last = 0
+  for (const m of text.matchAll(re)) {
+    if (m.index! > last) parts.push(text.slice(last, m.index))
+    parts.push(compileExpr(rule, `${field} {{${m[1]}}}`, m[1].trim()))
+    last = m.index! + m[0].length
+  }
+  if (last < text.length) parts.push(text.slice(last))
+  if (/\{\{|\}\}/.test(parts.filter((p) => typeof p === 'string').join(''))) {
+    throw new UserError(`${rule.file}: invalid rule: ${field}: unbalanced {{ }}`)
+  }
+  return parts
+}
+
+/** Defers a compile until first use; the result is kept. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined
+  return () => (value ??= make())
+}
+
+/**
+ * Compiles a rule. User rules compile whole, so a bad expression is exit 2 before any host is
+ * read; shipped rules were compiled whole at build time (scripts/build.js), so at audit time
+ * only `when` is needed up front and the rest compiles if the rule fires — most do not.
+ */
+export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): CompiledRule {
+  const eager = opts.eager ?? !rule.builtin
+  const at = lazy(() => compileExpr(rule, 'at', rule.at))
+  const message = lazy(() => compileTemplate(rule, 'message', rule.message))
+  const severityWhen = lazy(() => (rule.severityWhen ?? []).map((s, i) => ({when: compileExpr(rule, `severityWhen.${i}.when`, s.when), severity: s.severity})))
+  const evidence = lazy(() => Object.entries(rule.evidence ?? {}).map(([k, v]): [string, CelFn] => [k, compileExpr(rule, `evidence.${k}`, v)]))
+  const fix = lazy(() =>
+    rule.fix
+      ? {
+          summary: compileTemplate(rule, 'fix.summary', rule.fix.summary),
+          actions: (rule.fix.actions ?? []).map((a, i) =>
+            'sysctl' in a
+              ? {kind: 'sysctl' as const, key: a.sysctl, value: compileExpr(rule, `fix.actions.${i}.value`, a.value)}
+              : {kind: 'delete-line' as const, entry: compileExpr(rule, `fix.actions.${i}.deleteLine`, a.deleteLine)},
+          ),
+        }
+      : null,
+  )
+  const compiled: CompiledRule = {
+    rule,
+    when: compileExpr(rule, 'when', rule.when),
+    get at() {
+      return at()
+    },
+    get message() {
+      return message()
+    },
+    get severityWhen() {
+      return severityWhen()
+    },
+    get evidence() {
+      return evidence()
+    },
+    get fix() {
+      return fix()
+    },
+  }
+  if (eager) void [compiled.at, compiled.message, compiled.severityWhen, compiled.evidence, compiled.fix]
+  return compiled
+}

@@ -1,0 +1,97 @@
+// Walks each rule's scope over a host model and turns matches into findings. A rule that
+// fails at run time (a null compared with a number, a missing key) is reported as a broken
+// rule with its file; it never takes the other rules down with it.
+import type {HostModel, Location} from '../model/types.js'
+import {celErrorLine, fromCel, toCel} from './cel.js'
+import type {CompiledRule, Template} from './compile.js'
+import type {FixAction, Finding} from './types.js'
+
+export interface RuleFailure {
+  ruleId: string
+  file: string
+  host: string
+  message: string
+}
+
+export interface Evaluation {
+  findings: Finding[]
+  failures: RuleFailure[]
+}
+
+/** Messages are one paragraph: YAML folding leaves breaks around multi-line {{ }} blocks. */
+function render(template: Template, ctx: Record<string, unknown>): string {
+  return template
+    .map((p) => (typeof p === 'string' ? p : formatValue(fromCel(p(ctx)))))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+export function formatValue(v: unknown): string {
+  if (v === null || v === undefined) return 'unknown'
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000)
+  if (typeof v === 'string') return v
+  return JSON.stringify(v)
+}
+
+function scopeItems(scope: CompiledRule['rule']['scope'], host: Record<string, unknown>): unknown[] {
+  if (scope === 'host') return [host]
+  let cur: unknown = {host}
+  for (const part of scope.split('.')) cur = (cur as Record<string, unknown> | undefined)?.[part]
+  return Array.isArray(cur) ? cur : []
+}
+
+function asLocation(v: unknown, fallback: string): Location {
+  const o = fromCel(v) as Partial<Location> | null
+  if (!o || typeof o !== 'object') return {text: fallback}
+  const text = o.text ?? (o.file ? `${o.file}${o.line ? `:${o.line}` : ''}` : o.sysctl ? `sysctl ${o.sysctl}` : fallback)
+  return {...o, text}
+}
+
+const celModels = new WeakMap<HostModel, Record<string, unknown>>()
+
+export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluation {
+  let celHost = celModels.get(model)
+  if (!celHost) {
+    celHost = toCel(model) as Record<string, unknown>
+    celModels.set(model, celHost)
+  }
+  const findings: Finding[] = []
+  const failures: RuleFailure[] = []
+  for (const c of rules) {
+    const params = toCel(c.rule.params ?? {})
+    for (const item of scopeItems(c.rule.scope, celHost)) {
+      const ctx = {host: celHost, item, params}
+      try {
+        if (c.when(ctx) !== true) continue
+        const severity = c.severityWhen.find((s) => s.when(ctx) === true)?.severity ?? c.rule.severity
+        const evidence: Record<string, unknown> = {}
+        for (const [k, fn] of c.evidence) evidence[k] = fromCel(fn(ctx))
+        let fix: Finding['fix'] = null
+        if (c.fix) {
+          const actions: FixAction[] = c.fix.actions.map((a) => {
+            if (a.kind === 'sysctl') return {kind: 'sysctl', key: a.key, value: formatValue(fromCel(a.value(ctx)))}
+            const e = fromCel(a.entry(ctx)) as {file: string; line: number}
+            return {kind: 'delete-line', file: e.file, line: e.line}
+          })
+          fix = {summary: render(c.fix.summary, ctx), actions}
+        }
+        findings.push({
+          ruleId: c.rule.id,
+          severity,
+          title: c.rule.title,
+          host: model.name,
+          location: asLocation(c.at(ctx), model.name),
+          message: render(c.message, ctx),
+          evidence,
+          fix,
+          references: c.rule.references.map((r) => r.url),
+        })
+      } catch (error) {
+        failures.push({ruleId: c.rule.id, file: c.rule.file, host: model.name, message: celErrorLine(error)})
+        break
+      }
+    }
+  }
+  return {findings, failures}
+}

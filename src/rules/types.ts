@@ -1,0 +1,57 @@
+import type {Location, Severity} from '../model/types.js'
+
+export interface RuleExample {
+  name: string
+  expect: 'fire' | 'pass'
+  count?: number
+  severity?: Severity
+  messageContains?: string
+  options?: {role?: 'proxy' | 'server'; behind?: string; lbIdleTimeout?: number; natIdleTimeout?: number; expectedRate?: number; filesOnly?: boolean}
+  host?: {
+    kernel?: string
+    sysctl?: Record<string, string | null>
+    files?: Record<string, string>
+    proc?: Record<string, string>
+    sockets?: Array<{state: string; local: string; remote: string; count?: number}>
+  }
+}
+
+export type FixActionSpec = {sysctl: string; value: string} | {deleteLine: string}
+
+/** A rule as written in rules/*.yaml (validated against rules/schema.json). */
+export interface RuleSpec {
+  id: string
+  title: string
+  severity: Severity
+  severityWhen?: Array<{when: string; severity: Severity}>
+  scope: 'host' | 'host.persisted' | 'host.sockets.listenPorts' | 'host.sockets.destinations' | 'host.sockets.closeWait'
+  when: string
+  at: string
+  message: string
+  evidence?: Record<string, string>
+  params?: Record<string, number | string | boolean>
+  fix?: {summary: string; actions?: FixActionSpec[]}
+  rationale: string
+  references: Array<{title: string; url: string}>
+  examples: RuleExample[]
+}
+
+export interface LoadedRule extends RuleSpec {
+  /** The YAML file it came from. */
+  file: string
+  builtin: boolean
+}
+
+export type FixAction = {kind: 'sysctl'; key: string; value: string} | {kind: 'delete-line'; file: string; line: number}
+
+export interface Finding {
+  ruleId: string
+  severity: Severity
+  title: string
+  host: string
+  location: Location
+  message: string
+  evidence: Record<string, unknown>
+  fix: {summary: string; actions: FixAction[]} | null
+  references: string[]
+}

@@ -1,0 +1,57 @@
+// The local source: this host (or a host tree under --root) → Snapshot. Reads only; a
+// missing sysctl is "absent" (the kernel has no such key), an unreadable one is an error.
+import {posix} from 'node:path'
+import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
+import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedSysctl, type Snapshot} from '../snapshot/types.js'
+import {RootFs} from './rootfs.js'
+
+export interface LocalOptions {
+  root: string
+  toolVersion: string
+}
+
+export function collectLocal(opts: LocalOptions): Snapshot {
+  const fs = new RootFs(opts.root)
+
+  const sysctl: Record<string, CapturedSysctl> = {}
+  for (const key of SYSCTL_KEYS) {
+    const f = fs.readFile(`/proc/sys/${key.replaceAll('.', '/')}`, 64 * 1024)
+    if (f.text !== undefined) sysctl[key] = {value: f.text.trim()}
+    else if (f.error === 'ENOENT') sysctl[key] = {absent: true}
+    else sysctl[key] = {error: f.error ?? 'EIO'}
+  }
+
+  const release = fs.readFile('/proc/sys/kernel/osrelease', 4096)
+  const hostname = fs.readFile('/proc/sys/kernel/hostname', 4096)
+
+  const proc: Snapshot['proc'] = {}
+  for (const p of PROC_FILES) proc[p] = fs.readFile(`/proc/${p}`, LIMITS.procBytes)
+
+  const dirs: Snapshot['dirs'] = {}
+  const files: Snapshot['files'] = {}
+  for (const dir of SYSCTL_DIRS) {
+    const listing = fs.listDir(dir)
+    if (listing.error === 'ENOENT') continue
+    dirs[dir] = listing
+    for (const name of listing.entries ?? []) {
+      if (!name.endsWith('.conf')) continue
+      files[posix.join(dir, name)] = fs.readFile(posix.join(dir, name), LIMITS.configBytes)
+    }
+  }
+  const conf = fs.readFile(SYSCTL_CONF, LIMITS.configBytes)
+  if (conf.error !== 'ENOENT') files[SYSCTL_CONF] = conf
+
+  const name = hostname.text?.trim() || 'localhost'
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    collector: {tool: 'conntune', version: opts.toolVersion, source: 'local'},
+    collectedAt: new Date().toISOString(),
+    host: opts.root === '/' ? {name} : {name, root: opts.root},
+    kernel: release.text !== undefined ? {release: release.text.trim()} : {release: null, error: release.error ?? 'EIO'},
+    sysctl,
+    proc,
+    files,
+    dirs,
+  }
+}

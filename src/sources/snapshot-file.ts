@@ -1,0 +1,22 @@
+// The snapshot source: files written by `conntune collect` or by the collector script run
+// through another engine. Validated against the shipped schema; bad ones are exit 2.
+import {readFileSync, statSync} from 'node:fs'
+import {UserError} from '../errors.js'
+import {parseSnapshotText} from '../snapshot/validate.js'
+import type {Snapshot} from '../snapshot/types.js'
+
+const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024
+
+export async function readSnapshotFile(file: string): Promise<Snapshot> {
+  let text: string
+  try {
+    const st = statSync(file)
+    if (st.isDirectory()) throw new UserError(`${file}: is a directory, not a snapshot file`)
+    if (st.size > MAX_SNAPSHOT_BYTES) throw new UserError(`${file}: snapshot is larger than 1 GiB`)
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    throw new UserError(`${file}: cannot read snapshot: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+  return parseSnapshotText(text, file)
+}
