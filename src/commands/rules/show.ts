@@ -2,6 +2,18 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {UserError} from '../../errors.js'
 
+/** Ids containing the query first, then those sharing the most words with it. */
+function suggestIds(query: string, ids: string[]): string[] {
+  const contains = ids.filter((id) => id.includes(query))
+  if (contains.length > 0) return contains
+  const words = new Set(query.split('-').filter((w) => w.length > 1))
+  return ids
+    .map((id) => ({id, score: id.split('-').filter((w) => words.has(w)).length}))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .map((x) => x.id)
+}
+
 export default class RulesShow extends BaseCommand {
   static summary = 'Show one rule: what fires it, why, the fix, references and examples'
   static args = {id: Args.string({description: 'Rule id', required: true})}
@@ -13,7 +25,7 @@ export default class RulesShow extends BaseCommand {
     const rules = await loadRules(flags.rules ?? [])
     const rule = rules.find((r) => r.id === args.id)
     if (!rule) {
-      const near = rules.filter((r) => r.id.includes(args.id) || args.id.includes(r.id.split('-')[1] ?? '')).map((r) => r.id)
+      const near = suggestIds(args.id, rules.map((r) => r.id))
       throw new UserError(`no rule "${args.id}"${near.length ? `; did you mean ${near.slice(0, 3).join(', ')}?` : ' (conntune rules list shows them)'}`)
     }
     if (this.jsonEnabled()) return rule
