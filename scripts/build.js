@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Build: compile, copy the JSON schemas beside their modules, compile the shipped rules into
-// dist/rules.json (validated, so a broken rule fails the build), write the oclif manifest.
+// Build: type-check and compile (tsc), compile the shipped rules into dist/rules.json
+// (validated, so a broken rule fails the build), bundle the commands, write the oclif manifest.
 import {execFileSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {dirname, join, relative} from 'node:path'
+import {rmSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -12,20 +12,6 @@ const run = (cmd, args) => execFileSync(cmd, args, {cwd: root, stdio: 'inherit'}
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
 
-function* walk(dir) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name)
-    if (statSync(p).isDirectory()) yield* walk(p)
-    else yield p
-  }
-}
-for (const file of walk(join(root, 'src'))) {
-  if (!file.endsWith('.json')) continue
-  const out = join(root, 'dist', relative(join(root, 'src'), file))
-  mkdirSync(dirname(out), {recursive: true})
-  copyFileSync(file, out)
-}
-
 const {buildRuleCache, RULE_CACHE} = await import(join(root, 'dist/rules/load.js'))
 try {
   writeFileSync(RULE_CACHE, JSON.stringify(await buildRuleCache()))
@@ -33,6 +19,37 @@ try {
   console.error(`build: ${error.message}`)
   process.exit(1)
 }
+
+// Startup is a feature: each command becomes one ESM bundle (our code and cel-js), with
+// shared chunks, so a run loads a handful of files instead of dozens of modules. Libraries
+// only some runs need (ajv, yaml) stay external and are imported lazily.
+const {build} = await import('esbuild')
+const {readdirSync, statSync} = await import('node:fs')
+const entries = []
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) walk(p)
+    else if (p.endsWith('.ts')) entries.push(p)
+  }
+}
+walk(join(root, 'src/commands'))
+// oclif loads commands from dist/bundle/commands (package.json); chunks live beside, not inside.
+await build({
+  entryPoints: entries,
+  outdir: join(root, 'dist/bundle'),
+  outbase: join(root, 'src'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['@oclif/core', 'ajv', 'ajv-draft-04', 'yaml', 'execa', 'listr2', 'diff', 'eta', 'tinyglobby'],
+  minifySyntax: true,
+  minifyWhitespace: true,
+  logLevel: 'warning',
+})
 
 rmSync(join(root, 'oclif.manifest.json'), {force: true})
 run(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest'])

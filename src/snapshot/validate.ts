@@ -2,6 +2,7 @@
 // this, which keeps ajv out of the hot path of `conntune audit`.
 import {readFileSync} from 'node:fs'
 import {UserError} from '../errors.js'
+import {SNAPSHOT_SCHEMA} from '../paths.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from './types.js'
 
 let validator: ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string; params?: unknown}> | null} | undefined
@@ -9,7 +10,7 @@ let validator: ((data: unknown) => boolean) & {errors?: Array<{instancePath: str
 async function getValidator() {
   if (!validator) {
     const {Ajv} = await import('ajv')
-    const schema = JSON.parse(readFileSync(new URL('./schema.json', import.meta.url), 'utf8'))
+    const schema = JSON.parse(readFileSync(SNAPSHOT_SCHEMA, 'utf8'))
     validator = new Ajv({allErrors: false, strict: true, allowUnionTypes: true}).compile(schema)
   }
   return validator

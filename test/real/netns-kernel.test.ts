@@ -38,12 +38,18 @@ describeReal('kernel audit in a network namespace', [missingNetns()], () => {
     maker = spawn('ip', ['netns', 'exec', NS, process.execPath, MAKER, '--server-closes', '1200', '--client-closes', '600'])
     await new Promise<void>((resolve, reject) => {
       let out = ''
+      const timer = setTimeout(() => reject(new Error('socket maker timed out')), 60_000)
       maker!.stdout.on('data', (d) => {
         out += d
-        if (out.includes('ready')) resolve()
+        if (out.includes('ready')) {
+          clearTimeout(timer)
+          resolve()
+        }
       })
-      maker!.on('exit', (code) => reject(new Error(`socket maker exited ${code}`)))
-      setTimeout(() => reject(new Error('socket maker timed out')), 60_000)
+      maker!.on('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`socket maker exited ${code}`))
+      })
     })
   }, 90_000)
 
