@@ -1,0 +1,423 @@
+// Python values as the static reader models them, and the few operations on them that a
+// gunicorn.conf.py commonly uses (arithmetic, concatenation, repetition, %-formatting).
+// Every operation is bounded: a config cannot make conntune build a gigabyte string.
+
+export type PyValue =
+  | {t: 'int'; v: bigint}
+  | {t: 'bool'; v: boolean}
+  | {t: 'float'; v: number}
+  | {t: 'str'; v: string}
+  | {t: 'bytes'; v: string}
+  | {t: 'none'}
+  | PyContainer
+  | {t: 'function'; name: string; kind: 'def' | 'class'}
+
+export type PyContainer =
+  | {t: 'list' | 'tuple' | 'set'; items: PyValue[]; mutated?: string}
+  | {t: 'dict'; entries: Array<[PyValue, PyValue]>; mutated?: string}
+
+export const LIMITS = {
+  maxStringChars: 1024 * 1024,
+  maxItems: 100_000,
+  maxIntBits: 65_536,
+}
+
+export type OpResult = {ok: true; value: PyValue} | {ok: false; reason: string}
+
+const ok = (value: PyValue): OpResult => ({ok: true, value})
+const fail = (reason: string): OpResult => ({ok: false, reason})
+
+export const pyInt = (v: bigint | number): PyValue => ({t: 'int', v: typeof v === 'bigint' ? v : BigInt(v)})
+export const pyStr = (v: string): PyValue => ({t: 'str', v})
+
+export function typeName(v: PyValue): string {
+  switch (v.t) {
+    case 'none': return 'NoneType'
+    case 'function': return v.kind === 'class' ? 'type' : 'function'
+    default: return v.t
+  }
+}
+
+export function isContainer(v: PyValue): v is PyContainer {
+  return v.t === 'list' || v.t === 'tuple' || v.t === 'set' || v.t === 'dict'
+}
+
+/** Marks a container and everything reachable from it as changed in a way we did not follow. */
+export function markMutated(v: PyValue, reason: string, seen = new Set<PyValue>()): void {
+  if (!isContainer(v) || seen.has(v)) return
+  seen.add(v)
+  if (v.t !== 'tuple') v.mutated ??= reason
+  if (v.t === 'dict') for (const [k, x] of v.entries) { markMutated(k, reason, seen); markMutated(x, reason, seen) }
+  else for (const x of v.items) markMutated(x, reason, seen)
+}
+
+/** The first reason a value (or a container inside it) was changed behind our back. */
+export function mutationOf(v: PyValue, seen = new Set<PyValue>()): string | undefined {
+  if (!isContainer(v) || seen.has(v)) return undefined
+  seen.add(v)
+  if (v.mutated) return v.mutated
+  const inner = v.t === 'dict' ? v.entries.flat() : v.items
+  for (const x of inner) {
+    const m = mutationOf(x, seen)
+    if (m) return m
+  }
+  return undefined
+}
+
+/** Plain JSON-able data for output: ints as numbers (or decimal strings past 2^53). */
+export function toJs(v: PyValue): unknown {
+  switch (v.t) {
+    case 'int': return Number.isSafeInteger(Number(v.v)) ? Number(v.v) : v.v.toString()
+    case 'bool': return v.v
+    case 'float': return v.v
+    case 'str':
+    case 'bytes': return v.v
+    case 'none': return null
+    case 'list':
+    case 'tuple':
+    case 'set': return v.items.map(toJs)
+    case 'dict': {
+      const o: Record<string, unknown> = {}
+      for (const [k, x] of v.entries) o[k.t === 'str' ? k.v : pyRepr(k)] = toJs(x)
+      return o
+    }
+    case 'function': return `<${v.kind === 'class' ? 'class' : 'function'} ${v.name}>`
+  }
+}
+
+function numeric(v: PyValue): {kind: 'int'; v: bigint} | {kind: 'float'; v: number} | null {
+  if (v.t === 'int') return {kind: 'int', v: v.v}
+  if (v.t === 'bool') return {kind: 'int', v: v.v ? 1n : 0n}
+  if (v.t === 'float') return {kind: 'float', v: v.v}
+  return null
+}
+
+function bitLength(n: bigint): number {
+  return (n < 0n ? -n : n).toString(2).length
+}
+
+function intResult(n: bigint): OpResult {
+  if (bitLength(n) > LIMITS.maxIntBits) return fail(`integer result larger than ${LIMITS.maxIntBits} bits`)
+  return ok({t: 'int', v: n})
+}
+
+function toFloat(n: bigint): number | null {
+  const f = Number(n)
+  return Number.isFinite(f) ? f : null
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b
+  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q
+}
+
+function pyMod(a: bigint, b: bigint): bigint {
+  const r = a % b
+  return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r
+}
+
+/** CPython's float divmod (floatobject.c): floor quotient and a remainder with the divisor's sign. */
+function floatDivmod(vx: number, wx: number): [number, number] {
+  let mod = vx % wx
+  let div = (vx - mod) / wx
+  if (mod) {
+    if ((wx < 0) !== (mod < 0)) { mod += wx; div -= 1 }
+  } else {
+    mod = wx < 0 ? -0 : 0
+  }
+  let floordiv: number
+  if (div) {
+    floordiv = Math.floor(div)
+    if (div - floordiv > 0.5) floordiv += 1
+  } else {
+    floordiv = vx / wx < 0 || Object.is(vx / wx, -0) ? -0 : 0
+  }
+  return [floordiv, mod]
+}
+
+function unsupported(op: string, a: PyValue, b: PyValue): OpResult {
+  return fail(`TypeError when executed: unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`)
+}
+
+function repeat(seq: PyValue, times: PyValue): OpResult {
+  const n = numeric(times)
+  if (!n || n.kind !== 'int') return unsupported('*', seq, times)
+  const count = n.v <= 0n ? 0 : n.v
+  if (seq.t === 'str' || seq.t === 'bytes') {
+    if (BigInt(seq.v.length) * BigInt(count) > BigInt(LIMITS.maxStringChars)) return fail(`string result longer than ${LIMITS.maxStringChars} characters`)
+    return ok({t: seq.t, v: seq.v.repeat(Number(count))})
+  }
+  if (seq.t === 'list' || seq.t === 'tuple') {
+    if (BigInt(seq.items.length) * BigInt(count) > BigInt(LIMITS.maxItems)) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+    const items: PyValue[] = []
+    for (let i = 0; i < Number(count); i++) items.push(...seq.items)
+    return ok({t: seq.t, items})
+  }
+  return unsupported('*', seq, times)
+}
+
+export function binaryOp(op: string, a: PyValue, b: PyValue): OpResult {
+  const na = numeric(a)
+  const nb = numeric(b)
+  if (na && nb) return numericOp(op, a, b, na, nb)
+  switch (op) {
+    case '+':
+      if ((a.t === 'str' && b.t === 'str') || (a.t === 'bytes' && b.t === 'bytes')) {
+        if (a.v.length + b.v.length > LIMITS.maxStringChars) return fail(`string result longer than ${LIMITS.maxStringChars} characters`)
+        return ok({t: a.t, v: a.v + b.v})
+      }
+      if ((a.t === 'list' && b.t === 'list') || (a.t === 'tuple' && b.t === 'tuple')) {
+        if (a.items.length + b.items.length > LIMITS.maxItems) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+        return ok({t: a.t, items: [...a.items, ...b.items]})
+      }
+      return unsupported(op, a, b)
+    case '*':
+      if (na) return repeat(b, a)
+      return repeat(a, b)
+    case '%':
+      if (a.t === 'str') return percentFormat(a.v, b)
+      return unsupported(op, a, b)
+    case '|':
+      if (a.t === 'dict' && b.t === 'dict') return ok({t: 'dict', entries: mergeEntries(a.entries, b.entries)})
+      return unsupported(op, a, b)
+    default:
+      return unsupported(op, a, b)
+  }
+}
+
+function mergeEntries(a: Array<[PyValue, PyValue]>, b: Array<[PyValue, PyValue]>): Array<[PyValue, PyValue]> {
+  const out = [...a]
+  for (const [k, v] of b) {
+    const i = out.findIndex(([x]) => pyEquals(x, k))
+    if (i >= 0) out[i] = [out[i][0], v]
+    else out.push([k, v])
+  }
+  return out
+}
+
+function numericOp(
+  op: string, a: PyValue, b: PyValue,
+  na: {kind: 'int'; v: bigint} | {kind: 'float'; v: number},
+  nb: {kind: 'int'; v: bigint} | {kind: 'float'; v: number},
+): OpResult {
+  const bothBool = a.t === 'bool' && b.t === 'bool'
+  if (na.kind === 'int' && nb.kind === 'int') {
+    const x = na.v
+    const y = nb.v
+    switch (op) {
+      case '+': return intResult(x + y)
+      case '-': return intResult(x - y)
+      case '*': return intResult(x * y)
+      case '//': return y === 0n ? fail('ZeroDivisionError when executed') : intResult(floorDiv(x, y))
+      case '%': return y === 0n ? fail('ZeroDivisionError when executed') : intResult(pyMod(x, y))
+      case '/': {
+        if (y === 0n) return fail('ZeroDivisionError when executed')
+        const fx = toFloat(x)
+        const fy = toFloat(y)
+        if (fx === null || fy === null) return fail('OverflowError when executed: integer too large to convert to float')
+        return ok({t: 'float', v: fx / fy})
+      }
+      case '**': {
+        if (y < 0n) {
+          if (x === 0n) return fail('ZeroDivisionError when executed')
+          const fx = toFloat(x)
+          return fx === null ? fail('OverflowError when executed') : ok({t: 'float', v: Math.pow(fx, Number(y))})
+        }
+        if (x === 0n || x === 1n || x === -1n) return intResult(x ** y)
+        if (BigInt(bitLength(x)) * y > BigInt(LIMITS.maxIntBits)) return fail(`integer result larger than ${LIMITS.maxIntBits} bits`)
+        return intResult(x ** y)
+      }
+      case '<<':
+        if (y < 0n) return fail('ValueError when executed: negative shift count')
+        if (BigInt(bitLength(x)) + y > BigInt(LIMITS.maxIntBits)) return fail(`integer result larger than ${LIMITS.maxIntBits} bits`)
+        return intResult(x << y)
+      case '>>':
+        if (y < 0n) return fail('ValueError when executed: negative shift count')
+        return intResult(x >> (y > 100_000n ? 100_000n : y))
+      case '&': return bothBool ? ok({t: 'bool', v: (x & y) !== 0n}) : intResult(x & y)
+      case '|': return bothBool ? ok({t: 'bool', v: (x | y) !== 0n}) : intResult(x | y)
+      case '^': return bothBool ? ok({t: 'bool', v: (x ^ y) !== 0n}) : intResult(x ^ y)
+      default: return unsupported(op, a, b)
+    }
+  }
+  const fx = na.kind === 'float' ? na.v : toFloat(na.v)
+  const fy = nb.kind === 'float' ? nb.v : toFloat(nb.v)
+  if (fx === null || fy === null) return fail('OverflowError when executed: integer too large to convert to float')
+  switch (op) {
+    case '+': return ok({t: 'float', v: fx + fy})
+    case '-': return ok({t: 'float', v: fx - fy})
+    case '*': return ok({t: 'float', v: fx * fy})
+    case '/': return fy === 0 ? fail('ZeroDivisionError when executed') : ok({t: 'float', v: fx / fy})
+    case '//': return fy === 0 ? fail('ZeroDivisionError when executed') : ok({t: 'float', v: floatDivmod(fx, fy)[0]})
+    case '%': return fy === 0 ? fail('ZeroDivisionError when executed') : ok({t: 'float', v: floatDivmod(fx, fy)[1]})
+    case '**': {
+      if (fx === 0 && fy < 0) return fail('ZeroDivisionError when executed')
+      if (fx < 0 && !Number.isInteger(fy)) return fail('the result is a complex number')
+      const r = Math.pow(fx, fy)
+      return Number.isFinite(r) ? ok({t: 'float', v: r}) : fail('OverflowError when executed')
+    }
+    default: return unsupported(op, a, b)
+  }
+}
+
+export function unaryOp(op: string, a: PyValue): OpResult {
+  const n = numeric(a)
+  if (!n) return fail(`TypeError when executed: bad operand type for unary ${op}: '${typeName(a)}'`)
+  if (op === '~') {
+    if (n.kind !== 'int') return fail(`TypeError when executed: bad operand type for unary ~: 'float'`)
+    return intResult(~n.v)
+  }
+  if (n.kind === 'int') return intResult(op === '-' ? -n.v : n.v)
+  return ok({t: 'float', v: op === '-' ? -n.v : n.v})
+}
+
+export function pyEquals(a: PyValue, b: PyValue): boolean {
+  const na = numeric(a)
+  const nb = numeric(b)
+  if (na && nb) {
+    if (na.kind === 'int' && nb.kind === 'int') return na.v === nb.v
+    return Number(na.v) === Number(nb.v)
+  }
+  if ((a.t === 'str' && b.t === 'str') || (a.t === 'bytes' && b.t === 'bytes')) return a.v === b.v
+  if (a.t === 'none' && b.t === 'none') return true
+  if ((a.t === 'tuple' && b.t === 'tuple') || (a.t === 'list' && b.t === 'list')) {
+    return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i]))
+  }
+  return a === b
+}
+
+/** repr() of a float, as CPython prints it (shortest round-trip digits, 'r' format). */
+export function floatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan'
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
+  const [mant, expText] = x.toExponential().split('e')
+  const exp = Number(expText)
+  const neg = mant.startsWith('-')
+  const digits = mant.replace('-', '').replace('.', '')
+  let body: string
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits
+    body = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`
+  } else if (exp < 0) {
+    body = `0.${'0'.repeat(-exp - 1)}${digits}`
+  } else if (digits.length <= exp + 1) {
+    body = `${digits}${'0'.repeat(exp + 1 - digits.length)}.0`
+  } else {
+    body = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`
+  }
+  return neg ? `-${body}` : body
+}
+
+function strRepr(s: string, bytes = false): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'"
+  let out = bytes ? 'b' + quote : quote
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!
+    if (ch === quote || ch === '\\') out += '\\' + ch
+    else if (ch === '\n') out += '\\n'
+    else if (ch === '\r') out += '\\r'
+    else if (ch === '\t') out += '\\t'
+    else if (cp < 0x20 || cp === 0x7f || (bytes && cp > 0x7e)) out += '\\x' + cp.toString(16).padStart(2, '0')
+    else if (!bytes && cp >= 0x80 && cp < 0xa0) out += '\\x' + cp.toString(16).padStart(2, '0')
+    else out += ch
+  }
+  return out + quote
+}
+
+/** repr() for the values we model; sets of strings have no stable order in CPython. */
+export function pyRepr(v: PyValue): string {
+  switch (v.t) {
+    case 'int': return v.v.toString()
+    case 'bool': return v.v ? 'True' : 'False'
+    case 'float': return floatRepr(v.v)
+    case 'str': return strRepr(v.v)
+    case 'bytes': return strRepr(v.v, true)
+    case 'none': return 'None'
+    case 'list': return `[${v.items.map(pyRepr).join(', ')}]`
+    case 'tuple': return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`
+    case 'set': return v.items.length === 0 ? 'set()' : `{${v.items.map(pyRepr).join(', ')}}`
+    case 'dict': return `{${v.entries.map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
+    case 'function': return `<${v.kind === 'class' ? 'class' : 'function'} ${v.name}>`
+  }
+}
+
+export function pyStrOf(v: PyValue): string {
+  return v.t === 'str' ? v.v : pyRepr(v)
+}
+
+/** printf-style "%s" formatting, for the conversions configs use; others stay unresolved. */
+function percentFormat(fmt: string, arg: PyValue): OpResult {
+  const args = arg.t === 'tuple' ? arg.items : [arg]
+  const mapping = arg.t === 'dict' ? arg : null
+  let used = 0
+  let out = ''
+  let i = 0
+  while (i < fmt.length) {
+    const pct = fmt.indexOf('%', i)
+    if (pct === -1) { out += fmt.slice(i); break }
+    out += fmt.slice(i, pct)
+    // %[(key)][flags][width][.precision][length]type, as CPython's PyUnicode_Format reads it.
+    const m = /^%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([hlL])?([\s\S])?/.exec(fmt.slice(pct))!
+    const [whole, key, flags, width, precision, , conv] = m
+    i = pct + whole.length
+    if (conv === undefined) return fail('ValueError when executed: incomplete format')
+    if (conv === '%') {
+      if (whole === '%%') { out += '%'; continue }
+      return fail("ValueError when executed: unsupported format character '%'")
+    }
+    if (!'diouxXeEfFgGcrsa'.includes(conv)) return fail(`ValueError when executed: unsupported format character '${conv}'`)
+    if (width === '*' || precision === '*') return fail('%-format with * width is not evaluated statically')
+    let value: PyValue | undefined
+    if (key !== undefined) {
+      if (!mapping) return fail('TypeError when executed: format requires a mapping')
+      value = mapping.entries.find(([k]) => k.t === 'str' && k.v === key)?.[1]
+      if (!value) return fail(`KeyError when executed: '${key}'`)
+    } else {
+      value = args[used++]
+      if (!value) return fail('TypeError when executed: not enough arguments for format string')
+    }
+    let text: string
+    if (conv === 's' && precision === undefined) text = pyStrOf(value)
+    else if ((conv === 'r' || conv === 'a') && precision === undefined) text = pyRepr(value)
+    else if ((conv === 'd' || conv === 'i' || conv === 'u') && precision === undefined) {
+      const n = numeric(value)
+      if (!n) return fail(`TypeError when executed: %${conv} format: a real number is required, not ${typeName(value)}`)
+      if (n.kind === 'float' && !Number.isFinite(n.v)) return fail('%-format of a non-finite float is not evaluated statically')
+      text = n.kind === 'int' ? n.v.toString() : BigInt(Math.trunc(n.v)).toString()
+      if (!text.startsWith('-')) text = (flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + text
+    } else {
+      return fail(`%-format conversion '%${conv}' is not evaluated statically`)
+    }
+    const w = width ? Number(width) : 0
+    if (text.length < w) {
+      if (flags.includes('-')) text = text.padEnd(w)
+      else if (flags.includes('0') && /[diu]/.test(conv)) {
+        const sign = /^[-+ ]/.test(text) ? text[0] : ''
+        text = sign + text.slice(sign.length).padStart(w - sign.length, '0')
+      } else text = text.padStart(w)
+    }
+    out += text
+    if (out.length > LIMITS.maxStringChars) return fail(`string result longer than ${LIMITS.maxStringChars} characters`)
+  }
+  // CPython skips this check for any argument with __getitem__ (dict, list, bytes), not only dicts.
+  const mappingLike = arg.t === 'dict' || arg.t === 'list' || arg.t === 'bytes'
+  if (!mappingLike && used < args.length) return fail('TypeError when executed: not all arguments converted during string formatting')
+  return ok({t: 'str', v: out})
+}
+
+export function truthy(v: PyValue): boolean {
+  switch (v.t) {
+    case 'int': return v.v !== 0n
+    case 'bool': return v.v
+    case 'float': return v.v !== 0
+    case 'str':
+    case 'bytes': return v.v.length > 0
+    case 'none': return false
+    case 'list':
+    case 'tuple':
+    case 'set': return v.items.length > 0
+    case 'dict': return v.entries.length > 0
+    case 'function': return true
+  }
+}
