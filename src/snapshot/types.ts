@@ -23,6 +23,14 @@ export interface CapturedSysctl {
   error?: string
 }
 
+/** A program's own output (`nginx -T`), or why there is none. */
+export interface CapturedCommand {
+  exitCode?: number
+  stdout?: string
+  stderr?: string
+  error?: string
+}
+
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT
   version: number
@@ -38,4 +46,6 @@ export interface Snapshot {
   files: Record<string, CapturedFile>
   /** Directory listings the analysis needs to know which files exist (sysctl.d dirs). */
   dirs: Record<string, {entries?: string[]; error?: string}>
+  /** Keyed by the command line: "nginx -T", "nginx -V", "lighttpd -v". */
+  commands?: Record<string, CapturedCommand>
 }

@@ -30,5 +30,5 @@ export async function gatherSnapshots(opts: SourceOptions): Promise<Array<{snaps
   }
   const root = opts.root ?? '/'
   checkRoot(root)
-  return [{snapshot: collectLocal({root, toolVersion: opts.toolVersion}), source: 'local'}]
+  return [{snapshot: await collectLocal({root, toolVersion: opts.toolVersion}), source: 'local'}]
 }

@@ -1,8 +1,11 @@
 // The local source: this host (or a host tree under --root) → Snapshot. Reads only; a
 // missing sysctl is "absent" (the kernel has no such key), an unreadable one is an error.
+// Server configs are captured as raw text; the servers' own -T/-V output only on the live host.
 import {posix} from 'node:path'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedSysctl, type Snapshot} from '../snapshot/types.js'
+import {captureConfigs} from './capture-configs.js'
+import {nginxConfPath, runCommands} from './commands.js'
 import {RootFs} from './rootfs.js'
 
 export interface LocalOptions {
@@ -10,7 +13,7 @@ export interface LocalOptions {
   toolVersion: string
 }
 
-export function collectLocal(opts: LocalOptions): Snapshot {
+export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
   const fs = new RootFs(opts.root)
 
   const sysctl: Record<string, CapturedSysctl> = {}
@@ -41,6 +44,10 @@ export function collectLocal(opts: LocalOptions): Snapshot {
   const conf = fs.readFile(SYSCTL_CONF, LIMITS.configBytes)
   if (conf.error !== 'ENOENT') files[SYSCTL_CONF] = conf
 
+  // An image under --root is read, never executed.
+  const commands = opts.root === '/' ? await runCommands() : {}
+  captureConfigs(fs, {files, dirs}, {nginxConfPath: nginxConfPath(commands['nginx -V'])})
+
   const name = hostname.text?.trim() || 'localhost'
   return {
     format: SNAPSHOT_FORMAT,
@@ -53,5 +60,6 @@ export function collectLocal(opts: LocalOptions): Snapshot {
     proc,
     files,
     dirs,
+    ...(Object.keys(commands).length > 0 ? {commands} : {}),
   }
 }

@@ -1,7 +1,7 @@
 // Reads files "as the host sees them" below --root DIR. Absolute symlinks are re-rooted
 // (a link to /etc/sysctl.conf inside a fixture tree means the fixture's copy, not ours),
 // hops are bounded (symlink loops end as ELOOP), and reads stop at a size bound.
-import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync} from 'node:fs'
+import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, statSync} from 'node:fs'
 import {posix} from 'node:path'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import type {CapturedFile} from '../snapshot/types.js'
@@ -89,6 +89,18 @@ export class RootFs {
       return {error: (error as NodeJS.ErrnoException).code ?? 'EIO', ...(link ? {link} : {})}
     } finally {
       closeSync(fd)
+    }
+  }
+
+  /** What a host path is, after symlinks. */
+  kind(hostPath: string): 'file' | 'dir' | 'other' | 'missing' {
+    const r = this.resolve(hostPath)
+    if ('error' in r) return 'missing'
+    try {
+      const st = statSync(r.real)
+      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other'
+    } catch {
+      return 'missing'
     }
   }
 

@@ -1,0 +1,122 @@
+// Captures server configuration files as raw text into a snapshot. No parsing happens here:
+// include lines are only scanned with a pattern, so that files outside the usual trees that
+// a config includes are captured too; the parsers on the analysis side decide what they mean.
+import {posix} from 'node:path'
+import picomatch from 'picomatch'
+import {LIMITS} from '../snapshot/kernel-keys.js'
+import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../snapshot/config-locations.js'
+import type {Snapshot} from '../snapshot/types.js'
+import type {RootFs} from './rootfs.js'
+
+type Sink = Pick<Snapshot, 'files' | 'dirs'>
+
+function captureFile(fs: RootFs, sink: Sink, path: string, maxBytes: number = LIMITS.configBytes): string | undefined {
+  if (sink.files[path]) return sink.files[path].text
+  const f = fs.readFile(path, maxBytes)
+  sink.files[path] = f
+  return f.text
+}
+
+/** Captures a directory tree (bounded), recording listings so globs can be expanded later. */
+function captureTree(fs: RootFs, sink: Sink, dir: string, budget: {files: number}, depth = 0): void {
+  if (depth > 16 || sink.dirs[dir]) return
+  const listing = fs.listDir(dir)
+  sink.dirs[dir] = listing
+  for (const name of listing.entries ?? []) {
+    const p = posix.join(dir, name)
+    const kind = fs.kind(p)
+    if (kind === 'dir') captureTree(fs, sink, p, budget, depth + 1)
+    else if (kind === 'file' && budget.files-- > 0) captureFile(fs, sink, p)
+  }
+}
+
+const GLOB = /[*?[]/
+
+/** Captures the files an include pattern names (a plain path, or a glob within one directory); returns them. */
+function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] {
+  if (!GLOB.test(path)) {
+    if (fs.kind(path) !== 'file') return []
+    captureFile(fs, sink, path)
+    return [path]
+  }
+  const dir = posix.dirname(path)
+  if (GLOB.test(dir)) return [] // a glob in a directory part: rare; the parser will report what is missing
+  if (!sink.dirs[dir]) sink.dirs[dir] = fs.listDir(dir)
+  const match = picomatch(posix.basename(path), {dot: false})
+  return (sink.dirs[dir].entries ?? []).filter((name) => match(name)).flatMap((name) => captureIncluded(fs, sink, posix.join(dir, name)))
+}
+
+// Anywhere a directive can start (after `{`, `;` or a newline); a match inside a comment only
+// captures one file too many, which the parser then ignores.
+const NGINX_INCLUDE = /(?:^|[\s;{}])include[ \t]+(?:"([^"]+)"|'([^']+)'|([^;\s]+))[ \t]*;/gm
+const LIGHTTPD_INCLUDE = /(?:^|[\s{}])include[ \t]+"([^"]+)"/gm
+
+/** Follows include lines (by pattern) from the main config and its trees, a bounded number of rounds. */
+function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main: string): void {
+  const pattern = kind === 'nginx' ? NGINX_INCLUDE : LIGHTTPD_INCLUDE
+  const confDir = posix.dirname(main)
+  const inTrees = (f: string) => CONFIG_TREES[kind].some((t) => f.startsWith(`${t}/`))
+  let frontier = [main, ...Object.keys(sink.files).filter(inTrees)]
+  const seen = new Set<string>()
+  for (let round = 0; round < CAPTURE_LIMITS.includeRounds && frontier.length > 0; round++) {
+    const next: string[] = []
+    for (const file of frontier) {
+      const text = sink.files[file]?.text
+      if (seen.has(file) || text === undefined) continue
+      seen.add(file)
+      for (const m of text.matchAll(pattern)) {
+        const raw = m[1] ?? m[2] ?? m[3]
+        if (!raw || raw.includes('$')) continue
+        next.push(...captureIncluded(fs, sink, posix.isAbsolute(raw) ? raw : posix.join(confDir, raw)))
+      }
+    }
+    frontier = next
+  }
+}
+
+const CONFIG_FLAG = /(?:^|\s)(?:-c|--config)(?:=|\s+)(?:"([^"]+)"|'([^']+)'|(\S+))/g
+
+/** systemd units that run gunicorn, and the config and environment files they name. */
+function captureGunicorn(fs: RootFs, sink: Sink): void {
+  let budget: number = CAPTURE_LIMITS.unitFiles
+  for (const dir of UNIT_DIRS) {
+    const listing = fs.listDir(dir)
+    if (listing.error === 'ENOENT') continue
+    sink.dirs[dir] = listing
+    for (const name of listing.entries ?? []) {
+      if (!name.endsWith('.service') || budget-- <= 0) continue
+      const path = posix.join(dir, name)
+      const f = fs.readFile(path, CAPTURE_LIMITS.unitBytes)
+      if (f.text === undefined || !/gunicorn/.test(f.text)) continue
+      sink.files[path] = f
+      const workdir = /^WorkingDirectory=\s*-?(\S+)/m.exec(f.text)?.[1]
+      for (const m of f.text.matchAll(CONFIG_FLAG)) {
+        const p = m[1] ?? m[2] ?? m[3]
+        if (p.startsWith('python:')) continue // a module, not a file
+        const abs = posix.isAbsolute(p) ? p : workdir ? posix.join(workdir, p) : null
+        if (abs) captureIncluded(fs, sink, abs)
+      }
+      if (workdir) captureIncluded(fs, sink, posix.join(workdir, 'gunicorn.conf.py'))
+      for (const m of f.text.matchAll(/^EnvironmentFile=\s*-?(\S+)/gm)) captureIncluded(fs, sink, m[1])
+    }
+  }
+  for (const p of GUNICORN_FILES) {
+    const kind = fs.kind(p)
+    if (kind === 'file') captureFile(fs, sink, p)
+    else if (kind === 'dir') captureTree(fs, sink, p, {files: 200})
+  }
+}
+
+export function captureConfigs(fs: RootFs, sink: Sink, opts: {nginxConfPath?: string} = {}): void {
+  for (const kind of ['nginx', 'lighttpd'] as const) {
+    const budget = {files: CAPTURE_LIMITS.filesPerTree}
+    for (const tree of CONFIG_TREES[kind]) if (fs.kind(tree) === 'dir') captureTree(fs, sink, tree, budget)
+    const main =
+      (kind === 'nginx' ? opts.nginxConfPath : undefined) ?? MAIN_CONFIGS[kind].find((p) => sink.files[p]?.text !== undefined)
+    if (main) {
+      captureFile(fs, sink, main)
+      followIncludes(fs, sink, kind, main)
+    }
+  }
+  captureGunicorn(fs, sink)
+}
