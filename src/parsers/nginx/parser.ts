@@ -1,0 +1,127 @@
+// One file's text -> directives, the way ngx_conf_parse() consumes statements: blocks nest,
+// a `}` outside any block and an end of file inside one are errors. Includes are not
+// followed here (see includes.ts); every file parses on its own, as nginx parses it.
+import {ParseError} from '../types.js'
+import type {ParseResult} from '../types.js'
+import {NginxLexer} from './lexer.js'
+import type {NginxStatement} from './lexer.js'
+import {isLuaBlockDirective, readLuaBlock} from './lua.js'
+import type {NginxDirective, NginxParsedText} from './types.js'
+
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
+/** Deeper nesting than any real config; keeps every recursive walk over the tree safe. */
+export const MAX_BLOCK_DEPTH = 100
+/** After this many errors a file is garbage; stop rather than list every character. */
+export const MAX_ERRORS_PER_FILE = 100
+
+export interface ParseTextOptions {
+  maxFileBytes?: number
+}
+
+/** A reason this text is not worth tokenizing (too large, binary), or null. */
+export function unreadableText(text: string, file: string, maxFileBytes: number): ParseError | null {
+  const at = {file, line: 1, col: 1}
+  if (text.length > maxFileBytes || Buffer.byteLength(text, 'utf8') > maxFileBytes) {
+    return new ParseError('limit', at, `file is larger than ${maxFileBytes} bytes`)
+  }
+  if (text.includes('\0')) return new ParseError('io', at, 'binary file')
+  return null
+}
+
+interface Frame {
+  list: NginxDirective[]
+  owner: NginxDirective | null
+  /** Contents are read (to stay in step with the braces) but not kept. */
+  discard: boolean
+}
+
+function directiveOf(st: NginxStatement, file: string): NginxDirective {
+  const [name, ...rest] = st.words
+  return {
+    directive: name.value,
+    args: rest.map((w) => w.value),
+    file,
+    line: name.line,
+    col: name.col,
+    source: {
+      start: name.start,
+      // A recovered statement (no `;`) ends where its words do, not past the `}`.
+      end: st.end === ';' || st.end === '{' ? st.next : st.at.offset,
+      termLine: st.at.line,
+      termCol: st.at.col,
+      args: rest.map((w) => ({start: w.start, end: w.end, quoted: w.quoted})),
+    },
+  }
+}
+
+export function parseNginxText(text: string, file: string, opts: ParseTextOptions = {}): ParseResult<NginxParsedText> {
+  const bad = unreadableText(text, file, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)
+  if (bad) return {value: {parsed: [], comments: []}, errors: [bad]}
+
+  const lx = new NginxLexer(text, file)
+  const root: NginxDirective[] = []
+  const stack: Frame[] = [{list: root, owner: null, discard: false}]
+  let depthReported = false
+
+  for (;;) {
+    if (lx.errors.length >= MAX_ERRORS_PER_FILE) {
+      lx.error(lx.mark(), `more than ${MAX_ERRORS_PER_FILE} errors; stopped reading`, 'limit')
+      break
+    }
+    const st = lx.next()
+    const top = stack[stack.length - 1]
+    const keep = (d: NginxDirective): void => {
+      if (!top.discard) top.list.push(d)
+    }
+
+    if (st.end === ';') {
+      if (st.words.length > 0) keep(directiveOf(st, file))
+      continue
+    }
+
+    if (st.end === '{') {
+      if (st.words.length === 0) {
+        // `{` with no directive (already reported): read the block, keep nothing of it.
+        stack.push({list: [], owner: null, discard: true})
+        continue
+      }
+      const d = directiveOf(st, file)
+      if (isLuaBlockDirective(d.directive)) {
+        const lua = readLuaBlock(lx, st.at)
+        d.args.push(lua.body)
+        if (d.source) d.source.end = lua.end
+        keep(d)
+        continue
+      }
+      d.block = []
+      keep(d)
+      let discard = top.discard
+      if (stack.length > MAX_BLOCK_DEPTH && !discard) {
+        if (!depthReported) lx.error(st.at, `blocks nested deeper than ${MAX_BLOCK_DEPTH} levels`, 'limit')
+        depthReported = true
+        discard = true
+      }
+      stack.push({list: d.block, owner: d, discard})
+      continue
+    }
+
+    if (st.end === '}') {
+      // With words, the lexer reported `unexpected "}"`; keep the statement as if it had its `;`.
+      if (st.words.length > 0) keep(directiveOf(st, file))
+      if (stack.length === 1) {
+        if (st.words.length === 0) lx.error(st.at, 'unexpected "}"')
+        continue
+      }
+      const closed = stack.pop()
+      if (closed?.owner?.source) closed.owner.source.end = st.next
+      continue
+    }
+
+    // End of file.
+    if (st.words.length > 0) keep(directiveOf(st, file))
+    if (stack.length > 1 && !st.eofError) lx.error(st.at, 'unexpected end of file, expecting "}"')
+    break
+  }
+
+  return {value: {parsed: root, comments: lx.comments}, errors: lx.errors}
+}

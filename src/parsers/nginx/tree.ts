@@ -1,0 +1,72 @@
+// Walking and flattening nginx trees. Walks use an explicit stack: an inlined tree can nest
+// files inside blocks inside files, deeper than is safe for recursion.
+import type {NginxConfig, NginxDirective} from './types.js'
+
+/**
+ * Visit every directive depth-first in document order. `parents` is the chain of enclosing
+ * block directives, valid only during the call. Return false to skip a block's contents.
+ */
+export function walkNginx(
+  directives: NginxDirective[],
+  visit: (d: NginxDirective, parents: readonly NginxDirective[]) => void | false,
+): void {
+  const stack: Array<{list: NginxDirective[]; i: number; opened: boolean}> = [{list: directives, i: 0, opened: false}]
+  const parents: NginxDirective[] = []
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]
+    if (top.i >= top.list.length) {
+      stack.pop()
+      if (top.opened) parents.pop()
+      continue
+    }
+    const d = top.list[top.i++]
+    if (visit(d, parents) !== false && d.block && d.block.length > 0) {
+      parents.push(d)
+      stack.push({list: d.block, i: 0, opened: true})
+    }
+  }
+}
+
+export interface InlineOptions {
+  /** Stop expanding after this many directives (an include graph can fan out). Default 1e6. */
+  maxDirectives?: number
+  /** Expand includes this many levels deep, like parseNginx's bound. Default 32. */
+  maxIncludeDepth?: number
+}
+
+/**
+ * The effective tree: each `include` replaced by the directives of the files it included
+ * (each keeping its own file and line), as crossplane's `--combine` does. An include that
+ * would re-enter a file already being expanded (a cycle), or go deeper than maxIncludeDepth,
+ * expands to nothing; an include without `includes` (malformed) is kept as it is.
+ */
+export function inlineIncludes(config: NginxConfig, opts: InlineOptions = {}): NginxDirective[] {
+  let left = opts.maxDirectives ?? 1_000_000
+  const maxDepth = opts.maxIncludeDepth ?? 32
+  const expanding = new Set<number>([0])
+
+  const expand = (list: NginxDirective[]): NginxDirective[] => {
+    const out: NginxDirective[] = []
+    for (const d of list) {
+      if (left <= 0) break
+      if (d.includes !== undefined) {
+        for (const idx of d.includes) {
+          const f = config.files[idx]
+          if (f === undefined || expanding.has(idx) || expanding.size > maxDepth) continue
+          expanding.add(idx)
+          for (const x of expand(f.parsed)) out.push(x)
+          expanding.delete(idx)
+        }
+        continue
+      }
+      left--
+      const copy: NginxDirective = {...d}
+      if (d.block) copy.block = expand(d.block)
+      out.push(copy)
+    }
+    return out
+  }
+
+  const entry = config.files[0]
+  return entry ? expand(entry.parsed) : []
+}
