@@ -17,25 +17,49 @@ export function findProgram(name: string, pathEnv = process.env.PATH ?? ''): str
   return null
 }
 
+/**
+ * `nginx -t`/`-T` creates the temp directories nginx was built with when they are missing
+ * (ngx_create_paths), which would change a host where nginx never ran. Returns the first
+ * one that does not exist, or null when -T changes nothing.
+ */
+export function nginxWouldCreate(v: CapturedCommand | undefined): string | null {
+  for (const m of (v?.stderr ?? '').matchAll(/--http-[a-z]+-temp-path=(\S+)/g)) if (!existsSync(m[1])) return m[1]
+  return null
+}
+
+async function runOne(execa: typeof import('execa').execa, c: {program: string; args: readonly string[]}): Promise<CapturedCommand> {
+  const r = await execa(findProgram(c.program)!, [...c.args], {
+    reject: false,
+    timeout: CAPTURE_LIMITS.commandSeconds * 1000,
+    maxBuffer: CAPTURE_LIMITS.commandBytes,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    encoding: 'utf8',
+  })
+  if (r.timedOut) return {error: `timed out after ${CAPTURE_LIMITS.commandSeconds}s`}
+  if (r.isMaxBuffer) return {error: `output larger than ${CAPTURE_LIMITS.commandBytes} bytes`}
+  if (r.failed && r.exitCode === undefined) return {error: (r.shortMessage ?? 'failed to run').split('\n')[0]}
+  return {exitCode: r.exitCode ?? 0, stdout: String(r.stdout), stderr: String(r.stderr)}
+}
+
 export async function runCommands(): Promise<Record<string, CapturedCommand>> {
   const out: Record<string, CapturedCommand> = {}
   const wanted = Object.entries(COMMANDS).filter(([, c]) => findProgram(c.program))
   if (wanted.length === 0) return out
   const {execa} = await import('execa')
+  // -V first: it decides whether -T may run.
+  const version = wanted.find(([name]) => name === 'nginx -V')
+  if (version) out['nginx -V'] = await runOne(execa, version[1])
   await Promise.all(
-    wanted.map(async ([name, c]) => {
-      const r = await execa(findProgram(c.program)!, [...c.args], {
-        reject: false,
-        timeout: CAPTURE_LIMITS.commandSeconds * 1000,
-        maxBuffer: CAPTURE_LIMITS.commandBytes,
-        stdin: 'ignore',
-        stripFinalNewline: false,
-        encoding: 'utf8',
-      })
-      if (r.timedOut) out[name] = {error: `timed out after ${CAPTURE_LIMITS.commandSeconds}s`}
-      else if (r.isMaxBuffer) out[name] = {error: `output larger than ${CAPTURE_LIMITS.commandBytes} bytes`}
-      else if (r.failed && r.exitCode === undefined) out[name] = {error: (r.shortMessage ?? 'failed to run').split('\n')[0]}
-      else out[name] = {exitCode: r.exitCode ?? 0, stdout: String(r.stdout), stderr: String(r.stderr)}
+    wanted.filter(([name]) => name !== 'nginx -V').map(async ([name, c]) => {
+      if (name === 'nginx -T') {
+        const missing = nginxWouldCreate(out['nginx -V'])
+        if (missing) {
+          out[name] = {error: `not run: it would create ${missing} (nginx has not run on this host); the files are read instead`}
+          return
+        }
+      }
+      out[name] = await runOne(execa, c)
     }),
   )
   return out

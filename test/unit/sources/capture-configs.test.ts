@@ -62,3 +62,14 @@ describe('capturing server configuration from a host tree', () => {
     expect(Object.keys(snap.files).length).toBeLessThan(100)
   })
 })
+
+describe('running nginx -T only when it changes nothing', () => {
+  it('names the temp directory nginx -T would create', async () => {
+    const {nginxWouldCreate} = await import('../../../src/sources/commands.js')
+    const v = (p: string) => ({exitCode: 0, stderr: `nginx version: nginx/1.22.1\nconfigure arguments: --conf-path=/etc/nginx/nginx.conf --http-client-body-temp-path=${p} --http-proxy-temp-path=${p}`})
+    expect(nginxWouldCreate(v(join(root, 'missing/body')))).toBe(join(root, 'missing/body'))
+    mkdirSync(join(root, 'body'))
+    expect(nginxWouldCreate(v(join(root, 'body')))).toBeNull()
+    expect(nginxWouldCreate(undefined)).toBeNull()
+  })
+})
