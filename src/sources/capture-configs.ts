@@ -76,29 +76,51 @@ function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main
 
 const CONFIG_FLAG = /(?:^|\s)(?:-c|--config)(?:=|\s+)(?:"([^"]+)"|'([^']+)'|(\S+))/g
 
-/** systemd units that run gunicorn, and the config and environment files they name. */
-function captureGunicorn(fs: RootFs, sink: Sink): void {
-  let budget: number = CAPTURE_LIMITS.unitFiles
-  for (const dir of UNIT_DIRS) {
+/**
+ * The units worth reading: every unit in /etc and /run (the admin's and transient ones), and
+ * the vendor units that are enabled (linked from a *.wants/*.requires directory). Reading all
+ * few hundred vendor units on every audit would cost more than it finds.
+ */
+function candidateUnits(fs: RootFs, sink: Sink): string[] {
+  const names = new Set<string>()
+  for (const dir of UNIT_DIRS.slice(0, 2)) {
     const listing = fs.listDir(dir)
     if (listing.error === 'ENOENT') continue
     sink.dirs[dir] = listing
     for (const name of listing.entries ?? []) {
-      if (!name.endsWith('.service') || budget-- <= 0) continue
-      const path = posix.join(dir, name)
-      const f = fs.readFile(path, CAPTURE_LIMITS.unitBytes)
-      if (f.text === undefined || !/gunicorn/.test(f.text)) continue
-      sink.files[path] = f
-      const workdir = /^WorkingDirectory=\s*-?(\S+)/m.exec(f.text)?.[1]
-      for (const m of f.text.matchAll(CONFIG_FLAG)) {
-        const p = m[1] ?? m[2] ?? m[3]
-        if (p.startsWith('python:')) continue // a module, not a file
-        const abs = posix.isAbsolute(p) ? p : workdir ? posix.join(workdir, p) : null
-        if (abs) captureIncluded(fs, sink, abs)
-      }
-      if (workdir) captureIncluded(fs, sink, posix.join(workdir, 'gunicorn.conf.py'))
-      for (const m of f.text.matchAll(/^EnvironmentFile=\s*-?(\S+)/gm)) captureIncluded(fs, sink, m[1])
+      if (name.endsWith('.service')) names.add(name)
+      else if (/\.(wants|requires)$/.test(name)) for (const n of fs.listDir(posix.join(dir, name)).entries ?? []) if (n.endsWith('.service')) names.add(n)
     }
+  }
+  const paths: string[] = []
+  for (const name of [...names].slice(0, CAPTURE_LIMITS.unitFiles)) {
+    // A template instance (app@8000.service) runs its template's file.
+    const file = name.replace(/@[^.]+\.service$/, '@.service')
+    const found = UNIT_DIRS.map((d) => posix.join(d, file)).find((p) => fs.kind(p) === 'file')
+    if (found) paths.push(found)
+  }
+  return paths
+}
+
+/** systemd units that run gunicorn, their drop-ins, and the config and environment files they name. */
+function captureGunicorn(fs: RootFs, sink: Sink): void {
+  for (const path of candidateUnits(fs, sink)) {
+    const f = fs.readFile(path, CAPTURE_LIMITS.unitBytes)
+    if (f.text === undefined || !/gunicorn/.test(f.text)) continue
+    sink.files[path] = f
+    const name = posix.basename(path)
+    const texts = [f.text]
+    for (const dir of UNIT_DIRS) for (const dropIn of captureIncluded(fs, sink, posix.join(dir, `${name}.d`, '*.conf'))) texts.push(sink.files[dropIn]?.text ?? '')
+    const all = texts.join('\n')
+    const workdir = /^WorkingDirectory=\s*-?(\S+)/m.exec(all)?.[1]
+    for (const m of all.matchAll(CONFIG_FLAG)) {
+      const p = m[1] ?? m[2] ?? m[3]
+      if (p.startsWith('python:')) continue // a module, not a file
+      const abs = posix.isAbsolute(p) ? p : workdir ? posix.join(workdir, p) : null
+      if (abs) captureIncluded(fs, sink, abs)
+    }
+    if (workdir) captureIncluded(fs, sink, posix.join(workdir, 'gunicorn.conf.py'))
+    for (const m of all.matchAll(/^EnvironmentFile=\s*-?(\S+)/gm)) captureIncluded(fs, sink, m[1])
   }
   for (const p of GUNICORN_FILES) {
     const kind = fs.kind(p)

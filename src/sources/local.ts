@@ -3,7 +3,7 @@
 // Server configs are captured as raw text; the servers' own -T/-V output only on the live host.
 import {posix} from 'node:path'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
-import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedSysctl, type Snapshot} from '../snapshot/types.js'
+import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedCommand, type CapturedSysctl, type Snapshot} from '../snapshot/types.js'
 import {captureConfigs} from './capture-configs.js'
 import {nginxConfPath, runCommands} from './commands.js'
 import {RootFs} from './rootfs.js'
@@ -15,6 +15,8 @@ export interface LocalOptions {
 
 export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
   const fs = new RootFs(opts.root)
+  // The servers' own -V/-T run while /proc is read. An image under --root is never executed.
+  const commandsDone = opts.root === '/' ? runCommands() : Promise.resolve({})
 
   const sysctl: Record<string, CapturedSysctl> = {}
   for (const key of SYSCTL_KEYS) {
@@ -44,8 +46,7 @@ export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
   const conf = fs.readFile(SYSCTL_CONF, LIMITS.configBytes)
   if (conf.error !== 'ENOENT') files[SYSCTL_CONF] = conf
 
-  // An image under --root is read, never executed.
-  const commands = opts.root === '/' ? await runCommands() : {}
+  const commands: Record<string, CapturedCommand> = await commandsDone
   captureConfigs(fs, {files, dirs}, {nginxConfPath: nginxConfPath(commands['nginx -V'])})
 
   const name = hostname.text?.trim() || 'localhost'

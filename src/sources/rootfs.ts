@@ -1,7 +1,7 @@
 // Reads files "as the host sees them" below --root DIR. Absolute symlinks are re-rooted
 // (a link to /etc/sysctl.conf inside a fixture tree means the fixture's copy, not ours),
 // hops are bounded (symlink loops end as ELOOP), and reads stop at a size bound.
-import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, statSync} from 'node:fs'
+import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, statSync} from 'node:fs'
 import {posix} from 'node:path'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import type {CapturedFile} from '../snapshot/types.js'
@@ -11,6 +11,9 @@ export class RootFs {
 
   /** Host path → real path on this machine, following symlinks inside the root. */
   resolve(hostPath: string): {real: string; hostReal: string} | {error: string} {
+    // On the live host the kernel follows links itself (and bounds loops with ELOOP); only
+    // the final component is looked at, to record where a link points.
+    if (this.root === '/') return this.resolveLive(posix.normalize(hostPath))
     let parts = hostPath.split('/').filter(Boolean)
     let done: string[] = []
     let hops = 0
@@ -47,6 +50,18 @@ export class RootFs {
       done = candidate
     }
     return {real: this.onDisk(done), hostReal: '/' + done.join('/')}
+  }
+
+  private resolveLive(path: string): {real: string; hostReal: string} | {error: string} {
+    try {
+      if (!lstatSync(path).isSymbolicLink()) return {real: path, hostReal: path}
+      const target = readlinkSync(path)
+      if (target === '/dev/null') return {real: '/dev/null', hostReal: '/dev/null'}
+      const real = realpathSync(path)
+      return {real, hostReal: real}
+    } catch (error) {
+      return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
+    }
   }
 
   private onDisk(parts: string[]): string {

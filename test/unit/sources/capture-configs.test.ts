@@ -73,3 +73,16 @@ describe('running nginx -T only when it changes nothing', () => {
     expect(nginxWouldCreate(undefined)).toBeNull()
   })
 })
+
+describe('which units are read', () => {
+  it('reads enabled vendor units and template instances, with drop-ins, but not disabled vendor units', async () => {
+    put('/usr/lib/systemd/system/api@.service', '[Service]\nExecStart=/usr/bin/gunicorn -b 127.0.0.1:%i api:app\n')
+    put('/usr/lib/systemd/system/disabled.service', '[Service]\nExecStart=/usr/bin/gunicorn other:app\n')
+    put('/etc/systemd/system/api@.service.d/override.conf', '[Service]\nEnvironment=GUNICORN_CMD_ARGS=--keep-alive=10\n')
+    mkdirSync(join(root, '/etc/systemd/system/multi-user.target.wants'), {recursive: true})
+    symlinkSync('/usr/lib/systemd/system/api@.service', join(root, '/etc/systemd/system/multi-user.target.wants/api@8001.service'))
+    const snap = await collectLocal({root, toolVersion: 't'})
+    const files = Object.keys(snap.files).filter((f) => !f.includes('sysctl')).sort()
+    expect(files).toEqual(['/etc/systemd/system/api@.service.d/override.conf', '/usr/lib/systemd/system/api@.service'])
+  })
+})
