@@ -1,9 +1,9 @@
 import {BaseCommand} from '../cli/base.js'
-import {modelFlags, reportFlags, sourceFlags} from '../cli/flags.js'
+import {modelFlags, modelOptions, reportFlags, sourceFlags} from '../cli/flags.js'
 
 export default class Audit extends BaseCommand {
-  static summary = 'Audit this host (or snapshots of others): kernel TCP settings and observed sockets'
-  static description = `Reads /proc and the persisted sysctl files (or snapshots), runs the rules, and reports findings with evidence and fixes.
+  static summary = 'Audit this host (or snapshots of others): kernel TCP settings, sockets, and nginx, lighttpd and gunicorn keep-alive'
+  static description = `Reads /proc, the persisted sysctl files and the servers' configuration (nginx -T when nginx is installed), runs the rules, and reports findings with evidence and fixes.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invalid input (flag, file, rule); 3 the audit is incomplete (an unreadable file) and nothing else failed it.`
   static examples = [
@@ -26,14 +26,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     ])
     const rules = await loadRules(flags.rules ?? [])
     const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version})
-    const result = auditSnapshots(snapshots, rules, {
-      failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none',
-      role: flags.role as 'proxy' | 'server' | undefined,
-      behind: flags.behind,
-      lbIdleTimeout: flags['lb-idle-timeout'],
-      natIdleTimeout: flags['nat-idle-timeout'],
-      expectedRate: flags['expected-rate'],
-    })
+    const result = auditSnapshots(snapshots, rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', ...modelOptions(flags)})
     const tool = {name: 'conntune', version: this.config.version}
     this.finish(result.exitCode)
     if (this.jsonEnabled()) return toJsonReport(result, tool)

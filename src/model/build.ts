@@ -7,9 +7,12 @@ import {resolveFrontend} from './frontends.js'
 import {kernelDefault, parseKernelRelease} from './kernel.js'
 import {parsePortRange, summarizeSockets, type SocketSummary} from './sockets.js'
 import {firstInt, persistedValue, readPersisted} from './sysctl.js'
-import type {Destination, HostModel, Problem, SysctlSetting} from './types.js'
+import type {Destination, HostModel, Location, Problem, SysctlSetting} from './types.js'
+import {discoverServers, type ServerOptions} from './servers/discover.js'
+import {endpointMatches} from './servers/address-match.js'
+import type {ConfigSetting} from './servers/setting.js'
 
-export interface ModelOptions {
+export interface ModelOptions extends ServerOptions {
   source?: HostModel['source']
   role?: 'proxy' | 'server'
   behind?: string
@@ -27,7 +30,7 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   const kernel = parseKernelRelease(snap.kernel.release)
   const live = opts.source !== 'files' && Object.keys(snap.sysctl).length > 0
 
-  const persisted = readPersisted(snap)
+  const persisted = readPersisted(snap, opts.entries?.sysctl)
   for (const u of persisted.unreadable) problems.push({file: u.file, message: `cannot read: ${u.error}`})
   for (const e of persisted.errors) problems.push({file: e.file, line: e.line, col: e.col, message: e.message})
 
@@ -107,10 +110,29 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   sockets = summary.value
   for (const e of summary.errors) problems.push({file: e.file, line: e.line, col: e.col, message: e.message})
 
+  const servers = discoverServers(snap, opts)
+  problems.push(...servers.problems)
+  const nginx = servers.nginx ?? emptyNginx()
+  const lighttpd = servers.lighttpd ?? emptyLighttpd()
+  const gunicorn = {apps: servers.gunicorn}
+  const role = inferRole(opts.role, nginx, lighttpd, gunicorn.apps)
+  const backlogs: HostModel['backlogs'] = [
+    ...dedupeListens(nginx).map((l) => ({server: 'nginx' as const, where: `nginx listen ${l.raw} at ${l.file}:${l.line}`, setting: nginxBacklog(l)})),
+    ...(lighttpd.present ? [{server: 'lighttpd' as const, where: `lighttpd ${lighttpd.entry}`, setting: lighttpd.listenBacklog}] : []),
+    ...gunicorn.apps.map((a) => ({server: 'gunicorn' as const, where: `gunicorn ${a.name}`, setting: a.backlog})),
+  ]
+  linkServers(nginx, gunicorn.apps)
+  for (const tree of [nginx, lighttpd, gunicorn, backlogs]) addSettingLocations(tree)
+
   const max = sysctl.tcp_max_tw_buckets.num
   // Integer percents alongside shares: CEL will not mix ints and doubles in arithmetic.
   const destinations: Destination[] = sockets.destinations.map((d) => ({...d, percent: Math.floor(d.share * 100)}))
   sockets = {...sockets, destinations}
+  // What the sockets show toward each nginx upstream's servers.
+  for (const u of nginx.upstreams) {
+    const mine = destinations.filter((d) => u.servers.some((srv) => endpointMatches({host: d.ip, port: d.port, unix: null}, srv)))
+    u.observed = {timeWait: mine.reduce((a, d) => a + d.timeWait, 0), total: mine.reduce((a, d) => a + d.total, 0), percent: mine.reduce((a, d) => Math.max(a, d.percent), 0)}
+  }
   const byTimeWait = (list: Destination[]) => list.reduce<Destination | null>((best, d) => (d.timeWait > (best?.timeWait ?? 0) ? d : best), null)
   const frontend = resolveFrontend({behind: opts.behind, lbIdleTimeout: opts.lbIdleTimeout})
   const flows: Array<{seconds: number; what: string}> = []
@@ -123,8 +145,8 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     source: opts.source ?? 'local',
     live,
     kernel,
-    role: opts.role ?? 'unknown',
-    roleSource: opts.role ? '--role' : 'not inferred (pass --role proxy|server)',
+    role: role.role,
+    roleSource: role.source,
     frontend,
     natIdleTimeout: opts.natIdleTimeout ?? null,
     expectedRate: opts.expectedRate ?? null,
@@ -143,6 +165,77 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     sockets,
     outbound: {busiestTimeWait: byTimeWait(destinations), busiestRemoteTimeWait: byTimeWait(destinations.filter((d) => !d.loopback))},
     flowIdle,
+    nginx,
+    lighttpd,
+    gunicorn,
+    backlogs,
     problems,
+    comments: [...servers.comments, ...Object.entries(persisted.comments).flatMap(([file, cs]) => cs.map((c) => ({file, line: c.line, col: c.col, text: c.text})))],
+    texts: servers.texts,
+  }
+}
+
+function emptyNginx(): HostModel['nginx'] {
+  return {present: false, version: '', versionKnown: false, versionSource: 'not installed', upstreamKeepaliveDefault: false, entry: '', source: '', files: [], servers: [], locations: [], upstreams: [], clientKeepalive: [], keepaliveRequests: []}
+}
+
+function emptyLighttpd(): HostModel['lighttpd'] {
+  const none = {name: '', value: null, num: null, explicit: false, origin: '', file: null, line: null, col: null, insertAt: null}
+  return {present: false, version: '', versionKnown: false, versionSource: 'not installed', entry: '', files: [], scopes: [], listen: [], listenBacklog: none, proxies: [], shellIncludes: []}
+}
+
+/** A host proxies when a server on it forwards requests; it serves when one listens. */
+function inferRole(flag: 'proxy' | 'server' | undefined, nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps']): {role: HostModel['role']; source: string} {
+  if (flag) return {role: flag, source: '--role'}
+  const proxied = nginx.locations.find((l) => l.proxyPass)
+  if (proxied) return {role: 'proxy', source: `inferred: nginx proxies to ${proxied.proxyPass!.raw} at ${proxied.proxyPass!.file}:${proxied.proxyPass!.line}`}
+  if (lighttpd.proxies.length > 0) return {role: 'proxy', source: `inferred: lighttpd mod_proxy to ${lighttpd.proxies[0].host}:${lighttpd.proxies[0].port}`}
+  if (nginx.servers.length > 0) return {role: 'server', source: 'inferred: nginx serves and proxies nothing'}
+  if (lighttpd.present) return {role: 'server', source: 'inferred: lighttpd serves and proxies nothing'}
+  if (apps.length > 0) return {role: 'server', source: `inferred: gunicorn (${apps[0].name})`}
+  return {role: 'unknown', source: 'not inferred: no nginx, lighttpd or gunicorn found (pass --role proxy|server)'}
+}
+
+function dedupeListens(nginx: HostModel['nginx']) {
+  const seen = new Map<string, HostModel['nginx']['servers'][number]['listen'][number]>()
+  for (const s of nginx.servers) for (const l of s.listen) if (!seen.has(l.raw) || l.backlog !== null) seen.set(l.raw, l)
+  return [...seen.values()]
+}
+
+/** NGX_LISTEN_BACKLOG is 511 on Linux. */
+function nginxBacklog(l: HostModel['nginx']['servers'][number]['listen'][number]): ConfigSetting {
+  return l.backlog !== null
+    ? {name: 'listen backlog', value: String(l.backlog), num: l.backlog, explicit: true, origin: `set at ${l.file}:${l.line}`, file: l.file, line: l.line, col: 1, insertAt: null}
+    : {name: 'listen backlog', value: '511', num: 511, explicit: false, origin: 'default (nginx: 511)', file: null, line: null, col: null, insertAt: {file: l.file, line: l.line, col: 1, context: `listen ${l.raw}`}}
+}
+
+export function settingLocation(s: ConfigSetting): Location {
+  if (s.explicit && s.file) return {file: s.file, line: s.line ?? undefined, col: s.col ?? undefined, text: `${s.file}:${s.line}`}
+  if (s.insertAt) return {file: s.insertAt.file, line: s.insertAt.line, col: s.insertAt.col, text: `${s.insertAt.file}:${s.insertAt.line} (${s.name} not set in ${s.insertAt.context})`}
+  return {text: `${s.name} (default)`}
+}
+
+/** Gives every setting in a server model an `at`: where a finding about it points. */
+function addSettingLocations(tree: unknown, seen = new Set<unknown>()): void {
+  if (tree === null || typeof tree !== 'object' || seen.has(tree)) return
+  seen.add(tree)
+  if (Array.isArray(tree)) {
+    for (const x of tree) addSettingLocations(x, seen)
+    return
+  }
+  const o = tree as Record<string, unknown>
+  if ('explicit' in o && 'insertAt' in o && 'name' in o) o.at = settingLocation(o as unknown as ConfigSetting)
+  for (const v of Object.values(o)) addSettingLocations(v, seen)
+}
+
+/** nginx locations → the gunicorn apps they proxy to, by address. */
+function linkServers(nginx: HostModel['nginx'], apps: HostModel['gunicorn']['apps']): void {
+  for (const l of nginx.locations) {
+    const u = nginx.upstreams.find((x) => x.name === l.proxyPass?.upstream)
+    if (!u) continue
+    for (const app of apps) {
+      if (!u.servers.some((srv) => app.bind.some((b) => endpointMatches(srv, b)))) continue
+      app.proxiedBy.push({location: `location ${l.path} in ${l.serverLabel}`, file: l.file, line: l.line, reuses: l.reusesUpstream, proxyReadTimeout: l.proxyReadTimeout.num})
+    }
   }
 }

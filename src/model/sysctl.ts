@@ -68,8 +68,9 @@ export function orderSysctlFiles(snap: Pick<Snapshot, 'dirs' | 'files'>): string
   return ordered
 }
 
-export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>): PersistedSettings {
-  const files = orderSysctlFiles(snap)
+/** `order` overrides the boot order: `conntune check` names the files itself. */
+export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>, order?: string[]): PersistedSettings {
+  const files = order ?? orderSysctlFiles(snap)
   const entries: PersistedEntry[] = []
   const errors: ParseError[] = []
   const unreadable: PersistedSettings['unreadable'] = []

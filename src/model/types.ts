@@ -7,6 +7,11 @@ import type {SocketSummary} from './sockets.js'
 
 export type Destination = SocketSummary['destinations'][number] & {percent: number}
 import type {PersistedEntry} from './sysctl.js'
+import type {GunicornApp} from './servers/gunicorn.js'
+import type {LighttpdModel} from './servers/lighttpd.js'
+import type {NginxModel} from './servers/nginx.js'
+import type {ConfigSetting} from './servers/setting.js'
+import type {CommentLine} from './servers/discover.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -80,5 +85,14 @@ export interface HostModel {
    * balancer, --nat-idle-timeout); L7 balancers end TCP themselves and are not counted.
    */
   flowIdle: {seconds: number; what: string} | null
+  /** nginx on this host (present: false and empty lists when there is none). */
+  nginx: NginxModel | (Omit<NginxModel, 'present'> & {present: false})
+  lighttpd: LighttpdModel | (Omit<LighttpdModel, 'present'> & {present: false})
+  gunicorn: {apps: GunicornApp[]}
+  /** Every listen backlog a server asks for, for net.core.somaxconn. */
+  backlogs: Array<{server: 'nginx' | 'lighttpd' | 'gunicorn'; where: string; setting: ConfigSetting}>
   problems: Problem[]
+  /** Comments of every file read, and those files' texts (inline ignores). */
+  comments: CommentLine[]
+  texts: Record<string, string>
 }

@@ -6,6 +6,7 @@ import type {HostModel, Problem, Severity} from '../model/types.js'
 import {compileRule} from '../rules/compile.js'
 import {evaluateRules, type RuleFailure} from '../rules/evaluate.js'
 import type {Finding, LoadedRule} from '../rules/types.js'
+import {applyIgnores, parseIgnores} from '../rules/ignores.js'
 import type {Snapshot} from '../snapshot/types.js'
 
 export type FailOn = Severity | 'none'
@@ -20,6 +21,8 @@ export interface HostResult {
   sockets: {observed: boolean; states: Record<string, number>; timeWait: {total: number; server: number; client: number}; listening: number[]}
   problems: Problem[]
   findings: Finding[]
+  /** Findings an inline ignore (with a reason) covered. */
+  suppressed: number
 }
 
 export interface AuditResult {
@@ -57,8 +60,15 @@ export function sortFindings(findings: Finding[]): Finding[] {
   )
 }
 
+export interface AuditInput {
+  snapshot: Snapshot
+  source: HostModel['source']
+  /** For `conntune check`: which files are entry points of which kind. */
+  entries?: ModelOptions['entries']
+}
+
 export function auditSnapshots(
-  snapshots: Array<{snapshot: Snapshot; source: HostModel['source']}>,
+  snapshots: AuditInput[],
   rules: LoadedRule[],
   opts: Omit<ModelOptions, 'source'> & {failOn: FailOn},
 ): AuditResult {
@@ -66,11 +76,12 @@ export function auditSnapshots(
   const hosts: HostResult[] = []
   const all: Finding[] = []
   const ruleFailures: RuleFailure[] = []
-  for (const {snapshot, source} of snapshots) {
-    const model = buildHostModel(snapshot, {...opts, source})
+  for (const {snapshot, source, entries} of snapshots) {
+    const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
     ruleFailures.push(...failures)
-    const sorted = sortFindings(findings)
+    const {kept, suppressed} = applyIgnores(findings, parseIgnores(model.comments, model.texts), model.name)
+    const sorted = sortFindings(kept)
     all.push(...sorted)
     hosts.push({
       name: model.name,
@@ -86,6 +97,7 @@ export function auditSnapshots(
       },
       problems: model.problems,
       findings: sorted,
+      suppressed: suppressed.length,
     })
   }
   const count = (s: Severity) => all.filter((f) => f.severity === s).length
@@ -97,5 +109,23 @@ export function auditSnapshots(
     summary: {error: count('error'), warning: count('warning'), info: count('info'), hosts: hosts.length, incompleteHosts},
     failOn: opts.failOn,
     exitCode: exitCodeFor(all, opts.failOn, ruleFailures.length, incompleteHosts > 0),
+  }
+}
+
+/** Paths under `dir` shown relative to it, as people and CI annotations expect in a repo. */
+export function relativizeResult(result: AuditResult, dir: string): AuditResult {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`
+  const rel = (s: string) => s.split(prefix).join('')
+  const fixFinding = (f: Finding): Finding => ({
+    ...f,
+    location: {...f.location, ...(f.location.file ? {file: rel(f.location.file)} : {}), text: rel(f.location.text)},
+    message: rel(f.message),
+    evidence: Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [k, typeof v === 'string' ? rel(v) : v])),
+    fix: f.fix ? {summary: rel(f.fix.summary), actions: f.fix.actions.map((a) => ('file' in a ? {...a, file: rel(a.file)} : a))} : null,
+  })
+  return {
+    ...result,
+    findings: result.findings.map(fixFinding),
+    hosts: result.hosts.map((h) => ({...h, findings: h.findings.map(fixFinding), problems: h.problems.map((p) => ({...p, file: rel(p.file), message: rel(p.message)}))})),
   }
 }

@@ -19,6 +19,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
       role: h.role,
       frontend: h.frontend,
       complete: h.problems.length === 0,
+      suppressed: h.suppressed,
       sockets: h.sockets,
       problems: h.problems,
     })),

@@ -30,6 +30,7 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
     const facts = [h.source, h.kernel ? `kernel ${h.kernel}` : 'kernel unknown', `role ${h.role}`]
     if (h.frontend) facts.push(`behind ${h.frontend}`)
     out.push(c('bold', `${h.name}`) + c('dim', ` (${facts.join(', ')})`))
+    if (h.suppressed > 0) out.push(c('dim', `  ${h.suppressed} finding${h.suppressed === 1 ? '' : 's'} covered by inline ignores`))
     for (const p of h.problems) {
       const at = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.col ? `:${p.col}` : ''}`
       out.push(`  ${c('yellow', 'incomplete:')} ${at}: ${p.message}`)

@@ -53,7 +53,8 @@ const celModels = new WeakMap<HostModel, Record<string, unknown>>()
 export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluation {
   let celHost = celModels.get(model)
   if (!celHost) {
-    celHost = toCel(model) as Record<string, unknown>
+    // File texts and comments are for inline ignores, not for rules.
+    celHost = toCel({...model, texts: undefined, comments: undefined}) as Record<string, unknown>
     celModels.set(model, celHost)
   }
   const findings: Finding[] = []

@@ -112,7 +112,16 @@ export function exampleSnapshot(ex: RuleExample): Snapshot {
     snap.proc['net/netstat'] = {text: 'TcpExt: TW TWRecycled TWKilled TCPTimeWaitOverflow\nTcpExt: 0 0 0 0\n'}
     for (const [p, text] of Object.entries(h.proc ?? {})) snap.proc[p] = {text}
   }
-  for (const [path, text] of Object.entries(h.files ?? {})) {
+  const files: Record<string, string> = {...(h.files ?? {})}
+  if (h.nginx !== undefined) files['/etc/nginx/nginx.conf'] = `events {}\nhttp {\n${h.nginx}${h.nginx.endsWith('\n') ? '' : '\n'}}\n`
+  if (h.lighttpd !== undefined) files['/etc/lighttpd/lighttpd.conf'] = h.lighttpd
+  if (h.gunicorn !== undefined) files['/etc/gunicorn.conf.py'] = h.gunicorn
+  if (ex.options?.nginxDump) {
+    // As `nginx -T` prints it: the main file first, then each other file once.
+    const paths = Object.keys(files).filter((p) => p.startsWith('/etc/nginx/')).sort((a, b) => (a === '/etc/nginx/nginx.conf' ? -1 : b === '/etc/nginx/nginx.conf' ? 1 : a.localeCompare(b)))
+    snap.commands = {'nginx -T': {exitCode: 0, stderr: 'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n', stdout: paths.map((p) => `# configuration file ${p}:\n${files[p]}\n`).join('')}}
+  }
+  for (const [path, text] of Object.entries(files)) {
     snap.files[path] = {text}
     const dir = posix.dirname(path)
     const entries = snap.dirs[dir]?.entries ?? []

@@ -27,6 +27,9 @@ export function runExample(rule: LoadedRule, ex: RuleExample): ExampleResult {
       lbIdleTimeout: opts.lbIdleTimeout,
       natIdleTimeout: opts.natIdleTimeout,
       expectedRate: opts.expectedRate,
+      nginxVersion: opts.nginxVersion,
+      lighttpdVersion: opts.lighttpdVersion,
+      gunicornVersion: opts.gunicornVersion,
     })
   } catch (error) {
     return {...base, ok: false, problem: `could not build the example host: ${(error as Error).message}`}

@@ -6,13 +6,16 @@ export interface RuleExample {
   count?: number
   severity?: Severity
   messageContains?: string
-  options?: {role?: 'proxy' | 'server'; behind?: string; lbIdleTimeout?: number; natIdleTimeout?: number; expectedRate?: number; filesOnly?: boolean}
+  options?: {role?: 'proxy' | 'server'; behind?: string; lbIdleTimeout?: number; natIdleTimeout?: number; expectedRate?: number; filesOnly?: boolean; nginxDump?: boolean; nginxVersion?: string; lighttpdVersion?: string; gunicornVersion?: string}
   host?: {
     kernel?: string
     sysctl?: Record<string, string | null>
     files?: Record<string, string>
     proc?: Record<string, string>
     sockets?: Array<{state: string; local: string; remote: string; count?: number}>
+    nginx?: string
+    lighttpd?: string
+    gunicorn?: string
   }
 }
 
@@ -24,7 +27,7 @@ export interface RuleSpec {
   title: string
   severity: Severity
   severityWhen?: Array<{when: string; severity: Severity}>
-  scope: 'host' | 'host.persisted' | 'host.sockets.listenPorts' | 'host.sockets.destinations' | 'host.sockets.closeWait'
+  scope: string
   when: string
   at: string
   message: string

@@ -34,7 +34,7 @@ export interface CapturedCommand {
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT
   version: number
-  collector: {tool: string; version: string; source: 'local' | 'ssh' | 'script' | 'example'}
+  collector: {tool: string; version: string; source: 'local' | 'ssh' | 'script' | 'example' | 'files'}
   collectedAt: string
   host: {name: string; root?: string}
   kernel: {release: string | null; error?: string}

@@ -8,7 +8,7 @@ import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} f
 import type {Snapshot} from '../snapshot/types.js'
 import type {RootFs} from './rootfs.js'
 
-type Sink = Pick<Snapshot, 'files' | 'dirs'>
+export type Sink = Pick<Snapshot, 'files' | 'dirs'>
 
 function captureFile(fs: RootFs, sink: Sink, path: string, maxBytes: number = LIMITS.configBytes): string | undefined {
   if (sink.files[path]) return sink.files[path].text
@@ -33,7 +33,7 @@ function captureTree(fs: RootFs, sink: Sink, dir: string, budget: {files: number
 const GLOB = /[*?[]/
 
 /** Captures the files an include pattern names (a plain path, or a glob within one directory); returns them. */
-function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] {
+export function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] {
   if (!GLOB.test(path)) {
     if (fs.kind(path) !== 'file') return []
     captureFile(fs, sink, path)
@@ -51,8 +51,8 @@ function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] {
 const NGINX_INCLUDE = /(?:^|[\s;{}])include[ \t]+(?:"([^"]+)"|'([^']+)'|([^;\s]+))[ \t]*;/gm
 const LIGHTTPD_INCLUDE = /(?:^|[\s{}])include[ \t]+"([^"]+)"/gm
 
-/** Follows include lines (by pattern) from the main config and its trees, a bounded number of rounds. */
-function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main: string): void {
+/** Follows include lines (by pattern) from the main config and its trees, a bounded number of rounds; returns the files reached. */
+export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main: string): Set<string> {
   const pattern = kind === 'nginx' ? NGINX_INCLUDE : LIGHTTPD_INCLUDE
   const confDir = posix.dirname(main)
   const inTrees = (f: string) => CONFIG_TREES[kind].some((t) => f.startsWith(`${t}/`))
@@ -72,6 +72,8 @@ function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main
     }
     frontier = next
   }
+  seen.delete(main)
+  return seen
 }
 
 const CONFIG_FLAG = /(?:^|\s)(?:-c|--config)(?:=|\s+)(?:"([^"]+)"|'([^']+)'|(\S+))/g

@@ -49,7 +49,7 @@ export interface GunicornConfig {
   /** The gunicorn release whose settings table was used */
   version: string
   /** Comments of the config file, with lines (for inline ignores) */
-  comments?: Array<{file: string; line: number; text: string}>
+  comments?: Array<{file: string; line: number; col: number; text: string}>
 }
 
 export interface ResolveInput {
@@ -170,7 +170,7 @@ export function resolveGunicorn(input: ResolveInput): ParseResult<GunicornConfig
       conf = r.value
       cfg.configFile = {path: given.path, from: loc.from, loaded: true}
       cfg.sources.push(`file: ${given.path}`)
-      cfg.comments = r.value.comments.map((c) => ({file: given.path, line: c.line, text: c.text}))
+      cfg.comments = r.value.comments.map((c) => ({file: given.path, line: c.line, col: c.col, text: c.text}))
       if (r.errors.some((e) => e.kind === 'syntax')) {
         cfg.sources.push(`${given.path} has Python syntax errors: gunicorn would not start ("Failed to read config file")`)
       }

@@ -1,0 +1,46 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base.js'
+import {modelFlags, modelOptions, reportFlags} from '../cli/flags.js'
+import {CONFIG_KINDS} from '../sources/files.js'
+
+export default class Check extends BaseCommand {
+  static summary = 'Check configuration files in a repository (nginx, lighttpd, gunicorn, sysctl), no host needed'
+  static description = `Each file's kind is detected by its name and content (--kind forces one). Directories are searched (skipping .git, node_modules, virtualenvs). nginx and lighttpd files that no other checked file includes are entry points; their includes are followed relative to them. The kernel side is judged from sysctl files alone.
+
+Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid input, 3 a file could not be parsed.`
+  static examples = ['<%= config.bin %> check deploy/', '<%= config.bin %> check nginx/nginx.conf gunicorn.conf.py --behind aws-alb', '<%= config.bin %> check conf/site.conf --kind nginx --nginx-version 1.30.0']
+  static strict = false
+  static args = {paths: Args.string({description: 'Files or directories', required: true})}
+  static flags = {
+    kind: Flags.string({description: 'Treat every named file as this kind', options: [...CONFIG_KINDS]}),
+    ...modelFlags,
+    ...reportFlags,
+  }
+
+  async run(): Promise<unknown> {
+    const {argv, flags} = await this.parse(Check)
+    const [{collectFiles}, {loadRules}, {auditSnapshots, relativizeResult}, {render}, {toJsonReport}, {writeFileAtomic}] = await Promise.all([
+      import('../sources/files.js'),
+      import('../rules/load.js'),
+      import('../pipeline/audit.js'),
+      import('../report/index.js'),
+      import('../report/json.js'),
+      import('../cli/write.js'),
+    ])
+    const rules = await loadRules(flags.rules ?? [])
+    const checked = collectFiles(argv as string[], {kind: flags.kind as never, toolVersion: this.config.version})
+    const result = relativizeResult(
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', ...modelOptions(flags)}),
+      process.cwd(),
+    )
+    const tool = {name: 'conntune', version: this.config.version}
+    this.finish(result.exitCode)
+    if (this.jsonEnabled()) return toJsonReport(result, tool)
+    const format = flags.format as 'text' | 'json'
+    const color = !flags.output && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR
+    const text = render(format, result, {color, tool})
+    if (flags.output) writeFileAtomic(flags.output, text)
+    else process.stdout.write(text)
+    return undefined
+  }
+}

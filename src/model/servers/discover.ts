@@ -1,0 +1,186 @@
+// Snapshot → the servers on the host: which configs exist, parsed, with effective settings.
+// Sources of truth, in order: the server's own `nginx -T` output; the captured files from the
+// usual places; on `conntune check`, the files the user named.
+import {posix} from 'node:path'
+import {resolveInvocation} from '../../parsers/gunicorn/index.js'
+import {resolveGunicorn} from '../../parsers/gunicorn/settings.js'
+import {gunicornFromDockerfile, gunicornFromProcfile, gunicornFromSystemdUnit} from '../../parsers/gunicorn/sources.js'
+import {effectiveLighttpd, parseLighttpd} from '../../parsers/lighttpd/index.js'
+import {MemoryFileReader, type FileTexts} from '../../parsers/memory-reader.js'
+import {parseNginx, splitNginxDump} from '../../parsers/nginx/index.js'
+import type {ParseError} from '../../parsers/types.js'
+import {MAIN_CONFIGS, UNIT_DIRS} from '../../snapshot/config-locations.js'
+import type {Snapshot} from '../../snapshot/types.js'
+import type {Problem} from '../types.js'
+import {buildGunicornApp, type GunicornApp} from './gunicorn.js'
+import {buildLighttpdModel, type LighttpdModel} from './lighttpd.js'
+import {buildNginxModel, type NginxModel} from './nginx.js'
+
+/** What `conntune check` was pointed at: entry files by kind. */
+export interface ConfigEntries {
+  nginx?: string[]
+  lighttpd?: string[]
+  gunicornConf?: string[]
+  units?: string[]
+  procfiles?: string[]
+  dockerfiles?: string[]
+  /** sysctl files, in the order they apply. */
+  sysctl?: string[]
+}
+
+export interface ServerOptions {
+  nginxVersion?: string
+  lighttpdVersion?: string
+  gunicornVersion?: string
+  entries?: ConfigEntries
+}
+
+export interface CommentLine {
+  file: string
+  line: number
+  col: number
+  text: string
+}
+
+export interface Servers {
+  nginx: NginxModel | null
+  lighttpd: LighttpdModel | null
+  gunicorn: GunicornApp[]
+  problems: Problem[]
+  /** Every comment of every config read, for inline ignores. */
+  comments: CommentLine[]
+  /** Texts of the files read, for telling own-line comments from trailing ones. */
+  texts: Record<string, string>
+}
+
+function fileTexts(snap: Snapshot): FileTexts {
+  const out: FileTexts = {}
+  for (const [p, f] of Object.entries(snap.files)) out[p] = f.text !== undefined ? f.text : {error: f.error ?? 'not captured', code: f.error}
+  return out
+}
+
+function toProblems(errors: ParseError[]): Problem[] {
+  return errors.filter((e) => e.kind !== 'unresolved').map((e) => ({file: e.file, line: e.line, col: e.col, message: e.message}))
+}
+
+function versionFrom(text: string | undefined, re: RegExp): string | null {
+  return text ? (re.exec(text)?.[1] ?? null) : null
+}
+
+function mergeNginx(models: NginxModel[]): NginxModel | null {
+  if (models.length <= 1) return models[0] ?? null
+  const [first, ...rest] = models
+  const merged: NginxModel = {...first, files: [...first.files], servers: [...first.servers], locations: [...first.locations], upstreams: [...first.upstreams], clientKeepalive: [...first.clientKeepalive], keepaliveRequests: [...first.keepaliveRequests]}
+  for (const m of rest) {
+    const serverOffset = merged.servers.length
+    const locationOffset = merged.locations.length
+    merged.files.push(...m.files.filter((f) => !merged.files.includes(f)))
+    merged.servers.push(...m.servers.map((s) => ({...s, index: s.index + serverOffset})))
+    merged.locations.push(...m.locations.map((l) => ({...l, server: l.server + serverOffset})))
+    merged.upstreams.push(...m.upstreams.map((u) => ({...u, locations: u.locations.map((i) => i + locationOffset)})))
+    merged.clientKeepalive.push(...m.clientKeepalive)
+    merged.keepaliveRequests.push(...m.keepaliveRequests)
+  }
+  return merged
+}
+
+export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Servers {
+  const problems: Problem[] = []
+  const comments: CommentLine[] = []
+  const texts: Record<string, string> = {}
+  const reader = new MemoryFileReader(fileTexts(snap))
+  for (const [p, f] of Object.entries(snap.files)) if (f.text !== undefined) texts[p] = f.text
+  const entries = opts.entries
+
+  // nginx
+  const nginxModels: NginxModel[] = []
+  const v = snap.commands?.['nginx -V']
+  const nginxVersion = opts.nginxVersion ?? versionFrom(v?.stderr, /nginx version: [^/\s]+\/(\d+\.\d+\.\d+)/)
+  const nginxVersionSource = opts.nginxVersion ? '--nginx-version' : nginxVersion ? 'nginx -V' : 'unknown (pass --nginx-version)'
+  const dump = snap.commands?.['nginx -T']
+  const nginxRuns: Array<{entry: string; reader: MemoryFileReader; source: string}> = []
+  if (entries) {
+    for (const e of entries.nginx ?? []) nginxRuns.push({entry: e, reader, source: e})
+  } else if (dump?.exitCode === 0 && dump.stdout) {
+    const split = splitNginxDump(dump.stdout, 'nginx -T')
+    problems.push(...toProblems(split.errors))
+    if (split.value.entry) {
+      Object.assign(texts, split.value.files)
+      nginxRuns.push({entry: split.value.entry, reader: new MemoryFileReader(split.value.files), source: 'nginx -T'})
+    }
+  } else {
+    const main = MAIN_CONFIGS.nginx.find((p) => snap.files[p]?.text !== undefined)
+    if (main) nginxRuns.push({entry: main, reader, source: main})
+    if (dump?.exitCode && dump.exitCode !== 0) problems.push({file: 'nginx -T', message: `exited ${dump.exitCode}: ${(dump.stderr ?? '').trim().split('\n').pop() ?? ''}; read ${main ?? 'no config'} instead`})
+  }
+  for (const run of nginxRuns) {
+    const r = parseNginx(run.entry, run.reader)
+    problems.push(...toProblems(r.errors))
+    for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
+    if (r.value.files.length > 0) nginxModels.push(buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source}))
+  }
+
+  // lighttpd
+  let lighttpd: LighttpdModel | null = null
+  const lv = snap.commands?.['lighttpd -v']
+  const lighttpdVersion = opts.lighttpdVersion ?? versionFrom(lv?.stdout, /lighttpd\/(\d+\.\d+\.\d+)/)
+  const lighttpdEntries = entries ? (entries.lighttpd ?? []) : MAIN_CONFIGS.lighttpd.filter((p) => snap.files[p]?.text !== undefined).slice(0, 1)
+  for (const entry of lighttpdEntries) {
+    const r = parseLighttpd(entry, reader, lighttpdVersion ? {version: lighttpdVersion} : {})
+    problems.push(...toProblems(r.errors))
+    for (const c of r.value.comments) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
+    const model = buildLighttpdModel({
+      effective: effectiveLighttpd(r.value),
+      entry,
+      files: r.value.files,
+      version: lighttpdVersion,
+      versionSource: opts.lighttpdVersion ? '--lighttpd-version' : lighttpdVersion ? 'lighttpd -v' : 'unknown (pass --lighttpd-version)',
+    })
+    // Several lighttpd entries (check mode) are reported scope by scope.
+    const prev = lighttpd as LighttpdModel | null
+    lighttpd = prev ? {...prev, scopes: [...prev.scopes, ...model.scopes], files: [...prev.files, ...model.files]} : model
+  }
+
+  // gunicorn: every unit, Procfile and Dockerfile that starts it, and standalone config files
+  const gunicorn: GunicornApp[] = []
+  const version = opts.gunicornVersion
+  const fromInvocations = (invs: ReturnType<typeof gunicornFromSystemdUnit>, label: (i: number) => string) => {
+    problems.push(...toProblems(invs.errors))
+    invs.value.forEach((inv, i) => {
+      const r = resolveInvocation(inv, {reader, ...(version ? {version} : {})})
+      problems.push(...toProblems(r.errors))
+      for (const c of r.value.comments ?? []) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
+      gunicorn.push(buildGunicornApp(label(i), inv.file, inv.line, r.value))
+    })
+  }
+  const units = entries ? (entries.units ?? []) : Object.keys(snap.files).filter((p) => UNIT_DIRS.some((d) => p.startsWith(`${d}/`)) && p.endsWith('.service'))
+  for (const u of units) {
+    const text = reader.read(u)
+    if ('text' in text) fromInvocations(gunicornFromSystemdUnit(text.text, u, {reader}), () => posix.basename(u))
+  }
+  for (const p of entries?.procfiles ?? []) {
+    const text = reader.read(p)
+    if ('text' in text) fromInvocations(gunicornFromProcfile(text.text, p), (i) => `${p} (process ${i + 1})`)
+  }
+  for (const p of entries?.dockerfiles ?? []) {
+    const text = reader.read(p)
+    if ('text' in text) fromInvocations(gunicornFromDockerfile(text.text, p), () => p)
+  }
+  const confs = entries
+    ? (entries.gunicornConf ?? [])
+    : Object.keys(snap.files).filter((p) => (p === '/etc/gunicorn.conf.py' || p.startsWith('/etc/gunicorn.d/')) && !gunicorn.some((g) => g.configFile === p))
+  for (const p of confs) {
+    if (gunicorn.some((g) => g.configFile === p)) continue
+    const text = reader.read(p)
+    if (!('text' in text)) {
+      problems.push({file: p, message: `cannot read: ${text.error}`})
+      continue
+    }
+    const r = resolveGunicorn({configFile: {path: p, text: text.text}, ...(version ? {version} : {})})
+    problems.push(...toProblems(r.errors))
+    for (const c of r.value.comments ?? []) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
+    gunicorn.push(buildGunicornApp(p, p, 1, r.value))
+  }
+
+  return {nginx: mergeNginx(nginxModels), lighttpd, gunicorn, problems, comments, texts}
+}

@@ -1,0 +1,362 @@
+// nginx configuration → effective settings per server, location and upstream, the way nginx
+// merges them: http → server → location → nested location/if; `proxy_set_header` is inherited
+// only by a level that sets none itself; upstream keep-alive defaults depend on the version
+// (FACTS.md "nginx": 1.29.7 made explicit upstream{} blocks keep connections by default).
+import type {NginxConfig, NginxDirective} from '../../parsers/nginx/types.js'
+import {inlineIncludes} from '../../parsers/nginx/tree.js'
+import {versionAtLeast} from '../../rules/cel.js'
+import {defaultSetting, type ConfigSetting} from './setting.js'
+import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, type ProxyTarget} from './nginx-values.js'
+
+export interface NginxListen extends NginxAddress {
+  backlog: number | null
+  ssl: boolean
+  http2: boolean
+  file: string
+  line: number
+}
+
+export interface NginxServer {
+  index: number
+  file: string
+  line: number
+  col: number
+  names: string[]
+  listen: NginxListen[]
+  /** "server example.com (listen 80) at FILE:LINE": how findings name it. */
+  label: string
+  keepaliveTimeout: ConfigSetting & {header: number | null}
+  keepaliveRequests: ConfigSetting
+}
+
+export interface NginxLocation {
+  server: number
+  serverLabel: string
+  path: string
+  file: string
+  line: number
+  col: number
+  proxyPass: (ProxyTarget & {file: string; line: number; upstream: string | null}) | null
+  proxyHttpVersion: ConfigSetting
+  /** The Connection header sent upstream after proxy_set_header inheritance; "" means cleared. */
+  connectionHeader: ConfigSetting
+  proxyReadTimeout: ConfigSetting
+  keepaliveTimeout: ConfigSetting & {header: number | null}
+  /** Idle connections to the upstream are reused for this location (version and config). */
+  reusesUpstream: boolean
+  /** The upstream's keepalive (0: none kept), and whether it is an implicit one. */
+  upstreamKeepalive: number
+  upstreamImplicit: boolean
+}
+
+export interface NginxUpstreamServer extends NginxAddress {
+  file: string
+  line: number
+}
+
+export interface NginxUpstream {
+  name: string
+  /** true for proxy_pass host:port without an upstream{} block. */
+  implicit: boolean
+  file: string
+  line: number
+  col: number
+  servers: NginxUpstreamServer[]
+  keepalive: ConfigSetting
+  keepaliveTimeout: ConfigSetting
+  keepaliveRequests: ConfigSetting
+  /** Locations proxying here. */
+  locations: number[]
+  /** Sockets observed toward this upstream's servers (filled in by the host model). */
+  observed: {timeWait: number; total: number; percent: number}
+}
+
+export interface NginxModel {
+  present: true
+  version: string
+  versionKnown: boolean
+  versionSource: string
+  /** nginx ≥ 1.29.7: explicit upstream{} blocks keep idle connections without being asked. */
+  upstreamKeepaliveDefault: boolean
+  entry: string
+  source: string
+  files: string[]
+  servers: NginxServer[]
+  locations: NginxLocation[]
+  upstreams: NginxUpstream[]
+  /**
+   * Client-side keepalive_timeout / keepalive_requests grouped by the line that decides them
+   * (or the default), with the servers and locations each applies to: one http-level line
+   * is one finding, not one per server.
+   */
+  clientKeepalive: Array<{timeout: ConfigSetting & {header: number | null}; appliesTo: string[]}>
+  /** Every explicit keepalive_requests, client and upstream side, once per line. */
+  keepaliveRequests: Array<ConfigSetting & {side: 'client' | 'upstream'; appliesTo: string[]}>
+}
+
+type Dir = NginxDirective
+
+function explicitSetting(d: Dir, value: string, num: number | null, context?: string): ConfigSetting {
+  return {name: d.directive, value, num, explicit: true, origin: `set ${context ? `in ${context} ` : ''}at ${d.file}:${d.line}`, file: d.file, line: d.line, col: d.col, insertAt: null, ...(context ? {context} : {})}
+}
+
+/** The same setting seen from an inner level: says which outer level set it. */
+function inherited(s: ConfigSetting, into: string): ConfigSetting {
+  if (!s.explicit || s.origin.startsWith('inherited') || s.context === into) return s
+  return {...s, origin: `inherited from ${s.context ?? 'an outer level'} at ${s.file}:${s.line}`}
+}
+
+function insertAt(block: Dir | null, context: string, fallbackFile: string): ConfigSetting['insertAt'] {
+  if (!block) return {file: fallbackFile, line: 1, col: 1, context}
+  return {file: block.file, line: block.line, col: block.col, context}
+}
+
+function keepaliveTimeoutOf(d: Dir, context: string): ConfigSetting & {header: number | null} {
+  const seconds = parseNginxTime(d.args[0] ?? '')
+  const header = d.args[1] !== undefined ? parseNginxTime(d.args[1]) : null
+  return {...explicitSetting(d, d.args.join(' '), seconds, context), header}
+}
+
+/** Context-level settings that inherit downward. */
+interface Level {
+  keepaliveTimeout: ConfigSetting & {header: number | null}
+  keepaliveRequests: ConfigSetting
+  proxyHttpVersion: ConfigSetting
+  proxyReadTimeout: ConfigSetting
+  /** proxy_set_header directives of the nearest level that has any. */
+  proxySetHeaders: Dir[] | null
+  proxySetHeadersFrom: string
+}
+
+function applyLevel(parent: Level, block: Dir[], label: string): Level {
+  const next: Level = {
+    keepaliveTimeout: {...inherited(parent.keepaliveTimeout, label), header: parent.keepaliveTimeout.header},
+    keepaliveRequests: inherited(parent.keepaliveRequests, label),
+    proxyHttpVersion: inherited(parent.proxyHttpVersion, label),
+    proxyReadTimeout: inherited(parent.proxyReadTimeout, label),
+    proxySetHeaders: parent.proxySetHeaders,
+    proxySetHeadersFrom: parent.proxySetHeadersFrom,
+  }
+  const own: Dir[] = []
+  for (const d of block) {
+    switch (d.directive) {
+      case 'keepalive_timeout':
+        next.keepaliveTimeout = keepaliveTimeoutOf(d, label)
+        break
+      case 'keepalive_requests':
+        next.keepaliveRequests = explicitSetting(d, d.args[0] ?? '', /^\d+$/.test(d.args[0] ?? '') ? Number(d.args[0]) : null, label)
+        break
+      case 'proxy_http_version':
+        next.proxyHttpVersion = explicitSetting(d, d.args[0] ?? '', null, label)
+        break
+      case 'proxy_read_timeout':
+        next.proxyReadTimeout = explicitSetting(d, d.args[0] ?? '', parseNginxTime(d.args[0] ?? ''), label)
+        break
+      case 'proxy_set_header':
+        own.push(d)
+        break
+    }
+  }
+  if (own.length > 0) {
+    next.proxySetHeaders = own
+    next.proxySetHeadersFrom = label
+  }
+  return next
+}
+
+export interface NginxModelInput {
+  config: NginxConfig
+  version: string | null
+  versionSource: string
+  source: string
+}
+
+export function buildNginxModel(input: NginxModelInput): NginxModel {
+  const {config} = input
+  const version = input.version ?? ''
+  const upstreamKeepaliveDefault = versionAtLeast(version, '1.29.7')
+  const requestsDefault = versionAtLeast(version, '1.19.10') || !version ? '1000' : '100'
+  const tree = inlineIncludes(config)
+  const http = tree.find((d) => d.directive === 'http')
+  // A conf.d snippet checked on its own has server{} at the top: it lives in http context.
+  const httpBlock = http?.block ?? (tree.some((d) => d.directive === 'server' || d.directive === 'upstream') ? tree : [])
+  const entry = config.entry
+
+  const base: Level = {
+    keepaliveTimeout: {...defaultSetting('keepalive_timeout', '75s', 75, 'nginx', insertAt(http ?? null, 'http', entry)), header: null},
+    keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), version ? `nginx ${version}` : 'nginx ≥ 1.19.10; 100 before', insertAt(http ?? null, 'http', entry)),
+    proxyHttpVersion: defaultSetting('proxy_http_version', upstreamKeepaliveDefault ? '1.1' : '1.0', null, upstreamKeepaliveDefault ? 'nginx ≥ 1.29.7' : version ? `nginx ${version}` : 'nginx before 1.29.7; 1.1 since', null),
+    proxyReadTimeout: defaultSetting('proxy_read_timeout', '60s', 60, 'nginx', null),
+    proxySetHeaders: null,
+    proxySetHeadersFrom: 'default',
+  }
+  const httpLevel = applyLevel(base, httpBlock, 'http')
+
+  const upstreams: NginxUpstream[] = []
+  for (const d of httpBlock) {
+    if (d.directive !== 'upstream' || !d.block) continue
+    const at = insertAt(d, `upstream ${d.args[0]}`, entry)
+    const u: NginxUpstream = {
+      name: d.args[0] ?? '',
+      implicit: false,
+      file: d.file,
+      line: d.line,
+      col: d.col,
+      servers: [],
+      keepalive: upstreamKeepaliveDefault
+        ? defaultSetting('keepalive', '32 local', 32, 'nginx ≥ 1.29.7', at)
+        : defaultSetting('keepalive', null, 0, version ? `nginx ${version}: no idle connections kept` : 'nginx version unknown; none kept before 1.29.7', at),
+      keepaliveTimeout: defaultSetting('keepalive_timeout', '60s', 60, 'nginx', at),
+      keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', at),
+      locations: [],
+      observed: {timeWait: 0, total: 0, percent: 0},
+    }
+    for (const x of d.block) {
+      if (x.directive === 'server' && x.args[0]) u.servers.push({...parseNginxAddress(x.args[0], 80), file: x.file, line: x.line})
+      else if (x.directive === 'keepalive') u.keepalive = explicitSetting(x, x.args.join(' '), /^\d+$/.test(x.args[0] ?? '') ? Number(x.args[0]) : null)
+      else if (x.directive === 'keepalive_timeout') u.keepaliveTimeout = explicitSetting(x, x.args[0] ?? '', parseNginxTime(x.args[0] ?? ''))
+      else if (x.directive === 'keepalive_requests') u.keepaliveRequests = explicitSetting(x, x.args[0] ?? '', /^\d+$/.test(x.args[0] ?? '') ? Number(x.args[0]) : null)
+    }
+    upstreams.push(u)
+  }
+
+  const servers: NginxServer[] = []
+  const locations: NginxLocation[] = []
+  for (const s of httpBlock) {
+    if (s.directive !== 'server' || !s.block) continue
+    const index = servers.length
+    const level = applyLevel(httpLevel, s.block, 'server')
+    const names = s.block.filter((d) => d.directive === 'server_name').flatMap((d) => d.args)
+    const listen: NginxListen[] = s.block
+      .filter((d) => d.directive === 'listen' && d.args[0])
+      .map((d) => {
+        const backlog = d.args.find((a) => a.startsWith('backlog='))
+        return {
+          ...parseNginxAddress(d.args[0], 80),
+          backlog: backlog ? Number(backlog.slice(8)) : null,
+          ssl: d.args.includes('ssl'),
+          http2: d.args.includes('http2'),
+          file: d.file,
+          line: d.line,
+        }
+      })
+    if (listen.length === 0) listen.push({host: '*', port: 80, unix: null, raw: '*:80 (default)', backlog: null, ssl: false, http2: false, file: s.file, line: s.line})
+    const label = `server ${names.filter((n) => n && n !== '_')[0] ?? '_'} (listen ${listen.map((l) => l.raw).join(', ')}) at ${s.file}:${s.line}`
+    const serverAt = insertAt(s, 'server', entry)
+    servers.push({
+      index,
+      file: s.file,
+      line: s.line,
+      col: s.col,
+      names,
+      listen,
+      label,
+      keepaliveTimeout: level.keepaliveTimeout.explicit ? level.keepaliveTimeout : {...level.keepaliveTimeout, insertAt: serverAt},
+      keepaliveRequests: level.keepaliveRequests.explicit ? level.keepaliveRequests : {...level.keepaliveRequests, insertAt: serverAt},
+    })
+    walkLocations(s.block, level, index, label)
+  }
+
+  function walkLocations(block: Dir[], parent: Level, server: number, serverLabel: string): void {
+    for (const d of block) {
+      if ((d.directive !== 'location' && d.directive !== 'if' && d.directive !== 'limit_except') || !d.block) continue
+      const level = applyLevel(parent, d.block, d.directive)
+      const pp = d.block.find((x) => x.directive === 'proxy_pass')
+      if (d.directive === 'location' && pp) {
+        const target = parseProxyPass(pp.args[0] ?? '')
+        const named = !target.dynamic && target.host && target.port === null ? upstreams.find((u) => !u.implicit && u.name === target.host) : undefined
+        let upstream = named?.name ?? null
+        if (!named && !target.dynamic && (target.host || target.unix)) {
+          // proxy_pass host:port without an upstream{} block: nginx makes an implicit upstream that never keeps connections.
+          const name = target.unix ? `unix:${target.unix}` : `${target.host}:${target.port ?? (target.scheme === 'https' ? 443 : 80)}`
+          let u = upstreams.find((x) => x.implicit && x.name === name)
+          if (!u) {
+            const addr: NginxUpstreamServer = target.unix
+              ? {host: null, port: null, unix: target.unix, raw: `unix:${target.unix}`, file: pp.file, line: pp.line}
+              : {host: target.host, port: target.port ?? (target.scheme === 'https' ? 443 : 80), unix: null, raw: name, file: pp.file, line: pp.line}
+            u = {
+              name,
+              implicit: true,
+              file: pp.file,
+              line: pp.line,
+              col: pp.col,
+              servers: [addr],
+              keepalive: defaultSetting('keepalive', null, 0, 'implicit upstream: proxy_pass without an upstream{} block never keeps connections', null),
+              keepaliveTimeout: defaultSetting('keepalive_timeout', '60s', 60, 'nginx', null),
+              keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', null),
+              locations: [],
+              observed: {timeWait: 0, total: 0, percent: 0},
+            }
+            upstreams.push(u)
+          }
+          upstream = name
+        }
+        const headers = level.proxySetHeaders ?? []
+        const conn = [...headers].reverse().find((h) => (h.args[0] ?? '').toLowerCase() === 'connection')
+        const locAt = insertAt(d, `location ${d.args.join(' ')}`, entry)
+        const connectionHeader: ConfigSetting = conn
+          ? {...explicitSetting(conn, conn.args[1] ?? '', null), origin: level.proxySetHeadersFrom === d.directive ? `set at ${conn.file}:${conn.line}` : `inherited from ${level.proxySetHeadersFrom} at ${conn.file}:${conn.line}`}
+          : level.proxySetHeaders
+            ? {...defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, `this level's proxy_set_header lines (from ${level.proxySetHeadersFrom}) do not set it, so no outer one applies`, locAt)}
+            : defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, upstreamKeepaliveDefault ? 'nginx ≥ 1.29.7 sends none' : 'nginx before 1.29.7 sends "Connection: close"', locAt)
+        const u = upstreams.find((x) => x.name === upstream)
+        const httpVersion = level.proxyHttpVersion.explicit ? level.proxyHttpVersion : {...level.proxyHttpVersion, insertAt: locAt}
+        const reusesUpstream = !!u && (u.keepalive.num ?? 0) > 0 && httpVersion.value === '1.1' && connectionHeader.value === ''
+        const index = locations.length
+        locations.push({
+          server,
+          serverLabel,
+          path: d.args.join(' '),
+          file: d.file,
+          line: d.line,
+          col: d.col,
+          proxyPass: {...target, file: pp.file, line: pp.line, upstream},
+          proxyHttpVersion: httpVersion,
+          connectionHeader,
+          proxyReadTimeout: level.proxyReadTimeout,
+          keepaliveTimeout: level.keepaliveTimeout,
+          reusesUpstream,
+          upstreamKeepalive: u?.keepalive.num ?? 0,
+          upstreamImplicit: u?.implicit ?? false,
+        })
+        u?.locations.push(index)
+      }
+      walkLocations(d.block, level, server, serverLabel)
+    }
+  }
+
+  const keyOf = (x: ConfigSetting) => (x.explicit ? `${x.file}:${x.line}` : 'default')
+  const timeouts = new Map<string, NginxModel['clientKeepalive'][number]>()
+  const addTimeout = (t: NginxServer['keepaliveTimeout'], who: string) => {
+    const k = keyOf(t)
+    if (!timeouts.has(k)) timeouts.set(k, {timeout: t, appliesTo: []})
+    timeouts.get(k)!.appliesTo.push(who)
+  }
+  for (const s of servers) addTimeout(s.keepaliveTimeout, s.label)
+  for (const l of locations) if (l.keepaliveTimeout.explicit && keyOf(l.keepaliveTimeout) !== keyOf(servers[l.server].keepaliveTimeout)) addTimeout(l.keepaliveTimeout, `location ${l.path} in ${l.serverLabel}`)
+  const requests = new Map<string, NginxModel['keepaliveRequests'][number]>()
+  const addRequests = (r: ConfigSetting, side: 'client' | 'upstream', who: string) => {
+    if (!r.explicit) return
+    const k = keyOf(r)
+    if (!requests.has(k)) requests.set(k, {...r, side, appliesTo: []})
+    requests.get(k)!.appliesTo.push(who)
+  }
+  for (const s of servers) addRequests(s.keepaliveRequests, 'client', s.label)
+  for (const u of upstreams) if (!u.implicit) addRequests(u.keepaliveRequests, 'upstream', `upstream ${u.name}`)
+
+  return {
+    present: true,
+    version,
+    versionKnown: version !== '',
+    versionSource: input.versionSource,
+    upstreamKeepaliveDefault,
+    entry,
+    source: input.source,
+    files: config.files.map((f) => f.file),
+    servers,
+    locations,
+    upstreams,
+    clientKeepalive: [...timeouts.values()],
+    keepaliveRequests: [...requests.values()],
+  }
+}

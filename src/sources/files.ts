@@ -1,0 +1,152 @@
+// The files source, for `conntune check` on a repository: the files named (or found under the
+// directories named), each with its kind detected by name and content, plus the files their
+// includes reach. No /proc: the kernel side is judged from sysctl files alone.
+import {readdirSync, statSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
+import {UserError} from '../errors.js'
+import {LIMITS} from '../snapshot/kernel-keys.js'
+import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/types.js'
+import {captureIncluded, followIncludes} from './capture-configs.js'
+import {RootFs} from './rootfs.js'
+
+export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile'] as const
+export type ConfigKind = (typeof CONFIG_KINDS)[number]
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'dist', 'build'])
+const MAX_FILES = 5000
+
+const NGINX_CONTENT = /^\s*(?:(?:http|events|upstream|server|location|map|stream)\b[^;{]*\{|(?:listen|proxy_pass|server_name|keepalive_timeout|root|include|worker_processes)\s+[^;]*;)/m
+const LIGHTTPD_CONTENT = /^\s*(?:server\.[a-z-]+|\$(?:HTTP|SERVER|REQUEST_HEADER)\[|var\.[A-Za-z_]+|mod_[a-z]+)\s*(?:[+:]?=|\[|\s)/m
+const SYSCTL_LINE = /^\s*-?(?:net|kernel|vm|fs|user|dev|abi|debug|crypto)[./][\w./*-]*\s*=/
+const GUNICORN_NAMES = /^\s*(?:bind|workers|worker_class|keepalive|threads|timeout|graceful_timeout|backlog|worker_connections)\s*(?::[^=]+)?=/gm
+
+/** What kind of configuration a file is, by its name first and its content second. */
+export function detectKind(path: string, text: string): ConfigKind | null {
+  const name = basename(path)
+  const parent = basename(dirname(path))
+  if (/^Procfile(\..+)?$/.test(name)) return /\bgunicorn\b/.test(text) ? 'procfile' : null
+  if (/^Dockerfile(\..+)?$|\.dockerfile$|^Containerfile$/i.test(name)) return /\bgunicorn\b/.test(text) ? 'dockerfile' : null
+  if (name.endsWith('.service')) return /\bgunicorn\b/.test(text) ? 'systemd' : null
+  if (name.endsWith('.py')) return /gunicorn/i.test(name) || (text.match(GUNICORN_NAMES) ?? []).length >= 2 ? 'gunicorn' : null
+  if (name === 'sysctl.conf' || parent === 'sysctl.d') return 'sysctl'
+  if (name === 'nginx.conf' || /nginx/.test(path) || parent === 'sites-available' || parent === 'sites-enabled') {
+    if (NGINX_CONTENT.test(text)) return 'nginx'
+  }
+  if (name === 'lighttpd.conf' || /lighttpd/.test(path)) {
+    if (LIGHTTPD_CONTENT.test(text)) return 'lighttpd'
+  }
+  if (!/\.(conf|cfg|inc|nginx|vhost)$/.test(name) && name !== 'nginx.conf') return null
+  const lines = text.split('\n').filter((l) => l.trim() && !/^\s*[#;]/.test(l))
+  if (lines.length > 0 && lines.every((l) => SYSCTL_LINE.test(l))) return 'sysctl'
+  if (NGINX_CONTENT.test(text)) return 'nginx'
+  if (LIGHTTPD_CONTENT.test(text)) return 'lighttpd'
+  return null
+}
+
+export interface CheckedFiles {
+  snapshot: Snapshot
+  entries: {nginx: string[]; lighttpd: string[]; gunicornConf: string[]; units: string[]; procfiles: string[]; dockerfiles: string[]; sysctl: string[]}
+  /** Every file read with its kind. */
+  kinds: Record<string, ConfigKind>
+}
+
+function walk(dir: string, out: string[]): void {
+  let names: string[]
+  try {
+    names = readdirSync(dir).sort()
+  } catch (error) {
+    throw new UserError(`${dir}: cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+  for (const n of names) {
+    if (out.length >= MAX_FILES) return
+    const p = join(dir, n)
+    let st
+    try {
+      st = statSync(p)
+    } catch {
+      continue // a dangling link inside a repo is not ours to report
+    }
+    if (st.isDirectory()) {
+      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(p, out)
+    } else if (st.isFile()) out.push(p)
+  }
+}
+
+export function collectFiles(paths: string[], opts: {kind?: ConfigKind; toolVersion: string}): CheckedFiles {
+  const fs = new RootFs('/')
+  const files: Snapshot['files'] = {}
+  const dirs: Snapshot['dirs'] = {}
+  const kinds: Record<string, ConfigKind> = {}
+  const named: string[] = []
+  const found: string[] = []
+  for (const p of paths) {
+    const abs = resolve(p)
+    let st
+    try {
+      st = statSync(abs)
+    } catch (error) {
+      throw new UserError(`${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`)
+    }
+    if (st.isDirectory()) walk(abs, found)
+    else named.push(abs)
+  }
+  for (const path of [...named, ...found]) {
+    const f = fs.readFile(path, LIMITS.configBytes)
+    files[path] = f
+    if (f.text === undefined) {
+      if (named.includes(path)) throw new UserError(`${path}: cannot read: ${f.error}`)
+      continue
+    }
+    if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
+    const kind = opts.kind ?? detectKind(path, f.text)
+    if (kind) kinds[path] = kind
+    else if (named.includes(path)) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
+    else delete files[path]
+  }
+
+  const of = (k: ConfigKind) => Object.keys(kinds).filter((p) => kinds[p] === k)
+  // nginx/lighttpd entry points: a main config (http{}/events{} for nginx) and any file no
+  // other checked file includes; relative includes resolve against the entry's directory.
+  const entryFor = (k: 'nginx' | 'lighttpd') => {
+    const all = of(k)
+    const mains = k === 'nginx' ? all.filter((p) => /^\s*(?:http|events)\s*\{/m.test(files[p].text ?? '')) : all.filter((p) => basename(p) === 'lighttpd.conf')
+    const covered = new Set<string>()
+    for (const m of mains) for (const p of followIncludes(fs, {files, dirs}, k, m)) covered.add(p)
+    const loose = all.filter((p) => !mains.includes(p) && !covered.has(p))
+    for (const l of loose) followIncludes(fs, {files, dirs}, k, l)
+    return [...mains, ...loose]
+  }
+  const nginx = entryFor('nginx')
+  const lighttpd = entryFor('lighttpd')
+  // gunicorn config files named by units/Procfiles/Dockerfiles are read through the reader.
+  for (const u of [...of('systemd'), ...of('procfile'), ...of('dockerfile')]) {
+    for (const m of (files[u].text ?? '').matchAll(/(?:^|\s)(?:-c|--config)(?:=|\s+)["']?([^\s"']+)/g)) {
+      if (!m[1].startsWith('python:')) captureIncluded(fs, {files, dirs}, resolve(dirname(u), m[1]))
+    }
+  }
+  const snapshot: Snapshot = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    collector: {tool: 'conntune', version: opts.toolVersion, source: 'files'},
+    collectedAt: new Date().toISOString(),
+    host: {name: 'files'},
+    kernel: {release: null},
+    sysctl: {},
+    proc: {},
+    files,
+    dirs,
+  }
+  return {
+    snapshot,
+    kinds,
+    entries: {
+      nginx,
+      lighttpd,
+      gunicornConf: of('gunicorn'),
+      units: of('systemd'),
+      procfiles: of('procfile'),
+      dockerfiles: of('dockerfile'),
+      sysctl: of('sysctl').sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b)),
+    },
+  }
+}
