@@ -122,14 +122,14 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     ...gunicorn.apps.map((a) => ({server: 'gunicorn' as const, where: `gunicorn ${a.name}`, setting: a.backlog})),
   ]
   linkServers(nginx, gunicorn.apps)
-  for (const tree of [nginx, lighttpd, gunicorn, backlogs]) addSettingLocations(tree)
+  addSettingLocations(nginx, lighttpd, gunicorn.apps, backlogs)
 
   const max = sysctl.tcp_max_tw_buckets.num
   // Integer percents alongside shares: CEL will not mix ints and doubles in arithmetic.
   const destinations: Destination[] = sockets.destinations.map((d) => ({...d, percent: Math.floor(d.share * 100)}))
   sockets = {...sockets, destinations}
   // What the sockets show toward each nginx upstream's servers.
-  for (const u of nginx.upstreams) {
+  for (const u of destinations.length > 0 ? nginx.upstreams : []) {
     const mine = destinations.filter((d) => u.servers.some((srv) => endpointMatches({host: d.ip, port: d.port, unix: null}, srv)))
     u.observed = {timeWait: mine.reduce((a, d) => a + d.timeWait, 0), total: mine.reduce((a, d) => a + d.total, 0), percent: mine.reduce((a, d) => Math.max(a, d.percent), 0)}
   }
@@ -215,23 +215,28 @@ export function settingLocation(s: ConfigSetting): Location {
   return {text: `${s.name} (default)`}
 }
 
-/** Gives every setting in a server model an `at`: where a finding about it points. */
-function addSettingLocations(tree: unknown, seen = new Set<unknown>()): void {
-  if (tree === null || typeof tree !== 'object' || seen.has(tree)) return
-  seen.add(tree)
-  if (Array.isArray(tree)) {
-    for (const x of tree) addSettingLocations(x, seen)
-    return
+/** Gives every setting in the server models an `at`: where a finding about it points. */
+function addSettingLocations(nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps'], backlogs: HostModel['backlogs']): void {
+  const set = (...xs: ConfigSetting[]) => {
+    for (const x of xs) x.at ??= settingLocation(x)
   }
-  const o = tree as Record<string, unknown>
-  if ('explicit' in o && 'insertAt' in o && 'name' in o) o.at = settingLocation(o as unknown as ConfigSetting)
-  for (const v of Object.values(o)) addSettingLocations(v, seen)
+  for (const s of nginx.servers) set(s.keepaliveTimeout, s.keepaliveRequests)
+  for (const l of nginx.locations) set(l.proxyHttpVersion, l.connectionHeader, l.proxyReadTimeout, l.keepaliveTimeout)
+  for (const u of nginx.upstreams) set(u.keepalive, u.keepaliveTimeout, u.keepaliveRequests)
+  for (const k of nginx.clientKeepalive) set(k.timeout)
+  set(...nginx.keepaliveRequests)
+  for (const sc of lighttpd.scopes) set(sc.keepAliveIdle, sc.keepAliveRequests, sc.readIdle, sc.writeIdle)
+  if (lighttpd.present) set(lighttpd.listenBacklog)
+  for (const a of apps) set(a.keepalive, a.timeout, a.backlog, a.workers, a.threads)
+  for (const b of backlogs) set(b.setting)
 }
 
 /** nginx locations → the gunicorn apps they proxy to, by address. */
 function linkServers(nginx: HostModel['nginx'], apps: HostModel['gunicorn']['apps']): void {
+  if (apps.length === 0) return
+  const byName = new Map(nginx.upstreams.map((u) => [u.name, u]))
   for (const l of nginx.locations) {
-    const u = nginx.upstreams.find((x) => x.name === l.proxyPass?.upstream)
+    const u = l.proxyPass?.upstream ? byName.get(l.proxyPass.upstream) : undefined
     if (!u) continue
     for (const app of apps) {
       if (!u.servers.some((srv) => app.bind.some((b) => endpointMatches(srv, b)))) continue

@@ -45,6 +45,32 @@ export function toCel(value: unknown): unknown {
   return value
 }
 
+const views = new WeakMap<object, object>()
+
+/**
+ * The same conversion as toCel, done lazily through a read-only view: only the fields a rule
+ * reads are converted. A host with 100 000 nginx locations would otherwise be copied whole.
+ */
+export function celView<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isInteger(value) ? BigInt(value) : value) as T
+  if (value === null || typeof value !== 'object') return value
+  let view = views.get(value)
+  if (!view) {
+    const isArray = Array.isArray(value)
+    view = new Proxy(value, {
+      // An array's length (and methods) stay as they are; its elements and objects' own fields convert.
+      get: (target, key) =>
+        typeof key === 'string' && Object.hasOwn(target, key) && !(isArray && key === 'length')
+          ? celView((target as Record<string, unknown>)[key])
+          : Reflect.get(target, key),
+      set: () => false,
+      deleteProperty: () => false,
+    })
+    views.set(value, view)
+  }
+  return view as T
+}
+
 /** CEL values → plain JSON values for reports. */
 export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value)

@@ -2,7 +2,7 @@
 // fails at run time (a null compared with a number, a missing key) is reported as a broken
 // rule with its file; it never takes the other rules down with it.
 import type {HostModel, Location} from '../model/types.js'
-import {celErrorLine, fromCel, toCel} from './cel.js'
+import {celErrorLine, celView, fromCel, toCel} from './cel.js'
 import type {CompiledRule, Template} from './compile.js'
 import type {FixAction, Finding} from './types.js'
 
@@ -54,7 +54,8 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
   let celHost = celModels.get(model)
   if (!celHost) {
     // File texts and comments are for inline ignores, not for rules.
-    celHost = toCel({...model, texts: undefined, comments: undefined}) as Record<string, unknown>
+    const {texts: _t, comments: _c, ...visible} = model
+    celHost = celView(visible) as Record<string, unknown>
     celModels.set(model, celHost)
   }
   const findings: Finding[] = []

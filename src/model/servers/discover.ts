@@ -114,10 +114,13 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     if (dump?.exitCode && dump.exitCode !== 0) problems.push({file: 'nginx -T', message: `exited ${dump.exitCode}: ${(dump.stderr ?? '').trim().split('\n').pop() ?? ''}; read ${main ?? 'no config'} instead`})
   }
   for (const run of nginxRuns) {
-    const r = parseNginx(run.entry, run.reader)
+    const r = parseNginx(run.entry, run.reader, {spans: false})
     problems.push(...toProblems(r.errors))
     for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
-    if (r.value.files.length > 0) nginxModels.push(buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source}))
+    if (r.value.files.length === 0) continue
+    const model = buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source})
+    if (model.truncatedAt) problems.push({file: run.entry, message: `the include graph expands past ${model.truncatedAt} directives; only that many were read`})
+    nginxModels.push(model)
   }
 
   // lighttpd

@@ -73,6 +73,8 @@ export interface NginxUpstream {
 
 export interface NginxModel {
   present: true
+  /** The include graph expanded past this many directives and was cut: the model is partial. */
+  truncatedAt?: number
   version: string
   versionKnown: boolean
   versionSource: string
@@ -100,11 +102,6 @@ function explicitSetting(d: Dir, value: string, num: number | null, context?: st
   return {name: d.directive, value, num, explicit: true, origin: `set ${context ? `in ${context} ` : ''}at ${d.file}:${d.line}`, file: d.file, line: d.line, col: d.col, insertAt: null, ...(context ? {context} : {})}
 }
 
-/** The same setting seen from an inner level: says which outer level set it. */
-function inherited(s: ConfigSetting, into: string): ConfigSetting {
-  if (!s.explicit || s.origin.startsWith('inherited') || s.context === into) return s
-  return {...s, origin: `inherited from ${s.context ?? 'an outer level'} at ${s.file}:${s.line}`}
-}
 
 function insertAt(block: Dir | null, context: string, fallbackFile: string): ConfigSetting['insertAt'] {
   if (!block) return {file: fallbackFile, line: 1, col: 1, context}
@@ -128,15 +125,11 @@ interface Level {
   proxySetHeadersFrom: string
 }
 
+// Inner levels share their parent's setting objects: the origin ("set in http at FILE:LINE")
+// already says where an inherited value comes from, and copies per server and location would
+// cost gigabytes on configs with 100 000 servers.
 function applyLevel(parent: Level, block: Dir[], label: string): Level {
-  const next: Level = {
-    keepaliveTimeout: {...inherited(parent.keepaliveTimeout, label), header: parent.keepaliveTimeout.header},
-    keepaliveRequests: inherited(parent.keepaliveRequests, label),
-    proxyHttpVersion: inherited(parent.proxyHttpVersion, label),
-    proxyReadTimeout: inherited(parent.proxyReadTimeout, label),
-    proxySetHeaders: parent.proxySetHeaders,
-    proxySetHeadersFrom: parent.proxySetHeadersFrom,
-  }
+  const next: Level = {...parent}
   const own: Dir[] = []
   for (const d of block) {
     switch (d.directive) {
@@ -176,7 +169,8 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   const version = input.version ?? ''
   const upstreamKeepaliveDefault = versionAtLeast(version, '1.29.7')
   const requestsDefault = versionAtLeast(version, '1.19.10') || !version ? '1000' : '100'
-  const tree = inlineIncludes(config)
+  let truncated: number | null = null
+  const tree = inlineIncludes(config, {onTruncate: (limit) => (truncated = limit)})
   const http = tree.find((d) => d.directive === 'http')
   // A conf.d snippet checked on its own has server{} at the top: it lives in http context.
   const httpBlock = http?.block ?? (tree.some((d) => d.directive === 'server' || d.directive === 'upstream') ? tree : [])
@@ -193,6 +187,9 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   const httpLevel = applyLevel(base, httpBlock, 'http')
 
   const upstreams: NginxUpstream[] = []
+  // By name, for explicit blocks and for the implicit ones proxy_pass creates.
+  const explicitByName = new Map<string, NginxUpstream>()
+  const implicitByName = new Map<string, NginxUpstream>()
   for (const d of httpBlock) {
     if (d.directive !== 'upstream' || !d.block) continue
     const at = insertAt(d, `upstream ${d.args[0]}`, entry)
@@ -218,8 +215,11 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       else if (x.directive === 'keepalive_requests') u.keepaliveRequests = explicitSetting(x, x.args[0] ?? '', /^\d+$/.test(x.args[0] ?? '') ? Number(x.args[0]) : null)
     }
     upstreams.push(u)
+    if (!explicitByName.has(u.name)) explicitByName.set(u.name, u)
   }
 
+  // One setting per proxy_set_header Connection line (and the level it is seen from), shared by the locations it applies to.
+  const connectionSettings = new Map<Dir, ConfigSetting>()
   const servers: NginxServer[] = []
   const locations: NginxLocation[] = []
   for (const s of httpBlock) {
@@ -257,6 +257,15 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     walkLocations(s.block, level, index, label)
   }
 
+  function connectionSetting(conn: Dir, from: string): ConfigSetting {
+    let s = connectionSettings.get(conn)
+    if (!s) {
+      s = explicitSetting(conn, conn.args[1] ?? '', null, from)
+      connectionSettings.set(conn, s)
+    }
+    return s
+  }
+
   function walkLocations(block: Dir[], parent: Level, server: number, serverLabel: string): void {
     for (const d of block) {
       if ((d.directive !== 'location' && d.directive !== 'if' && d.directive !== 'limit_except') || !d.block) continue
@@ -264,12 +273,12 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       const pp = d.block.find((x) => x.directive === 'proxy_pass')
       if (d.directive === 'location' && pp) {
         const target = parseProxyPass(pp.args[0] ?? '')
-        const named = !target.dynamic && target.host && target.port === null ? upstreams.find((u) => !u.implicit && u.name === target.host) : undefined
+        const named = !target.dynamic && target.host && target.port === null ? explicitByName.get(target.host) : undefined
         let upstream = named?.name ?? null
         if (!named && !target.dynamic && (target.host || target.unix)) {
           // proxy_pass host:port without an upstream{} block: nginx makes an implicit upstream that never keeps connections.
           const name = target.unix ? `unix:${target.unix}` : `${target.host}:${target.port ?? (target.scheme === 'https' ? 443 : 80)}`
-          let u = upstreams.find((x) => x.implicit && x.name === name)
+          let u = implicitByName.get(name)
           if (!u) {
             const addr: NginxUpstreamServer = target.unix
               ? {host: null, port: null, unix: target.unix, raw: `unix:${target.unix}`, file: pp.file, line: pp.line}
@@ -288,6 +297,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
               observed: {timeWait: 0, total: 0, percent: 0},
             }
             upstreams.push(u)
+            implicitByName.set(name, u)
           }
           upstream = name
         }
@@ -295,11 +305,11 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
         const conn = [...headers].reverse().find((h) => (h.args[0] ?? '').toLowerCase() === 'connection')
         const locAt = insertAt(d, `location ${d.args.join(' ')}`, entry)
         const connectionHeader: ConfigSetting = conn
-          ? {...explicitSetting(conn, conn.args[1] ?? '', null), origin: level.proxySetHeadersFrom === d.directive ? `set at ${conn.file}:${conn.line}` : `inherited from ${level.proxySetHeadersFrom} at ${conn.file}:${conn.line}`}
+          ? connectionSetting(conn, level.proxySetHeadersFrom)
           : level.proxySetHeaders
             ? {...defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, `this level's proxy_set_header lines (from ${level.proxySetHeadersFrom}) do not set it, so no outer one applies`, locAt)}
             : defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, upstreamKeepaliveDefault ? 'nginx ≥ 1.29.7 sends none' : 'nginx before 1.29.7 sends "Connection: close"', locAt)
-        const u = upstreams.find((x) => x.name === upstream)
+        const u = named ?? (upstream ? implicitByName.get(upstream) : undefined)
         const httpVersion = level.proxyHttpVersion.explicit ? level.proxyHttpVersion : {...level.proxyHttpVersion, insertAt: locAt}
         const reusesUpstream = !!u && (u.keepalive.num ?? 0) > 0 && httpVersion.value === '1.1' && connectionHeader.value === ''
         const index = locations.length
@@ -346,6 +356,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
 
   return {
     present: true,
+    ...(truncated !== null ? {truncatedAt: truncated} : {}),
     version,
     versionKnown: version !== '',
     versionSource: input.versionSource,

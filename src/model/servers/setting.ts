@@ -18,6 +18,8 @@ export interface ConfigSetting {
   col: number | null
   /** Where the directive would go when it is not set: the block it belongs in. */
   insertAt: {file: string; line: number; col: number; context: string} | null
+  /** Where a finding about it points (filled in by the host model). */
+  at?: {file?: string; line?: number; col?: number; text: string}
   /** The block that set it (http, server, location…), where that matters for inheritance. */
   context?: string
   /** Why the value could not be worked out (a variable, an unresolved Python expression). */

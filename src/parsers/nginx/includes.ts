@@ -13,6 +13,8 @@ import {walkNginx} from './tree.js'
 import type {NginxConfig, NginxDirective, NginxFile} from './types.js'
 
 export interface ParseNginxOptions {
+  /** Keep source spans on directives (for fixers). Default true. */
+  spans?: boolean
   /** nginx's conf_prefix; default: the entry file's directory. */
   prefix?: string
   /** Default 32. */
@@ -117,7 +119,7 @@ export function parseNginx(entry: string, reader: FileReader, opts: ParseNginxOp
   let tooManyFiles = false
   for (let i = 0; i < files.length; i++) {
     const file = files[i]
-    const r = parseNginxText(texts[i], file.file, {maxFileBytes})
+    const r = parseNginxText(texts[i], file.file, {maxFileBytes, spans: opts.spans ?? true})
     texts[i] = ''
     file.parsed = r.value.parsed
     file.comments = r.value.comments

@@ -16,6 +16,8 @@ export const MAX_ERRORS_PER_FILE = 100
 
 export interface ParseTextOptions {
   maxFileBytes?: number
+  /** Keep source spans (for fixers editing text in place). Default true; audits turn them off to save memory. */
+  spans?: boolean
 }
 
 /** A reason this text is not worth tokenizing (too large, binary), or null. */
@@ -35,14 +37,12 @@ interface Frame {
   discard: boolean
 }
 
-function directiveOf(st: NginxStatement, file: string): NginxDirective {
+function directiveOf(st: NginxStatement, file: string, spans: boolean): NginxDirective {
   const [name, ...rest] = st.words
+  const d: NginxDirective = {directive: name.value, args: rest.map((w) => w.value), file, line: name.line, col: name.col}
+  if (!spans) return d
   return {
-    directive: name.value,
-    args: rest.map((w) => w.value),
-    file,
-    line: name.line,
-    col: name.col,
+    ...d,
     source: {
       start: name.start,
       // A recovered statement (no `;`) ends where its words do, not past the `}`.
@@ -58,6 +58,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
   const bad = unreadableText(text, file, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)
   if (bad) return {value: {parsed: [], comments: []}, errors: [bad]}
 
+  const spans = opts.spans ?? true
   const lx = new NginxLexer(text, file)
   const root: NginxDirective[] = []
   const stack: Frame[] = [{list: root, owner: null, discard: false}]
@@ -75,7 +76,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     }
 
     if (st.end === ';') {
-      if (st.words.length > 0) keep(directiveOf(st, file))
+      if (st.words.length > 0) keep(directiveOf(st, file, spans))
       continue
     }
 
@@ -85,7 +86,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
         stack.push({list: [], owner: null, discard: true})
         continue
       }
-      const d = directiveOf(st, file)
+      const d = directiveOf(st, file, spans)
       if (isLuaBlockDirective(d.directive)) {
         const lua = readLuaBlock(lx, st.at)
         d.args.push(lua.body)
@@ -107,7 +108,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
 
     if (st.end === '}') {
       // With words, the lexer reported `unexpected "}"`; keep the statement as if it had its `;`.
-      if (st.words.length > 0) keep(directiveOf(st, file))
+      if (st.words.length > 0) keep(directiveOf(st, file, spans))
       if (stack.length === 1) {
         if (st.words.length === 0) lx.error(st.at, 'unexpected "}"')
         continue
@@ -118,7 +119,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     }
 
     // End of file.
-    if (st.words.length > 0) keep(directiveOf(st, file))
+    if (st.words.length > 0) keep(directiveOf(st, file, spans))
     if (stack.length > 1 && !st.eofError) lx.error(st.at, 'unexpected end of file, expecting "}"')
     break
   }

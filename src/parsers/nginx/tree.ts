@@ -28,8 +28,10 @@ export function walkNginx(
 }
 
 export interface InlineOptions {
-  /** Stop expanding after this many directives (an include graph can fan out). Default 1e6. */
+  /** Stop expanding after this many directives (an include graph can fan out). Default 2e7. */
   maxDirectives?: number
+  /** Called once if maxDirectives cut the tree short, so callers can say the result is partial. */
+  onTruncate?: (limit: number) => void
   /** Expand includes this many levels deep, like parseNginx's bound. Default 32. */
   maxIncludeDepth?: number
 }
@@ -41,14 +43,22 @@ export interface InlineOptions {
  * expands to nothing; an include without `includes` (malformed) is kept as it is.
  */
 export function inlineIncludes(config: NginxConfig, opts: InlineOptions = {}): NginxDirective[] {
-  let left = opts.maxDirectives ?? 1_000_000
+  const limit = opts.maxDirectives ?? 20_000_000
+  let left = limit
+  let truncated = false
   const maxDepth = opts.maxIncludeDepth ?? 32
   const expanding = new Set<number>([0])
 
+  // Directives without includes below them are shared with the parsed files, not copied:
+  // a config with a million directives would otherwise exist twice in memory.
   const expand = (list: NginxDirective[]): NginxDirective[] => {
     const out: NginxDirective[] = []
     for (const d of list) {
-      if (left <= 0) break
+      if (left <= 0) {
+        if (!truncated) opts.onTruncate?.(limit)
+        truncated = true
+        break
+      }
       if (d.includes !== undefined) {
         for (const idx of d.includes) {
           const f = config.files[idx]
@@ -60,9 +70,13 @@ export function inlineIncludes(config: NginxConfig, opts: InlineOptions = {}): N
         continue
       }
       left--
-      const copy: NginxDirective = {...d}
-      if (d.block) copy.block = expand(d.block)
-      out.push(copy)
+      if (!d.block) {
+        out.push(d)
+        continue
+      }
+      const block = expand(d.block)
+      const same = block.length === d.block.length && block.every((x, i) => x === d.block![i])
+      out.push(same ? d : {...d, block})
     }
     return out
   }
