@@ -7,7 +7,7 @@ import {resolveFrontend} from './frontends.js'
 import {kernelDefault, parseKernelRelease} from './kernel.js'
 import {parsePortRange, summarizeSockets, type SocketSummary} from './sockets.js'
 import {firstInt, persistedValue, readPersisted} from './sysctl.js'
-import type {Destination, HostModel, Location, Problem, SysctlSetting} from './types.js'
+import type {Destination, HostModel, Problem, SysctlSetting} from './types.js'
 import {discoverServers, type ServerOptions} from './servers/discover.js'
 import {endpointMatches} from './servers/address-match.js'
 import type {ConfigSetting} from './servers/setting.js'
@@ -122,7 +122,6 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     ...gunicorn.apps.map((a) => ({server: 'gunicorn' as const, where: `gunicorn ${a.name}`, setting: a.backlog})),
   ]
   linkServers(nginx, gunicorn.apps)
-  addSettingLocations(nginx, lighttpd, gunicorn.apps, backlogs)
 
   const max = sysctl.tcp_max_tw_buckets.num
   // Integer percents alongside shares: CEL will not mix ints and doubles in arithmetic.
@@ -207,28 +206,6 @@ function nginxBacklog(l: HostModel['nginx']['servers'][number]['listen'][number]
   return l.backlog !== null
     ? {name: 'listen backlog', value: String(l.backlog), num: l.backlog, explicit: true, origin: `set at ${l.file}:${l.line}`, file: l.file, line: l.line, col: 1, insertAt: null}
     : {name: 'listen backlog', value: '511', num: 511, explicit: false, origin: 'default (nginx: 511)', file: null, line: null, col: null, insertAt: {file: l.file, line: l.line, col: 1, context: `listen ${l.raw}`}}
-}
-
-export function settingLocation(s: ConfigSetting): Location {
-  if (s.explicit && s.file) return {file: s.file, line: s.line ?? undefined, col: s.col ?? undefined, text: `${s.file}:${s.line}`}
-  if (s.insertAt) return {file: s.insertAt.file, line: s.insertAt.line, col: s.insertAt.col, text: `${s.insertAt.file}:${s.insertAt.line} (${s.name} not set in ${s.insertAt.context})`}
-  return {text: `${s.name} (default)`}
-}
-
-/** Gives every setting in the server models an `at`: where a finding about it points. */
-function addSettingLocations(nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps'], backlogs: HostModel['backlogs']): void {
-  const set = (...xs: ConfigSetting[]) => {
-    for (const x of xs) x.at ??= settingLocation(x)
-  }
-  for (const s of nginx.servers) set(s.keepaliveTimeout, s.keepaliveRequests)
-  for (const l of nginx.locations) set(l.proxyHttpVersion, l.connectionHeader, l.proxyReadTimeout, l.keepaliveTimeout)
-  for (const u of nginx.upstreams) set(u.keepalive, u.keepaliveTimeout, u.keepaliveRequests)
-  for (const k of nginx.clientKeepalive) set(k.timeout)
-  set(...nginx.keepaliveRequests)
-  for (const sc of lighttpd.scopes) set(sc.keepAliveIdle, sc.keepAliveRequests, sc.readIdle, sc.writeIdle)
-  if (lighttpd.present) set(lighttpd.listenBacklog)
-  for (const a of apps) set(a.keepalive, a.timeout, a.backlog, a.workers, a.threads)
-  for (const b of backlogs) set(b.setting)
 }
 
 /** nginx locations → the gunicorn apps they proxy to, by address. */

@@ -1,23 +1,9 @@
 // The CEL environment rules run in: no eval, no prototype access (cel-js refuses both), plus
 // versionAtLeast() so rules can branch on kernel and server versions.
 import {Environment} from '@marcbachmann/cel-js'
+import {versionAtLeast} from '../model/version.js'
 
-function versionParts(v: string): number[] {
-  return v.split(/[.-]/).map((p) => Number.parseInt(p, 10)).map((n) => (Number.isNaN(n) ? 0 : n))
-}
-
-/** True when `version` is known and ≥ `min`; an unknown ("") version is never at least anything. */
-export function versionAtLeast(version: string, min: string): boolean {
-  if (!version) return false
-  const a = versionParts(version)
-  const b = versionParts(min)
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0
-    const y = b[i] ?? 0
-    if (x !== y) return x > y
-  }
-  return true
-}
+export {versionAtLeast}
 
 let env: Environment | undefined
 
@@ -51,6 +37,14 @@ const views = new WeakMap<object, object>()
  * The same conversion as toCel, done lazily through a read-only view: only the fields a rule
  * reads are converted. A host with 100 000 nginx locations would otherwise be copied whole.
  */
+/** Computed fields: derived on read, so models do not carry them for every item. */
+const computed = new Map<string, (target: Record<string, unknown>) => unknown>()
+
+/** Registers a field that celView derives when a rule reads it and the object lacks it. */
+export function registerComputedField(name: string, derive: (target: Record<string, unknown>) => unknown): void {
+  computed.set(name, derive)
+}
+
 export function celView<T>(value: T): T {
   if (typeof value === 'number') return (Number.isInteger(value) ? BigInt(value) : value) as T
   if (value === null || typeof value !== 'object') return value
@@ -59,10 +53,21 @@ export function celView<T>(value: T): T {
     const isArray = Array.isArray(value)
     view = new Proxy(value, {
       // An array's length (and methods) stay as they are; its elements and objects' own fields convert.
-      get: (target, key) =>
-        typeof key === 'string' && Object.hasOwn(target, key) && !(isArray && key === 'length')
-          ? celView((target as Record<string, unknown>)[key])
-          : Reflect.get(target, key),
+      get: (target, key) => {
+        if (typeof key !== 'string') return Reflect.get(target, key)
+        if (Object.hasOwn(target, key)) return isArray && key === 'length' ? Reflect.get(target, key) : celView((target as Record<string, unknown>)[key])
+        const derive = computed.get(key)
+        const derived = derive && !isArray ? derive(target as Record<string, unknown>) : undefined
+        return derived !== undefined ? celView(derived) : Reflect.get(target, key)
+      },
+      has: (target, key) => Reflect.has(target, key) || (typeof key === 'string' && !isArray && computed.get(key)?.(target as Record<string, unknown>) !== undefined),
+      // cel-js asks whether a key is an own property before reading it.
+      getOwnPropertyDescriptor: (target, key) => {
+        const own = Reflect.getOwnPropertyDescriptor(target, key)
+        if (own || typeof key !== 'string' || isArray) return own
+        const derived = computed.get(key)?.(target as Record<string, unknown>)
+        return derived === undefined ? undefined : {value: celView(derived), writable: false, enumerable: false, configurable: true}
+      },
       set: () => false,
       deleteProperty: () => false,
     })

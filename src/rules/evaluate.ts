@@ -2,7 +2,12 @@
 // fails at run time (a null compared with a number, a missing key) is reported as a broken
 // rule with its file; it never takes the other rules down with it.
 import type {HostModel, Location} from '../model/types.js'
-import {celErrorLine, celView, fromCel, toCel} from './cel.js'
+import {settingLocation, type ConfigSetting} from '../model/servers/setting.js'
+import {celErrorLine, celView, fromCel, registerComputedField, toCel} from './cel.js'
+
+// A setting's `at` (where a finding about it points) is derived when a rule reads it: most
+// settings never appear in a finding, and a large config has hundreds of thousands of them.
+registerComputedField('at', (o) => ('explicit' in o && 'insertAt' in o && 'name' in o ? settingLocation(o as unknown as ConfigSetting) : undefined))
 import type {CompiledRule, Template} from './compile.js'
 import type {FixAction, Finding} from './types.js'
 

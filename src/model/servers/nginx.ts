@@ -4,7 +4,7 @@
 // (FACTS.md "nginx": 1.29.7 made explicit upstream{} blocks keep connections by default).
 import type {NginxConfig, NginxDirective} from '../../parsers/nginx/types.js'
 import {inlineIncludes} from '../../parsers/nginx/tree.js'
-import {versionAtLeast} from '../../rules/cel.js'
+import {versionAtLeast} from '../version.js'
 import {defaultSetting, type ConfigSetting} from './setting.js'
 import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, type ProxyTarget} from './nginx-values.js'
 
@@ -335,24 +335,30 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     }
   }
 
-  const keyOf = (x: ConfigSetting) => (x.explicit ? `${x.file}:${x.line}` : 'default')
-  const timeouts = new Map<string, NginxModel['clientKeepalive'][number]>()
+  // Settings are shared objects (see applyLevel), so a line that decides many servers is one key.
+  const timeouts = new Map<ConfigSetting, NginxModel['clientKeepalive'][number]>()
+  const defaultTimeouts: NginxModel['clientKeepalive'][number] = {timeout: base.keepaliveTimeout, appliesTo: []}
   const addTimeout = (t: NginxServer['keepaliveTimeout'], who: string) => {
-    const k = keyOf(t)
-    if (!timeouts.has(k)) timeouts.set(k, {timeout: t, appliesTo: []})
-    timeouts.get(k)!.appliesTo.push(who)
+    if (!t.explicit) {
+      defaultTimeouts.appliesTo.push(who)
+      return
+    }
+    let g = timeouts.get(t)
+    if (!g) timeouts.set(t, (g = {timeout: t, appliesTo: []}))
+    g.appliesTo.push(who)
   }
   for (const s of servers) addTimeout(s.keepaliveTimeout, s.label)
-  for (const l of locations) if (l.keepaliveTimeout.explicit && keyOf(l.keepaliveTimeout) !== keyOf(servers[l.server].keepaliveTimeout)) addTimeout(l.keepaliveTimeout, `location ${l.path} in ${l.serverLabel}`)
-  const requests = new Map<string, NginxModel['keepaliveRequests'][number]>()
+  for (const l of locations) if (l.keepaliveTimeout.explicit && l.keepaliveTimeout !== servers[l.server].keepaliveTimeout) addTimeout(l.keepaliveTimeout, `location ${l.path} in ${l.serverLabel}`)
+  const requests = new Map<ConfigSetting, NginxModel['keepaliveRequests'][number]>()
   const addRequests = (r: ConfigSetting, side: 'client' | 'upstream', who: string) => {
     if (!r.explicit) return
-    const k = keyOf(r)
-    if (!requests.has(k)) requests.set(k, {...r, side, appliesTo: []})
-    requests.get(k)!.appliesTo.push(who)
+    let g = requests.get(r)
+    if (!g) requests.set(r, (g = {...r, side, appliesTo: []}))
+    g.appliesTo.push(who)
   }
   for (const s of servers) addRequests(s.keepaliveRequests, 'client', s.label)
   for (const u of upstreams) if (!u.implicit) addRequests(u.keepaliveRequests, 'upstream', `upstream ${u.name}`)
+  const clientKeepalive = [...timeouts.values(), ...(defaultTimeouts.appliesTo.length > 0 ? [defaultTimeouts] : [])]
 
   return {
     present: true,
@@ -367,7 +373,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     servers,
     locations,
     upstreams,
-    clientKeepalive: [...timeouts.values()],
+    clientKeepalive,
     keepaliveRequests: [...requests.values()],
   }
 }

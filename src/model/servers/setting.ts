@@ -33,3 +33,11 @@ export function locText(s: {file: string | null; line: number | null}): string {
 export function defaultSetting(name: string, value: string | null, num: number | null, why: string, insertAt: ConfigSetting['insertAt']): ConfigSetting {
   return {name, value, num, explicit: false, origin: `default${why ? ` (${why})` : ''}`, file: null, line: null, col: null, insertAt}
 }
+
+/** Where a finding about a setting points: its line, or the block it would be written in. */
+export function settingLocation(s: ConfigSetting): {file?: string; line?: number; col?: number; text: string} {
+  if (s.explicit && s.file) return {file: s.file, line: s.line ?? undefined, col: s.col ?? undefined, text: `${s.file}:${s.line}`}
+  if (s.insertAt) return {file: s.insertAt.file, line: s.insertAt.line, col: s.insertAt.col, text: `${s.insertAt.file}:${s.insertAt.line} (${s.name} not set in ${s.insertAt.context})`}
+  return {text: `${s.name} (default)`}
+}
+
