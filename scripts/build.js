@@ -51,5 +51,11 @@ await build({
   logLevel: 'warning',
 })
 
+// The manifest lets oclif start without importing every command. Written with @oclif/core
+// directly, as `oclif manifest` does, without the oclif CLI's own plugins (its update check
+// shells out and has failed builds here).
 rmSync(join(root, 'oclif.manifest.json'), {force: true})
-run(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest'])
+const {Plugin} = await import('@oclif/core')
+const plugin = new Plugin({errorOnManifestCreate: true, ignoreManifest: true, respectNoCacheDefault: true, root, type: 'core'})
+await plugin.load()
+writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest, null, 2))

@@ -50,6 +50,17 @@ describe('conntune audit on fixture hosts', () => {
     expect(closes).toMatchObject({severity: 'warning', evidence: {port: 80, 'TIME_WAIT': 3700}})
   })
 
+  it('finds nginx and a gunicorn systemd unit on a host, infers the role and says the version is unknown', () => {
+    const report = json(conntune(['audit', '--root', join(HOSTS, 'web-stack'), '--format', 'json']))
+    expect(report.hosts[0]).toMatchObject({role: 'proxy', complete: true})
+    expect(ids(report)).toEqual(['nginx-upstream-keepalive-connection-close', 'nginx-upstream-keepalive-http10'])
+    const http10 = report.findings.find((f: any) => f.ruleId === 'nginx-upstream-keepalive-http10')
+    expect(http10.location).toMatchObject({file: '/etc/nginx/sites-enabled/app', line: 8})
+    expect(http10.message).toContain('The nginx version is unknown')
+    // With the version known to be ≥ 1.29.7 both pieces are defaults that work.
+    expect(json(conntune(['audit', '--root', join(HOSTS, 'web-stack'), '--nginx-version', '1.30.0', '--format', 'json'])).findings).toEqual([])
+  })
+
   it('exits 0 on a clean host, and prints a text report by default', () => {
     const r = conntune(['audit', '--root', join(HOSTS, 'clean')])
     expect(r.code).toBe(0)

@@ -220,6 +220,8 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
 
   // One setting per proxy_set_header Connection line (and the level it is seen from), shared by the locations it applies to.
   const connectionSettings = new Map<Dir, ConfigSetting>()
+  // keepalive_timeout set in any location (proxying or not) overrides the server's for it.
+  const locationTimeouts: Array<{timeout: NginxServer['keepaliveTimeout']; who: string}> = []
   const servers: NginxServer[] = []
   const locations: NginxLocation[] = []
   for (const s of httpBlock) {
@@ -266,10 +268,12 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     return s
   }
 
+
   function walkLocations(block: Dir[], parent: Level, server: number, serverLabel: string): void {
     for (const d of block) {
       if ((d.directive !== 'location' && d.directive !== 'if' && d.directive !== 'limit_except') || !d.block) continue
       const level = applyLevel(parent, d.block, d.directive)
+      if (level.keepaliveTimeout !== parent.keepaliveTimeout) locationTimeouts.push({timeout: level.keepaliveTimeout, who: `${d.directive} ${d.args.join(' ')} in ${serverLabel}`})
       const pp = d.block.find((x) => x.directive === 'proxy_pass')
       if (d.directive === 'location' && pp) {
         const target = parseProxyPass(pp.args[0] ?? '')
@@ -348,7 +352,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     g.appliesTo.push(who)
   }
   for (const s of servers) addTimeout(s.keepaliveTimeout, s.label)
-  for (const l of locations) if (l.keepaliveTimeout.explicit && l.keepaliveTimeout !== servers[l.server].keepaliveTimeout) addTimeout(l.keepaliveTimeout, `location ${l.path} in ${l.serverLabel}`)
+  for (const l of locationTimeouts) addTimeout(l.timeout, l.who)
   const requests = new Map<ConfigSetting, NginxModel['keepaliveRequests'][number]>()
   const addRequests = (r: ConfigSetting, side: 'client' | 'upstream', who: string) => {
     if (!r.explicit) return
