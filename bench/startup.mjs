@@ -12,6 +12,9 @@ const cases = {
   'node -e 0': [node, ['-e', '0']],
   'conntune --version': [node, [bin, '--version']],
   'conntune audit (this host)': [node, [bin, 'audit', '--fail-on', 'none']],
+  // The kernel audit alone: a host tree with /proc and sysctl.d but no web servers.
+  'conntune audit --root (kernel only)': [node, [bin, 'audit', '--fail-on', 'none', '--root', fileURLToPath(new URL('../test/fixtures/hosts/proxy-tw-pressure', import.meta.url))]],
+  'conntune check (shop repo)': [node, [bin, 'check', fileURLToPath(new URL('../test/fixtures/repos/shop', import.meta.url)), '--fail-on', 'none']],
   'conntune audit --format json': [node, [bin, 'audit', '--fail-on', 'none', '--format', 'json']],
 }
 
