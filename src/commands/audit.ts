@@ -1,4 +1,5 @@
 import {BaseCommand} from '../cli/base.js'
+import {emitReport} from '../cli/output.js'
 import {modelFlags, modelOptions, reportFlags, sourceFlags} from '../cli/flags.js'
 
 export default class Audit extends BaseCommand {
@@ -16,25 +17,15 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Audit)
-    const [{gatherSnapshots}, {loadRules}, {auditSnapshots}, {render}, {toJsonReport}, {writeFileAtomic}] = await Promise.all([
+    const [{gatherSnapshots}, {loadRules}, {auditSnapshots}] = await Promise.all([
       import('../sources/index.js'),
       import('../rules/load.js'),
       import('../pipeline/audit.js'),
-      import('../report/index.js'),
-      import('../report/json.js'),
-      import('../cli/write.js'),
     ])
     const rules = await loadRules(flags.rules ?? [])
     const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version})
     const result = auditSnapshots(snapshots, rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', ...modelOptions(flags)})
-    const tool = {name: 'conntune', version: this.config.version}
     this.finish(result.exitCode)
-    if (this.jsonEnabled()) return toJsonReport(result, tool)
-    const format = flags.format as 'text' | 'json'
-    const color = !flags.output && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR
-    const text = render(format, result, {color, tool})
-    if (flags.output) writeFileAtomic(flags.output, text)
-    else process.stdout.write(text)
-    return undefined
+    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version})
   }
 }

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {emitReport} from '../cli/output.js'
 import {modelFlags, modelOptions, reportFlags} from '../cli/flags.js'
 import {CONFIG_KINDS} from '../sources/files.js'
 
@@ -19,13 +20,10 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Check)
-    const [{collectFiles}, {loadRules}, {auditSnapshots, relativizeResult}, {render}, {toJsonReport}, {writeFileAtomic}] = await Promise.all([
+    const [{collectFiles}, {loadRules}, {auditSnapshots, relativizeResult}] = await Promise.all([
       import('../sources/files.js'),
       import('../rules/load.js'),
       import('../pipeline/audit.js'),
-      import('../report/index.js'),
-      import('../report/json.js'),
-      import('../cli/write.js'),
     ])
     const rules = await loadRules(flags.rules ?? [])
     const checked = collectFiles(argv as string[], {kind: flags.kind as never, toolVersion: this.config.version})
@@ -33,14 +31,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
       auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', ...modelOptions(flags)}),
       process.cwd(),
     )
-    const tool = {name: 'conntune', version: this.config.version}
     this.finish(result.exitCode)
-    if (this.jsonEnabled()) return toJsonReport(result, tool)
-    const format = flags.format as 'text' | 'json'
-    const color = !flags.output && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR
-    const text = render(format, result, {color, tool})
-    if (flags.output) writeFileAtomic(flags.output, text)
-    else process.stdout.write(text)
-    return undefined
+    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version})
   }
 }
