@@ -14,6 +14,7 @@ export const modelFlags = {
   role: Flags.string({description: 'What this host does, where it cannot be inferred: proxy (connects to upstreams) or server', options: ['proxy', 'server']}),
   'expected-rate': Flags.integer({description: 'Expected new connections per second toward the busiest upstream', min: 1, helpValue: 'N'}),
   rules: Flags.string({description: 'Also run the rules in DIR (YAML, see `conntune rules test`)', multiple: true, helpValue: 'DIR'}),
+  config: Flags.string({description: 'Project file (default: the nearest .conntune.yaml at or above what is checked, or the working directory)', helpValue: 'FILE'}),
   'nginx-version': Flags.string({description: 'nginx version, where `nginx -V` cannot tell (upstream keep-alive defaults changed in 1.29.7)', helpValue: 'X.Y.Z'}),
   'lighttpd-version': Flags.string({description: 'lighttpd version, where `lighttpd -v` cannot tell', helpValue: 'X.Y.Z'}),
   'gunicorn-version': Flags.string({description: 'gunicorn version (settings and defaults by release)', helpValue: 'X.Y.Z'}),

@@ -23,8 +23,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       import('../pipeline/audit.js'),
     ])
     const rules = await loadRules(flags.rules ?? [])
+    const {loadProject} = await import('../config/project.js')
+    const project = await loadProject({explicit: flags.config, searchFrom: [process.cwd()]})
     const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version})
-    const result = auditSnapshots(snapshots, rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', ...modelOptions(flags)})
+    const result = auditSnapshots(snapshots, rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, ...modelOptions(flags)})
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version})
   }

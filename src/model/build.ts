@@ -10,9 +10,14 @@ import {firstInt, persistedValue, readPersisted} from './sysctl.js'
 import type {Destination, HostModel, Problem, SysctlSetting} from './types.js'
 import {discoverServers, type ServerOptions} from './servers/discover.js'
 import {endpointMatches} from './servers/address-match.js'
+import {buildHops, type DeclaredBackend} from './hops.js'
 import type {ConfigSetting} from './servers/setting.js'
 
 export interface ModelOptions extends ServerOptions {
+  /** Backends on other hosts, from .conntune.yaml. */
+  backends?: DeclaredBackend[]
+  /** Where the frontend came from, when not a flag. */
+  frontendSource?: string
   source?: HostModel['source']
   role?: 'proxy' | 'server'
   behind?: string
@@ -133,10 +138,10 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     u.observed = {timeWait: mine.reduce((a, d) => a + d.timeWait, 0), total: mine.reduce((a, d) => a + d.total, 0), percent: mine.reduce((a, d) => Math.max(a, d.percent), 0)}
   }
   const byTimeWait = (list: Destination[]) => list.reduce<Destination | null>((best, d) => (d.timeWait > (best?.timeWait ?? 0) ? d : best), null)
-  const frontend = resolveFrontend({behind: opts.behind, lbIdleTimeout: opts.lbIdleTimeout})
+  const frontend = resolveFrontend({behind: opts.behind, lbIdleTimeout: opts.lbIdleTimeout, ...(opts.frontendSource ? {source: opts.frontendSource} : {})})
   const flows: Array<{seconds: number; what: string}> = []
   if (opts.natIdleTimeout) flows.push({seconds: opts.natIdleTimeout, what: `the NAT/firewall on the path (--nat-idle-timeout ${opts.natIdleTimeout})`})
-  if (frontend && frontend.layer !== 'l7') flows.push({seconds: frontend.idleTimeout, what: `the load balancer in front (${frontend.name}, ${frontend.source})`})
+  if (frontend && frontend.tracksFlows) flows.push({seconds: frontend.idleTimeout, what: `the load balancer in front (${frontend.name}, ${frontend.source})`})
   const flowIdle = flows.sort((a, b) => a.seconds - b.seconds)[0] ?? null
 
   return {
@@ -164,6 +169,8 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     sockets,
     outbound: {busiestTimeWait: byTimeWait(destinations), busiestRemoteTimeWait: byTimeWait(destinations.filter((d) => !d.loopback))},
     flowIdle,
+    hops: buildHops({frontend, nginx: nginx.present ? nginx : null, lighttpd: lighttpd.present ? lighttpd : null, apps: gunicorn.apps, declared: opts.backends ?? [], destinations}),
+    portOwners: portOwners(sockets.listeners.map((l) => l.port), nginx, lighttpd, gunicorn.apps),
     nginx,
     lighttpd,
     gunicorn,
@@ -220,4 +227,27 @@ function linkServers(nginx: HostModel['nginx'], apps: HostModel['gunicorn']['app
       app.proxiedBy.push({location: `location ${l.path} in ${l.serverLabel}`, file: l.file, line: l.line, reuses: l.reusesUpstream, proxyReadTimeout: l.proxyReadTimeout.num})
     }
   }
+}
+
+/** Which configured servers listen on each observed listening port. */
+function portOwners(ports: number[], nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps']): HostModel['portOwners'] {
+  return ports.map((port) => {
+    const owners: string[] = []
+    const keepalive: string[] = []
+    for (const s of nginx.servers) {
+      if (!s.listen.some((l) => l.port === port)) continue
+      owners.push(`nginx ${s.label}`)
+      keepalive.push(`keepalive_timeout ${s.keepaliveTimeout.value} (${s.keepaliveTimeout.origin})`)
+    }
+    if (lighttpd.present && lighttpd.listen.some((l) => l.port === port)) {
+      owners.push(`lighttpd ${lighttpd.entry}`)
+      keepalive.push(`server.max-keep-alive-idle = ${lighttpd.scopes[0].keepAliveIdle.value} (${lighttpd.scopes[0].keepAliveIdle.origin})`)
+    }
+    for (const a of apps) {
+      if (!a.bind.some((b) => b.port === port)) continue
+      owners.push(`gunicorn ${a.name}`)
+      keepalive.push(a.keepsIdleConnections === false ? `the ${a.workerFamily} worker closes after every response` : `keepalive = ${a.keepalive.value} (${a.keepalive.origin})`)
+    }
+    return {port, owners, keepalive}
+  })
 }

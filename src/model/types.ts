@@ -12,6 +12,7 @@ import type {LighttpdModel} from './servers/lighttpd.js'
 import type {NginxModel} from './servers/nginx.js'
 import type {ConfigSetting} from './servers/setting.js'
 import type {CommentLine} from './servers/discover.js'
+import type {Hop} from './hops.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -89,6 +90,10 @@ export interface HostModel {
   nginx: NginxModel | (Omit<NginxModel, 'present'> & {present: false})
   lighttpd: LighttpdModel | (Omit<LighttpdModel, 'present'> & {present: false})
   gunicorn: {apps: GunicornApp[]}
+  /** The request path: frontend → first server, nginx upstream → backend. */
+  hops: Hop[]
+  /** What serves each listening port, for naming the server behind observed sockets. */
+  portOwners: Array<{port: number; owners: string[]; keepalive: string[]}>
   /** Every listen backlog a server asks for, for net.core.somaxconn. */
   backlogs: Array<{server: 'nginx' | 'lighttpd' | 'gunicorn'; where: string; setting: ConfigSetting}>
   problems: Problem[]

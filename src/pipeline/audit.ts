@@ -7,6 +7,8 @@ import {compileRule} from '../rules/compile.js'
 import {evaluateRules, type RuleFailure} from '../rules/evaluate.js'
 import type {Finding, LoadedRule} from '../rules/types.js'
 import {applyIgnores, parseIgnores} from '../rules/ignores.js'
+import type {LoadedProject} from '../config/project.js'
+import {activeRules, applyProjectIgnores, projectModelOptions} from './project.js'
 import type {Snapshot} from '../snapshot/types.js'
 
 export type FailOn = Severity | 'none'
@@ -69,10 +71,13 @@ export interface AuditInput {
 
 export function auditSnapshots(
   snapshots: AuditInput[],
-  rules: LoadedRule[],
-  opts: Omit<ModelOptions, 'source'> & {failOn: FailOn},
+  allRules: LoadedRule[],
+  flags: Omit<ModelOptions, 'source'> & {failOn: FailOn; project?: LoadedProject | null; today?: string},
 ): AuditResult {
-  const compiled = rules.map((r) => compileRule(r))
+  const project = flags.project ?? null
+  const today = flags.today ?? new Date().toISOString().slice(0, 10)
+  const opts = {...projectModelOptions(project, flags), failOn: flags.failOn}
+  const compiled = activeRules(allRules, project).map((r) => compileRule(r))
   const hosts: HostResult[] = []
   const all: Finding[] = []
   const ruleFailures: RuleFailure[] = []
@@ -80,8 +85,10 @@ export function auditSnapshots(
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
     ruleFailures.push(...failures)
-    const {kept, suppressed} = applyIgnores(findings, parseIgnores(model.comments, model.texts), model.name)
-    const sorted = sortFindings(kept)
+    const inline = applyIgnores(findings, parseIgnores(model.comments, model.texts), model.name)
+    const byProject = applyProjectIgnores(inline.kept, project, model.name, today)
+    const suppressed = [...inline.suppressed, ...byProject.suppressed]
+    const sorted = sortFindings(byProject.kept)
     all.push(...sorted)
     hosts.push({
       name: model.name,

@@ -30,6 +30,7 @@ export function runExample(rule: LoadedRule, ex: RuleExample): ExampleResult {
       nginxVersion: opts.nginxVersion,
       lighttpdVersion: opts.lighttpdVersion,
       gunicornVersion: opts.gunicornVersion,
+      backends: (opts.backends ?? []).map((b) => ({...b, file: '.conntune.yaml'})),
     })
   } catch (error) {
     return {...base, ok: false, problem: `could not build the example host: ${(error as Error).message}`}

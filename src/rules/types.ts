@@ -6,7 +6,7 @@ export interface RuleExample {
   count?: number
   severity?: Severity
   messageContains?: string
-  options?: {role?: 'proxy' | 'server'; behind?: string; lbIdleTimeout?: number; natIdleTimeout?: number; expectedRate?: number; filesOnly?: boolean; nginxDump?: boolean; nginxVersion?: string; lighttpdVersion?: string; gunicornVersion?: string}
+  options?: {role?: 'proxy' | 'server'; behind?: string; lbIdleTimeout?: number; natIdleTimeout?: number; expectedRate?: number; filesOnly?: boolean; nginxDump?: boolean; backends?: Array<{address: string; kind: string; name?: string; idleTimeout?: number; keepsIdleConnections?: boolean}>; nginxVersion?: string; lighttpdVersion?: string; gunicornVersion?: string}
   host?: {
     kernel?: string
     sysctl?: Record<string, string | null>

@@ -57,8 +57,14 @@ describe('conntune audit on fixture hosts', () => {
     const http10 = report.findings.find((f: any) => f.ruleId === 'nginx-upstream-keepalive-http10')
     expect(http10.location).toMatchObject({file: '/etc/nginx/sites-enabled/app', line: 8})
     expect(http10.message).toContain('The nginx version is unknown')
-    // With the version known to be ≥ 1.29.7 both pieces are defaults that work.
-    expect(json(conntune(['audit', '--root', join(HOSTS, 'web-stack'), '--nginx-version', '1.30.0', '--format', 'json'])).findings).toEqual([])
+    // With nginx ≥ 1.29.7 the two missing pieces are defaults, so connections are reused —
+    // toward a gunicorn that closes them after 2 s: the keep-alive race, named at both ends.
+    const upgraded = json(conntune(['audit', '--root', join(HOSTS, 'web-stack'), '--nginx-version', '1.30.0', '--format', 'json']))
+    expect(ids(upgraded)).toEqual(['hop-backend-idle-shorter'])
+    const hop = upgraded.findings[0]
+    expect(hop.location).toMatchObject({file: '/srv/app/gunicorn.conf.py', line: 5})
+    expect(hop.message).toContain('nginx upstream app (/etc/nginx/sites-enabled/app:1) keeps idle connections to 127.0.0.1:8000 for 60 s')
+    expect(hop.message).toContain('closes them after 2 s (config file at /srv/app/gunicorn.conf.py:5)')
   })
 
   it('exits 0 on a clean host, and prints a text report by default', () => {

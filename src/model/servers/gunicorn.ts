@@ -21,6 +21,8 @@ export interface GunicornApp {
   workerFamily: string
   /** The sync worker closes after every response: no idle connections, no keep-alive race. */
   keepsIdleConnections: boolean | 'unknown'
+  /** Seconds an idle connection is kept (null: the worker decides, or none is kept). */
+  idleSeconds: number | null
   keepalive: ConfigSetting
   timeout: ConfigSetting
   backlog: ConfigSetting
@@ -77,6 +79,7 @@ export function buildGunicornApp(name: string, file: string, line: number, cfg: 
     workerClass: cfg.worker.effective,
     workerFamily: cfg.worker.family,
     keepsIdleConnections: cfg.worker.keepsIdleConnections,
+    idleSeconds: cfg.worker.keepsIdleConnections === false ? null : (cfg.worker.idleTimeout?.seconds ?? null),
     keepalive: toSetting(cfg.settings.keepalive, 'keepalive', insert),
     timeout: toSetting(cfg.settings.timeout, 'timeout', insert),
     backlog: toSetting(cfg.settings.backlog, 'backlog', insert),

@@ -36,7 +36,7 @@ export function defaultSetting(name: string, value: string | null, num: number |
 
 /** Where a finding about a setting points: its line, or the block it would be written in. */
 export function settingLocation(s: ConfigSetting): {file?: string; line?: number; col?: number; text: string} {
-  if (s.explicit && s.file) return {file: s.file, line: s.line ?? undefined, col: s.col ?? undefined, text: `${s.file}:${s.line}`}
+  if (s.explicit && s.file) return s.line ? {file: s.file, line: s.line, col: s.col ?? 1, text: `${s.file}:${s.line}`} : {file: s.file, text: s.file}
   if (s.insertAt) return {file: s.insertAt.file, line: s.insertAt.line, col: s.insertAt.col, text: `${s.insertAt.file}:${s.insertAt.line} (${s.name} not set in ${s.insertAt.context})`}
   return {text: `${s.name} (default)`}
 }

@@ -1,0 +1,93 @@
+// .conntune.yaml: what the host cannot show (the frontend, backends on other hosts, versions)
+// and how a team accepts findings (severity overrides, rules off, ignores with reasons).
+// Found next to what is checked, walking up; or named with --config.
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {UserError} from '../errors.js'
+import {PACKAGE_ROOT} from '../paths.js'
+
+export const PROJECT_FILE = '.conntune.yaml'
+
+export interface ProjectBackend {
+  address: string
+  kind: string
+  name?: string
+  idleTimeout?: number
+  keepsIdleConnections?: boolean
+}
+
+export interface ProjectIgnore {
+  rule: string
+  reason: string
+  file?: string
+  host?: string
+  expires?: string
+}
+
+export interface ProjectConfig {
+  frontend?: string | {preset?: string; idleTimeout: number}
+  natIdleTimeout?: number
+  role?: 'proxy' | 'server'
+  versions?: {nginx?: string; lighttpd?: string; gunicorn?: string}
+  backends?: ProjectBackend[]
+  severity?: Record<string, 'error' | 'warning' | 'info' | 'off'>
+  ignores?: ProjectIgnore[]
+}
+
+export interface LoadedProject {
+  file: string
+  config: ProjectConfig
+}
+
+/** The nearest .conntune.yaml at or above `start` (a file's directory, or a directory). */
+export function findProjectFile(start: string): string | null {
+  let dir = resolve(start)
+  for (;;) {
+    const p = join(dir, PROJECT_FILE)
+    if (existsSync(p)) return p
+    const up = dirname(dir)
+    if (up === dir) return null
+    dir = up
+  }
+}
+
+export async function loadProjectFile(file: string): Promise<LoadedProject> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UserError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+  const YAML = await import('yaml')
+  const doc = YAML.parseDocument(text, {prettyErrors: true, uniqueKeys: true})
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]
+    const at = e.linePos?.[0]
+    throw new UserError(`${file}${at ? `:${at.line}:${at.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`)
+  }
+  const data = doc.toJS() ?? {}
+  const {Ajv} = await import('ajv')
+  const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'src/config/schema.json'), 'utf8'))
+  const validate = new Ajv({allErrors: false, strict: true, allowUnionTypes: true, formats: {date: /^\d{4}-\d{2}-\d{2}$/}}).compile(schema)
+  if (!validate(data)) {
+    const e = validate.errors![0]
+    const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)'
+    const extra = e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''
+    // The line of the offending node, where the YAML document can say it.
+    const path = e.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+    const node = path.length > 0 ? (doc.getIn(path, true) as {range?: [number, number, number]} | undefined) : undefined
+    const line = node?.range ? text.slice(0, node.range[0]).split('\n').length : undefined
+    throw new UserError(`${file}${line ? `:${line}` : ''}: invalid configuration: ${field}: ${e.message}${extra}`)
+  }
+  return {file, config: data as ProjectConfig}
+}
+
+/** --config wins; else the nearest file above the first path checked (or the working directory). */
+export async function loadProject(opts: {explicit?: string; searchFrom: string[]}): Promise<LoadedProject | null> {
+  if (opts.explicit) return loadProjectFile(resolve(opts.explicit))
+  for (const start of opts.searchFrom) {
+    const found = findProjectFile(start)
+    if (found) return loadProjectFile(found)
+  }
+  return null
+}

@@ -1,0 +1,181 @@
+// The request path as hops: (client, server) pairs with both sides' idle timeouts. On a hop
+// that reuses idle connections the server must keep them longer than the client, or the
+// client sends a request on a connection the server is closing and the proxy answers 502
+// (FACTS.md "The alignment rule").
+import type {Frontend} from './frontends.js'
+import {endpointMatches, endpointText, type Endpoint} from './servers/address-match.js'
+import type {GunicornApp} from './servers/gunicorn.js'
+import type {LighttpdModel} from './servers/lighttpd.js'
+import type {NginxModel, NginxUpstream} from './servers/nginx.js'
+import {defaultSetting, locText, type ConfigSetting} from './servers/setting.js'
+import type {Destination} from './types.js'
+
+/** A backend on another host, described in .conntune.yaml. */
+export interface DeclaredBackend {
+  address: string
+  kind: string
+  name?: string
+  idleTimeout?: number
+  keepsIdleConnections?: boolean
+  file: string
+}
+
+export interface HopEnd {
+  kind: 'frontend' | 'nginx' | 'lighttpd' | 'gunicorn' | 'declared' | 'unknown'
+  /** How findings name it: "upstream app at FILE:LINE", "gunicorn app.service". */
+  name: string
+  /** Seconds an idle connection is kept by this end, with where that comes from. */
+  idle: ConfigSetting
+  file: string | null
+  line: number | null
+}
+
+export interface Hop {
+  kind: 'frontend' | 'upstream'
+  /** The address the client connects to. */
+  target: string
+  client: HopEnd
+  server: HopEnd
+  /** Idle connections are reused on this hop (the client pools them and the server keeps them). */
+  reuse: boolean
+  /** Why (or why not), in words. */
+  reuseReason: string
+  /** nginx ≥ 1.29.7 turned reuse on by default for this upstream (no keepalive line). */
+  reuseByUpgradeDefault: boolean
+  /** nginx proxy_read_timeout toward this backend (shortest over the locations), seconds. */
+  proxyReadTimeout: number | null
+  /** gunicorn's worker timeout, when the server is gunicorn. */
+  serverTimeout: ConfigSetting | null
+  /** Sockets observed toward the target. */
+  observed: {timeWait: number; total: number; percent: number}
+}
+
+function parseAddress(raw: string): Endpoint {
+  if (raw.startsWith('unix:')) return {host: null, port: null, unix: raw.slice(5)}
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(raw) ?? /^([^:]+):(\d+)$/.exec(raw)
+  return m ? {host: m[1].toLowerCase(), port: Number(m[2]), unix: null} : {host: raw.toLowerCase(), port: 80, unix: null}
+}
+
+function frontendSetting(f: Frontend): ConfigSetting {
+  return {name: 'idle timeout', value: `${f.idleTimeout}s`, num: f.idleTimeout, explicit: true, origin: f.source, file: null, line: null, col: null, insertAt: null}
+}
+
+interface Inputs {
+  frontend: Frontend | null
+  nginx: NginxModel | null
+  lighttpd: LighttpdModel | null
+  apps: GunicornApp[]
+  declared: DeclaredBackend[]
+  destinations: Destination[]
+}
+
+/** What listens at an address on this host (or is declared for another host). */
+function resolveBackend(target: Endpoint, inp: Inputs): {end: HopEnd; keeps: boolean | 'unknown'; timeout: ConfigSetting | null} | null {
+  for (const app of inp.apps) {
+    if (!app.bind.some((b) => endpointMatches(target, b))) continue
+    const idle: ConfigSetting =
+      app.idleSeconds !== null
+        ? {...app.keepalive, num: app.idleSeconds}
+        : {...app.keepalive, num: app.keepsIdleConnections === false ? 0 : null, unresolved: app.keepsIdleConnections === false ? undefined : `the ${app.workerFamily} worker decides its idle timeout`}
+    return {end: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.file, line: app.line}, keeps: app.keepsIdleConnections, timeout: app.timeout}
+  }
+  for (const s of inp.nginx?.servers ?? []) {
+    if (!s.listen.some((l) => endpointMatches(target, l))) continue
+    return {end: {kind: 'nginx', name: s.label, idle: s.keepaliveTimeout, file: s.file, line: s.line}, keeps: (s.keepaliveTimeout.num ?? 1) > 0, timeout: null}
+  }
+  if (inp.lighttpd?.present) {
+    const l = inp.lighttpd.listen.find((x) => endpointMatches(target, {host: x.host, port: x.port, unix: null}))
+    if (l) {
+      const idle = inp.lighttpd.scopes[0].keepAliveIdle
+      return {end: {kind: 'lighttpd', name: `lighttpd ${inp.lighttpd.entry}`, idle, file: inp.lighttpd.entry, line: 1}, keeps: (idle.num ?? 1) > 0 && (inp.lighttpd.scopes[0].keepAliveRequests.num ?? 1) > 0, timeout: null}
+    }
+  }
+  for (const d of inp.declared) {
+    if (!endpointMatches(target, parseAddress(d.address)) && !endpointMatches(parseAddress(d.address), target)) continue
+    const idle: ConfigSetting =
+      d.idleTimeout !== undefined
+        ? {name: 'idleTimeout', value: `${d.idleTimeout}s`, num: d.idleTimeout, explicit: true, origin: `declared in ${d.file}`, file: d.file, line: null, col: null, insertAt: null}
+        : defaultSetting('idleTimeout', null, null, `not declared in ${d.file}`, null)
+    return {end: {kind: 'declared', name: `${d.kind} ${d.name ?? d.address} (declared in ${d.file})`, idle, file: d.file, line: null}, keeps: d.keepsIdleConnections ?? d.idleTimeout !== 0, timeout: null}
+  }
+  return null
+}
+
+function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs): Hop[] {
+  const locations = u.locations.map((i) => nginx.locations[i])
+  const pooled = !u.implicit && (u.keepalive.num ?? 0) > 0
+  const reusingLocations = locations.filter((l) => l.reusesUpstream)
+  const readTimeouts = locations.map((l) => l.proxyReadTimeout.num).filter((n): n is number => n !== null)
+  const client: HopEnd = {
+    kind: 'nginx',
+    name: `nginx upstream ${u.name} (${u.implicit ? `proxy_pass at ${u.file}:${u.line}` : `${u.file}:${u.line}`})`,
+    idle: u.keepaliveTimeout,
+    file: u.file,
+    line: u.line,
+  }
+  return u.servers.map((srv) => {
+    const target = endpointText(srv)
+    const backend = resolveBackend(srv, inp)
+    const keeps = backend?.keeps ?? 'unknown'
+    let reason: string
+    if (u.implicit) reason = 'proxy_pass without an upstream{} block: nginx keeps no idle connections'
+    else if (!pooled) reason = `upstream ${u.name} keeps no idle connections (${u.keepalive.origin})`
+    else if (reusingLocations.length === 0) reason = `no location proxying to ${u.name} sends HTTP/1.1 with the Connection header cleared`
+    else if (keeps === false) reason = `${backend!.end.name} closes after every response`
+    else reason = `nginx pools up to ${u.keepalive.num} idle connections (${u.keepalive.origin}) and ${reusingLocations.length} location(s) reuse them`
+    const reuse = pooled && reusingLocations.length > 0 && keeps !== false
+    const mine = inp.destinations.filter((d) => endpointMatches({host: d.ip, port: d.port, unix: null}, srv))
+    return {
+      kind: 'upstream' as const,
+      target,
+      client,
+      server: backend?.end ?? {kind: 'unknown' as const, name: target, idle: defaultSetting('idle timeout', null, null, 'unknown', null), file: null, line: null},
+      reuse,
+      reuseReason: reason,
+      reuseByUpgradeDefault: reuse && !u.keepalive.explicit && nginx.upstreamKeepaliveDefault,
+      proxyReadTimeout: readTimeouts.length > 0 ? Math.min(...readTimeouts) : null,
+      serverTimeout: backend?.timeout ?? null,
+      observed: {timeWait: mine.reduce((a, d) => a + d.timeWait, 0), total: mine.reduce((a, d) => a + d.total, 0), percent: mine.reduce((a, d) => Math.max(a, d.percent), 0)},
+    }
+  })
+}
+
+/** The first server behind the load balancer: what faces clients on this host. */
+function frontendHops(inp: Inputs): Hop[] {
+  const f = inp.frontend
+  // A TCP pass-through balancer pools nothing: the end client owns the connection.
+  if (!f || !f.pools) return []
+  const client: HopEnd = {kind: 'frontend', name: `${f.name} load balancer`, idle: frontendSetting(f), file: null, line: null}
+  const base = {kind: 'frontend' as const, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, observed: {timeWait: 0, total: 0, percent: 0}}
+  const hops: Hop[] = []
+  if (inp.nginx) {
+    for (const g of inp.nginx.clientKeepalive) {
+      const keeps = (g.timeout.num ?? 1) > 0
+      hops.push({...base, target: g.appliesTo.join('; '), server: {kind: 'nginx', name: g.appliesTo.length === 1 ? g.appliesTo[0] : `${g.appliesTo.length} nginx servers/locations`, idle: g.timeout, file: g.timeout.file, line: g.timeout.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and nginx keeps them' : 'nginx has keep-alive off'})
+    }
+  }
+  if (inp.lighttpd?.present) {
+    for (const sc of inp.lighttpd.scopes) {
+      const keeps = (sc.keepAliveIdle.num ?? 1) > 0 && (sc.keepAliveRequests.num ?? 1) > 0
+      hops.push({...base, target: sc.label, server: {kind: 'lighttpd', name: `lighttpd ${sc.label === 'global' ? inp.lighttpd.entry : sc.label}`, idle: sc.keepAliveIdle, file: sc.keepAliveIdle.file ?? sc.file, line: sc.keepAliveIdle.line ?? sc.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and lighttpd keeps them' : 'lighttpd has keep-alive off'})
+    }
+  }
+  // gunicorn faces the load balancer only when nothing on this host proxies to it.
+  const proxied = (app: GunicornApp) => app.proxiedBy.length > 0 || (inp.lighttpd?.proxies ?? []).some((p) => app.bind.some((b) => endpointMatches({host: p.host, port: p.port, unix: null}, b)))
+  if (!inp.nginx && !inp.lighttpd?.present) {
+    for (const app of inp.apps.filter((a) => !proxied(a))) {
+      const keeps = app.keepsIdleConnections !== false
+      const idle: ConfigSetting = {...app.keepalive, num: app.idleSeconds ?? (keeps ? null : 0)}
+      hops.push({...base, target: app.bind.map((b) => b.raw).join(', '), server: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.keepalive.file ?? app.file, line: app.keepalive.line ?? app.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and gunicorn keeps them' : `the ${app.workerFamily} worker closes after every response`, serverTimeout: app.timeout})
+    }
+  }
+  return hops
+}
+
+export function buildHops(inp: Inputs): Hop[] {
+  const hops = frontendHops(inp)
+  if (inp.nginx) for (const u of inp.nginx.upstreams) if (u.locations.length > 0) hops.push(...upstreamHops(u, inp.nginx, inp))
+  return hops
+}
+
+export {locText}

@@ -1,0 +1,57 @@
+// Applies a .conntune.yaml to an audit: model defaults (flags win), rules turned off,
+// severity overrides, and ignores — each needing a reason, optionally expiring. An expired
+// ignore stops applying and is itself reported, so accepted risks come back for review.
+import type {LoadedProject} from '../config/project.js'
+import type {ModelOptions} from '../model/build.js'
+import type {Finding, LoadedRule} from '../rules/types.js'
+
+export const IGNORE_EXPIRED = 'conntune-ignore-expired'
+
+/** Flags first, then the project file. */
+export function projectModelOptions(project: LoadedProject | null, flags: ModelOptions): ModelOptions {
+  const c = project?.config
+  if (!c) return flags
+  const frontend = typeof c.frontend === 'string' ? {behind: c.frontend} : c.frontend ? {behind: c.frontend.preset, lbIdleTimeout: c.frontend.idleTimeout} : {}
+  const fromFile = flags.behind === undefined && flags.lbIdleTimeout === undefined
+  return {
+    ...flags,
+    ...(fromFile ? {...frontend, frontendSource: `frontend in ${project!.file}`} : {}),
+    natIdleTimeout: flags.natIdleTimeout ?? c.natIdleTimeout,
+    role: flags.role ?? c.role,
+    nginxVersion: flags.nginxVersion ?? c.versions?.nginx,
+    lighttpdVersion: flags.lighttpdVersion ?? c.versions?.lighttpd,
+    gunicornVersion: flags.gunicornVersion ?? c.versions?.gunicorn,
+    backends: [...(flags.backends ?? []), ...(c.backends ?? []).map((b) => ({...b, file: project!.file}))],
+  }
+}
+
+export function activeRules(rules: LoadedRule[], project: LoadedProject | null): LoadedRule[] {
+  const sev = project?.config.severity ?? {}
+  return rules.filter((r) => sev[r.id] !== 'off').map((r) => (sev[r.id] && sev[r.id] !== 'off' ? {...r, severity: sev[r.id] as LoadedRule['severity'], severityWhen: []} : r))
+}
+
+/** Project-level ignores; `today` is YYYY-MM-DD (passed in so tests are not date-dependent). */
+export function applyProjectIgnores(findings: Finding[], project: LoadedProject | null, host: string, today: string): {kept: Finding[]; suppressed: Finding[]} {
+  const ignores = project?.config.ignores ?? []
+  const live = ignores.filter((i) => !i.expires || i.expires >= today)
+  const kept: Finding[] = []
+  const suppressed: Finding[] = []
+  for (const f of findings) {
+    const hit = live.find((i) => i.rule === f.ruleId && (!i.host || i.host === f.host) && (!i.file || i.file === f.location.file || f.location.file?.endsWith(`/${i.file}`)))
+    ;(hit ? suppressed : kept).push(f)
+  }
+  for (const i of ignores.filter((x) => x.expires && x.expires < today)) {
+    kept.push({
+      ruleId: IGNORE_EXPIRED,
+      severity: 'warning',
+      title: 'An ignore in .conntune.yaml has expired',
+      host,
+      location: {file: project!.file, text: project!.file},
+      message: `The ignore of ${i.rule}${i.file ? ` in ${i.file}` : ''}${i.host ? ` on ${i.host}` : ''} ("${i.reason}") expired on ${i.expires}; its findings are reported again. Review it: fix the cause, or renew it with a new date.`,
+      evidence: {rule: i.rule, expires: i.expires!, reason: i.reason},
+      fix: {summary: `Fix what ${i.rule} reports, or move the expiry date in ${project!.file}.`, actions: []},
+      references: [],
+    })
+  }
+  return {kept, suppressed}
+}
