@@ -1,8 +1,12 @@
 // Flags shared by the commands that read hosts and report on them.
 import {Flags} from '@oclif/core'
+import {resolve as resolvePath} from 'node:path'
 import {FRONTEND_NAMES} from '../model/frontends.js'
 
 export const sourceFlags = {
+  'nginx-conf': Flags.string({description: 'Audit this nginx.conf (with its includes) instead of the one nginx -T reports', multiple: true, helpValue: 'FILE'}),
+  'lighttpd-conf': Flags.string({description: 'Audit this lighttpd.conf instead of /etc/lighttpd/lighttpd.conf', multiple: true, helpValue: 'FILE'}),
+  'gunicorn-conf': Flags.string({description: 'Also audit this gunicorn.conf.py (for apps not started by a systemd unit)', multiple: true, helpValue: 'FILE'}),
   root: Flags.string({description: 'Audit the host tree under DIR (its /proc and /etc) instead of /', default: '/', helpValue: 'DIR'}),
   snapshot: Flags.string({description: 'Audit snapshot file(s) written by `conntune collect` instead of this host', multiple: true, helpValue: 'FILE', exclusive: ['root']}),
 }
@@ -38,4 +42,11 @@ export const reportFlags = {
   format: Flags.string({char: 'f', description: 'Output format', options: ['text', 'json'], default: 'text'}),
   output: Flags.string({char: 'o', description: 'Write the report to FILE instead of stdout', helpValue: 'FILE'}),
   'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity', options: ['error', 'warning', 'info', 'none'], default: 'warning'}),
+}
+
+/** --nginx-conf & co. as absolute paths; the snapshot records them as its entry points. */
+export function namedConfigs(flags: Record<string, unknown>): {configs?: {nginx: string[]; lighttpd: string[]; gunicorn: string[]}} {
+  const abs = (xs: unknown) => ((xs as string[] | undefined) ?? []).map((x) => resolvePath(x))
+  const configs = {nginx: abs(flags['nginx-conf']), lighttpd: abs(flags['lighttpd-conf']), gunicorn: abs(flags['gunicorn-conf'])}
+  return configs.nginx.length + configs.lighttpd.length + configs.gunicorn.length > 0 ? {configs} : {}
 }

@@ -1,6 +1,6 @@
 import {BaseCommand} from '../cli/base.js'
 import {emitReport} from '../cli/output.js'
-import {modelFlags, modelOptions, reportFlags, sourceFlags} from '../cli/flags.js'
+import {modelFlags, modelOptions, namedConfigs, reportFlags, sourceFlags} from '../cli/flags.js'
 
 export default class Audit extends BaseCommand {
   static summary = 'Audit this host (or snapshots of others): kernel TCP settings, sockets, and nginx, lighttpd and gunicorn keep-alive'
@@ -25,7 +25,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const rules = await loadRules(flags.rules ?? [])
     const {loadProject} = await import('../config/project.js')
     const project = await loadProject({explicit: flags.config, searchFrom: [process.cwd()]})
-    const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version})
+    const named = namedConfigs(flags)
+    const snapshots = (await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version, ...(named.configs ? {configs: named.configs} : {})}))
     const result = auditSnapshots(snapshots, rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, ...modelOptions(flags)})
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version})

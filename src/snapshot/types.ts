@@ -48,4 +48,6 @@ export interface Snapshot {
   dirs: Record<string, {entries?: string[]; error?: string}>
   /** Keyed by the command line: "nginx -T", "nginx -V", "lighttpd -v". */
   commands?: Record<string, CapturedCommand>
+  /** Config entry points named at collection (--nginx-conf…), instead of the usual places. */
+  entries?: {nginx?: string[]; lighttpd?: string[]; gunicornConf?: string[]}
 }

@@ -8,6 +8,7 @@ import {readSnapshotFile} from './snapshot-file.js'
 
 export interface SourceOptions {
   root?: string
+  configs?: {nginx?: string[]; lighttpd?: string[]; gunicorn?: string[]}
   snapshots?: string[]
   toolVersion: string
 }
@@ -23,6 +24,7 @@ export function checkRoot(root: string): void {
 }
 
 export async function gatherSnapshots(opts: SourceOptions): Promise<Array<{snapshot: Snapshot; source: HostModel['source']}>> {
+  /** Discovery entries for the kinds named with --*-conf (the others are discovered). */
   if (opts.snapshots && opts.snapshots.length > 0) {
     const out = []
     for (const f of opts.snapshots) out.push({snapshot: await readSnapshotFile(f), source: 'snapshot' as const})
@@ -30,5 +32,5 @@ export async function gatherSnapshots(opts: SourceOptions): Promise<Array<{snaps
   }
   const root = opts.root ?? '/'
   checkRoot(root)
-  return [{snapshot: await collectLocal({root, toolVersion: opts.toolVersion}), source: 'local'}]
+  return [{snapshot: await collectLocal({root, toolVersion: opts.toolVersion, ...(opts.configs ? {configs: opts.configs} : {})}), source: 'local'}]
 }

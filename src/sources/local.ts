@@ -4,19 +4,22 @@
 import {posix} from 'node:path'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedCommand, type CapturedSysctl, type Snapshot} from '../snapshot/types.js'
-import {captureConfigs} from './capture-configs.js'
+import {captureConfigs, followIncludes} from './capture-configs.js'
 import {nginxConfPath, runCommands} from './commands.js'
 import {RootFs} from './rootfs.js'
 
 export interface LocalOptions {
   root: string
   toolVersion: string
+  /** Config files named on the command line (--nginx-conf…), captured with their includes. */
+  configs?: {nginx?: string[]; lighttpd?: string[]; gunicorn?: string[]}
 }
 
 export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
   const fs = new RootFs(opts.root)
   // The servers' own -V/-T run while /proc is read. An image under --root is never executed.
-  const commandsDone = opts.root === '/' ? runCommands() : Promise.resolve({})
+  // With --nginx-conf, nginx -T (which reads nginx's own default config) is not what is audited.
+  const commandsDone = opts.root === '/' ? runCommands({skipNginxDump: (opts.configs?.nginx?.length ?? 0) > 0}) : Promise.resolve({})
 
   const sysctl: Record<string, CapturedSysctl> = {}
   for (const key of SYSCTL_KEYS) {
@@ -48,7 +51,19 @@ export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
 
   const commands: Record<string, CapturedCommand> = await commandsDone
   captureConfigs(fs, {files, dirs}, {nginxConfPath: nginxConfPath(commands['nginx -V'])})
+  for (const kind of ['nginx', 'lighttpd'] as const) {
+    for (const path of opts.configs?.[kind] ?? []) {
+      files[path] = fs.readFile(path, LIMITS.configBytes)
+      followIncludes(fs, {files, dirs}, kind, path)
+    }
+  }
+  for (const path of opts.configs?.gunicorn ?? []) files[path] = fs.readFile(path, LIMITS.configBytes)
 
+  const c = opts.configs
+  const named =
+    c && (c.nginx?.length || c.lighttpd?.length || c.gunicorn?.length)
+      ? {...(c.nginx?.length ? {nginx: c.nginx} : {}), ...(c.lighttpd?.length ? {lighttpd: c.lighttpd} : {}), ...(c.gunicorn?.length ? {gunicornConf: c.gunicorn} : {})}
+      : undefined
   const name = hostname.text?.trim() || 'localhost'
   return {
     format: SNAPSHOT_FORMAT,
@@ -62,5 +77,6 @@ export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
     files,
     dirs,
     ...(Object.keys(commands).length > 0 ? {commands} : {}),
+    ...(named ? {entries: named} : {}),
   }
 }

@@ -90,7 +90,8 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const texts: Record<string, string> = {}
   const reader = new MemoryFileReader(fileTexts(snap))
   for (const [p, f] of Object.entries(snap.files)) if (f.text !== undefined) texts[p] = f.text
-  const entries = opts.entries
+  // check names entry points through the model options; a snapshot may carry them too.
+  const entries: ConfigEntries | undefined = opts.entries ?? snap.entries
 
   // nginx
   const nginxModels: NginxModel[] = []
@@ -99,8 +100,8 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const nginxVersionSource = opts.nginxVersion ? '--nginx-version' : nginxVersion ? 'nginx -V' : 'unknown (pass --nginx-version)'
   const dump = snap.commands?.['nginx -T']
   const nginxRuns: Array<{entry: string; reader: MemoryFileReader; source: string}> = []
-  if (entries) {
-    for (const e of entries.nginx ?? []) nginxRuns.push({entry: e, reader, source: e})
+  if (entries?.nginx) {
+    for (const e of entries.nginx) nginxRuns.push({entry: e, reader, source: e})
   } else if (dump?.exitCode === 0 && dump.stdout) {
     const split = splitNginxDump(dump.stdout, 'nginx -T')
     problems.push(...toProblems(split.errors))
@@ -127,7 +128,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   let lighttpd: LighttpdModel | null = null
   const lv = snap.commands?.['lighttpd -v']
   const lighttpdVersion = opts.lighttpdVersion ?? versionFrom(lv?.stdout, /lighttpd\/(\d+\.\d+\.\d+)/)
-  const lighttpdEntries = entries ? (entries.lighttpd ?? []) : MAIN_CONFIGS.lighttpd.filter((p) => snap.files[p]?.text !== undefined).slice(0, 1)
+  const lighttpdEntries = entries?.lighttpd ? entries.lighttpd : MAIN_CONFIGS.lighttpd.filter((p) => snap.files[p]?.text !== undefined).slice(0, 1)
   for (const entry of lighttpdEntries) {
     const r = parseLighttpd(entry, reader, lighttpdVersion ? {version: lighttpdVersion} : {})
     problems.push(...toProblems(r.errors))
@@ -156,7 +157,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
       gunicorn.push(buildGunicornApp(label(i), inv.file, inv.line, r.value))
     })
   }
-  const units = entries ? (entries.units ?? []) : Object.keys(snap.files).filter((p) => UNIT_DIRS.some((d) => p.startsWith(`${d}/`)) && p.endsWith('.service'))
+  const units = entries?.units ? entries.units : Object.keys(snap.files).filter((p) => UNIT_DIRS.some((d) => p.startsWith(`${d}/`)) && p.endsWith('.service'))
   for (const u of units) {
     const text = reader.read(u)
     if ('text' in text) fromInvocations(gunicornFromSystemdUnit(text.text, u, {reader}), () => posix.basename(u))
@@ -169,9 +170,9 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     const text = reader.read(p)
     if ('text' in text) fromInvocations(gunicornFromDockerfile(text.text, p), () => p)
   }
-  const confs = entries
-    ? (entries.gunicornConf ?? [])
-    : Object.keys(snap.files).filter((p) => (p === '/etc/gunicorn.conf.py' || p.startsWith('/etc/gunicorn.d/')) && !gunicorn.some((g) => g.configFile === p))
+  // check names every file itself; an audit adds named gunicorn configs to what it finds.
+  const found = Object.keys(snap.files).filter((p) => (p === '/etc/gunicorn.conf.py' || p.startsWith('/etc/gunicorn.d/')) && !gunicorn.some((g) => g.configFile === p))
+  const confs = entries?.units !== undefined ? (entries.gunicornConf ?? []) : [...found, ...(entries?.gunicornConf ?? [])]
   for (const p of confs) {
     if (gunicorn.some((g) => g.configFile === p)) continue
     const text = reader.read(p)
