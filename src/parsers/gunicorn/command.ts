@@ -2,12 +2,8 @@
 // `python -m gunicorn`, `poetry run`, `uv run`, `env A=B`, `gosu`, `tini --`, or a shell
 // (`sh -c "cd /app && exec gunicorn ..."`, returned for the caller to split).
 
-export interface FoundGunicorn {
-  kind: 'gunicorn'
-  /** Index of the first gunicorn argument */
-  argsStart: number
-  /** How gunicorn is started, e.g. "/srv/venv/bin/gunicorn" or "python3 -m gunicorn" */
-  program: string
+/** What wrapping commands (env, sudo, poetry run, sh -c …) set up around gunicorn. */
+export interface WrapperContext {
   /** Wrapping commands, outermost first */
   wrappers: string[]
   /** Environment set by wrappers (`env A=B`, `sudo A=B`) */
@@ -20,19 +16,21 @@ export interface FoundGunicorn {
   notes: string[]
 }
 
-export interface FoundShell {
+export interface FoundGunicorn extends WrapperContext {
+  kind: 'gunicorn'
+  /** Index of the first gunicorn argument */
+  argsStart: number
+  /** How gunicorn is started, e.g. "/srv/venv/bin/gunicorn" or "python3 -m gunicorn" */
+  program: string
+}
+
+export interface FoundShell extends WrapperContext {
   kind: 'shell'
   /** The -c script */
   script: string
   /** Index of the script word */
   index: number
   shell: string
-  wrappers: string[]
-  env: Record<string, string>
-  envCleared?: boolean
-  envUnset: string[]
-  cwd?: string
-  notes: string[]
 }
 
 const GUNICORN = /^gunicorn(3|-\d+(\.\d+)*)?$/
