@@ -30,7 +30,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     const project = await loadProject({explicit: flags.config, searchFrom: [...(argv as string[]), process.cwd()]})
     const checked = collectFiles(argv as string[], {kind: flags.kind as never, toolVersion: this.config.version})
     const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, ...modelOptions(flags)}),
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
     this.finish(result.exitCode)

@@ -7,6 +7,7 @@ import {compileRule} from '../rules/compile.js'
 import {evaluateRules, type RuleFailure} from '../rules/evaluate.js'
 import type {Finding, LoadedRule} from '../rules/types.js'
 import {applyIgnores, parseIgnores} from '../rules/ignores.js'
+import {fingerprintOf} from '../rules/fingerprint.js'
 import type {LoadedProject} from '../config/project.js'
 import {activeRules, applyProjectIgnores, projectModelOptions} from './project.js'
 import type {Snapshot} from '../snapshot/types.js'
@@ -72,7 +73,7 @@ export interface AuditInput {
 export function auditSnapshots(
   snapshots: AuditInput[],
   allRules: LoadedRule[],
-  flags: Omit<ModelOptions, 'source'> & {failOn: FailOn; project?: LoadedProject | null; today?: string},
+  flags: Omit<ModelOptions, 'source'> & {failOn: FailOn; project?: LoadedProject | null; today?: string; /** Repo checks: fingerprints use paths relative to this. */ relativeTo?: string},
 ): AuditResult {
   const project = flags.project ?? null
   const today = flags.today ?? new Date().toISOString().slice(0, 10)
@@ -88,6 +89,11 @@ export function auditSnapshots(
     const inline = applyIgnores(findings, parseIgnores(model.comments, model.texts), model.name)
     const byProject = applyProjectIgnores(inline.kept, project, model.name, today)
     const suppressed = [...inline.suppressed, ...byProject.suppressed]
+    const prefix = flags.relativeTo ? `${flags.relativeTo.replace(/\/$/, '')}/` : null
+    for (const f of byProject.kept) {
+      const file = f.location.file
+      f.fingerprint = fingerprintOf(f, model.texts, file && prefix && file.startsWith(prefix) ? file.slice(prefix.length) : file)
+    }
     const sorted = sortFindings(byProject.kept)
     all.push(...sorted)
     hosts.push({

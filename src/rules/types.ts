@@ -57,4 +57,6 @@ export interface Finding {
   evidence: Record<string, unknown>
   fix: {summary: string; actions: FixAction[]} | null
   references: string[]
+  /** Stable across line shifts (see rules/fingerprint.ts); set by the pipeline. */
+  fingerprint?: string
 }
