@@ -8,6 +8,7 @@ import {evaluateRules, type RuleFailure} from '../rules/evaluate.js'
 import type {Finding, LoadedRule} from '../rules/types.js'
 import {applyIgnores, parseIgnores} from '../rules/ignores.js'
 import {fingerprintOf} from '../rules/fingerprint.js'
+import {applyBaseline, type Baseline, type BaselineEntry} from './baseline.js'
 import type {LoadedProject} from '../config/project.js'
 import {activeRules, applyProjectIgnores, projectModelOptions} from './project.js'
 import type {Snapshot} from '../snapshot/types.js'
@@ -33,6 +34,8 @@ export interface AuditResult {
   findings: Finding[]
   ruleFailures: RuleFailure[]
   summary: {error: number; warning: number; info: number; hosts: number; incompleteHosts: number}
+  /** With --baseline: how many findings it accepted, and its entries no longer found (fixed). */
+  baseline?: {file: string; accepted: number; gone: BaselineEntry[]}
   failOn: FailOn
   exitCode: number
 }
@@ -73,12 +76,22 @@ export interface AuditInput {
 export function auditSnapshots(
   snapshots: AuditInput[],
   allRules: LoadedRule[],
-  flags: Omit<ModelOptions, 'source'> & {failOn: FailOn; project?: LoadedProject | null; today?: string; /** Repo checks: fingerprints use paths relative to this. */ relativeTo?: string},
+  flags: Omit<ModelOptions, 'source'> & {
+    failOn: FailOn
+    project?: LoadedProject | null
+    today?: string
+    /** Repo checks: fingerprints use paths relative to this. */
+    relativeTo?: string
+    /** Findings in the baseline are accepted: reported as counts, not failing. */
+    baseline?: Baseline | null
+  },
 ): AuditResult {
   const project = flags.project ?? null
   const today = flags.today ?? new Date().toISOString().slice(0, 10)
   const opts = {...projectModelOptions(project, flags), failOn: flags.failOn}
   const compiled = activeRules(allRules, project).map((r) => compileRule(r))
+  let baselinedTotal = 0
+  const gone: BaselineEntry[] = []
   const hosts: HostResult[] = []
   const all: Finding[] = []
   const ruleFailures: RuleFailure[] = []
@@ -94,7 +107,10 @@ export function auditSnapshots(
       const file = f.location.file
       f.fingerprint = fingerprintOf(f, model.texts, file && prefix && file.startsWith(prefix) ? file.slice(prefix.length) : file)
     }
-    const sorted = sortFindings(byProject.kept)
+    const base = applyBaseline(byProject.kept, flags.baseline ?? null)
+    baselinedTotal += base.baselined.length
+    for (const g of base.gone) if (g.host === model.name) gone.push(g)
+    const sorted = sortFindings(base.fresh)
     all.push(...sorted)
     hosts.push({
       name: model.name,
@@ -122,6 +138,7 @@ export function auditSnapshots(
     summary: {error: count('error'), warning: count('warning'), info: count('info'), hosts: hosts.length, incompleteHosts},
     failOn: opts.failOn,
     exitCode: exitCodeFor(all, opts.failOn, ruleFailures.length, incompleteHosts > 0),
+    ...(flags.baseline ? {baseline: {file: flags.baseline.file, accepted: baselinedTotal, gone}} : {}),
   }
 }
 

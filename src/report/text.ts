@@ -56,7 +56,11 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
   for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)
 
   const s = result.summary
-  if (s.error + s.warning + s.info === 0) out.push(c('bold', 'No findings.'))
+  if (result.baseline) {
+    const b = result.baseline
+    out.push(c('dim', `Baseline ${b.file}: ${b.accepted} accepted finding${b.accepted === 1 ? '' : 's'} not shown${b.gone.length ? `; ${b.gone.length} no longer found (fixed — rewrite the baseline to drop them)` : ''}.`))
+  }
+  if (s.error + s.warning + s.info === 0) out.push(c('bold', result.baseline ? 'No new findings.' : 'No findings.'))
   const parts = [plural(s.error, 'error'), plural(s.warning, 'warning'), `${s.info} info`]
   let line = `${parts.join(', ')} on ${plural(s.hosts, 'host')}`
   if (s.incompleteHosts > 0) line += `; incomplete on ${plural(s.incompleteHosts, 'host')}`

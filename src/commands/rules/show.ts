@@ -21,7 +21,7 @@ export default class RulesShow extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(RulesShow)
-    const {loadRules} = await import('../../rules/load.js')
+    const [{loadRules}, {DOCS_URL, docsPath}] = await Promise.all([import('../../rules/load.js'), import('../../rules/docs.js')])
     const rules = await loadRules(flags.rules ?? [])
     const rule = rules.find((r) => r.id === args.id)
     if (!rule) {
@@ -44,6 +44,7 @@ export default class RulesShow extends BaseCommand {
     lines.push('', 'References:', ...rule.references.map((r) => `  ${r.title}\n    ${r.url}`))
     lines.push('', 'Examples:', ...rule.examples.map((e) => `  [${e.expect}] ${e.name}`))
     lines.push('', `Defined in ${rule.file}`)
+    if (rule.builtin) lines.push(`Documentation: ${DOCS_URL}/${rule.id}.md (also ${docsPath(rule.id)} in the package)`)
     this.log(lines.join('\n'))
     return undefined
   }
