@@ -39,8 +39,16 @@ export function modelOptions(flags: Record<string, unknown>) {
 }
 
 export const reportFlags = {
-  format: Flags.string({char: 'f', description: 'Output format', options: ['text', 'json'], default: 'text'}),
-  output: Flags.string({char: 'o', description: 'Write the report to FILE instead of stdout', helpValue: 'FILE'}),
+  // Repeatable and paired in order (`-f sarif -o a.sarif -f junit -o b.xml`); non-greedy, so
+  // `check -f sarif deploy/` keeps deploy/ as a path. See cli/output.ts for the pairing rules.
+  format: Flags.string({
+    char: 'f',
+    description: 'Output format (default text); repeatable, each paired with the --output that follows it. At most one format goes to stdout',
+    options: ['text', 'json', 'sarif', 'junit', 'markdown', 'github'],
+    multiple: true,
+    multipleNonGreedy: true,
+  }),
+  output: Flags.string({char: 'o', description: 'Write the report of the --format before it to FILE (whole or not at all) instead of stdout; repeatable', helpValue: 'FILE', multiple: true, multipleNonGreedy: true}),
   'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity', options: ['error', 'warning', 'info', 'none'], default: 'warning'}),
 }
 

@@ -1,4 +1,5 @@
 import {BaseCommand} from '../cli/base.js'
+import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 import {emitReport} from '../cli/output.js'
 import {modelFlags, modelOptions, namedConfigs, reportFlags, sourceFlags} from '../cli/flags.js'
 
@@ -11,9 +12,11 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     '<%= config.bin %> audit',
     '<%= config.bin %> audit --role proxy --behind aws-nlb',
     '<%= config.bin %> audit --snapshot web1.json --format json',
+    '<%= config.bin %> audit --host web1 --host deploy@web2:2222 --behind aws-alb',
+    '<%= config.bin %> audit --inventory hosts.ini --limit web --concurrency 32 --format json -o fleet.json',
     '<%= config.bin %> audit --root test/fixtures/hosts/proxy-tw-pressure',
   ]
-  static flags = {...sourceFlags, ...modelFlags, ...reportFlags}
+  static flags = {...sourceFlags, ...sshFlags, ...modelFlags, ...reportFlags}
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Audit)
@@ -26,9 +29,18 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const {loadProject} = await import('../config/project.js')
     const project = await loadProject({explicit: flags.config, searchFrom: [process.cwd()]})
     const named = namedConfigs(flags)
-    const snapshots = (await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version, ...(named.configs ? {configs: named.configs} : {})}))
-    const result = auditSnapshots(snapshots, rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, ...modelOptions(flags)})
+    const opts = {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, ...modelOptions(flags)}
+    let result
+    if (wantsSsh(flags)) {
+      const [{collectRemote, remoteOptions}, {withFailedHosts}] = await Promise.all([import('../sources/remote.js'), import('../sources/fleet.js')])
+      const fleet = await collectRemote(remoteOptions(flags, this.config.version))
+      const read = fleet.flatMap((r) => (r.ok ? [{snapshot: r.snapshot, source: 'ssh' as const}] : []))
+      result = withFailedHosts(auditSnapshots(read, rules, opts), fleet)
+    } else {
+      const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version, ...(named.configs ? {configs: named.configs} : {})})
+      result = auditSnapshots(snapshots, rules, opts)
+    }
     this.finish(result.exitCode)
-    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version})
+    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})
   }
 }

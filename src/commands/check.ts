@@ -34,6 +34,6 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
       process.cwd(),
     )
     this.finish(result.exitCode)
-    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version})
+    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})
   }
 }

@@ -34,6 +34,8 @@ export interface AuditResult {
   findings: Finding[]
   ruleFailures: RuleFailure[]
   summary: {error: number; warning: number; info: number; hosts: number; incompleteHosts: number}
+  /** Fleet view: each rule that fired, on how many hosts and which. */
+  byRule: Array<{ruleId: string; severity: Severity; title: string; findings: number; hosts: string[]}>
   /** With --baseline: how many findings it accepted, and its entries no longer found (fixed). */
   baseline?: {file: string; accepted: number; gone: BaselineEntry[]}
   failOn: FailOn
@@ -44,6 +46,18 @@ const RANK: Record<Severity, number> = {error: 3, warning: 2, info: 1}
 
 export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   return failOn !== 'none' && RANK[severity] >= RANK[failOn]
+}
+
+export function groupByRule(findings: Finding[]): AuditResult['byRule'] {
+  const groups = new Map<string, AuditResult['byRule'][number]>()
+  for (const f of sortFindings(findings)) {
+    let g = groups.get(f.ruleId)
+    if (!g) groups.set(f.ruleId, (g = {ruleId: f.ruleId, severity: f.severity, title: f.title, findings: 0, hosts: []}))
+    g.findings++
+    if (RANK[f.severity] > RANK[g.severity]) g.severity = f.severity
+    if (!g.hosts.includes(f.host)) g.hosts.push(f.host)
+  }
+  return [...groups.values()].sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.hosts.length - a.hosts.length || a.ruleId.localeCompare(b.ruleId))
 }
 
 /** Broken rules beat findings beat an incomplete audit (README "Exit codes"). */
@@ -136,6 +150,7 @@ export function auditSnapshots(
     findings: sortFindings(all),
     ruleFailures,
     summary: {error: count('error'), warning: count('warning'), info: count('info'), hosts: hosts.length, incompleteHosts},
+    byRule: groupByRule(all),
     failOn: opts.failOn,
     exitCode: exitCodeFor(all, opts.failOn, ruleFailures.length, incompleteHosts > 0),
     ...(flags.baseline ? {baseline: {file: flags.baseline.file, accepted: baselinedTotal, gone}} : {}),

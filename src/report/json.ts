@@ -24,6 +24,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
       problems: h.problems,
     })),
     findings: result.findings,
+    byRule: result.byRule,
     ...(result.baseline ? {baseline: result.baseline} : {}),
     ruleFailures: result.ruleFailures,
   }

@@ -53,6 +53,15 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
     }
   }
 
+  if (multiHost && result.byRule.length > 0) {
+    out.push(c('bold', `Across ${result.hosts.length} hosts`))
+    for (const g of result.byRule) {
+      const shown = g.hosts.slice(0, 8).join(', ') + (g.hosts.length > 8 ? `, … (${g.hosts.length - 8} more)` : '')
+      out.push(`  ${c(LABEL[g.severity].style, g.ruleId)}  ${g.hosts.length}/${result.hosts.length} hosts: ${shown}`)
+    }
+    out.push('')
+  }
+
   for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)
 
   const s = result.summary

@@ -27,7 +27,7 @@ export async function gatherSnapshots(opts: SourceOptions): Promise<Array<{snaps
   /** Discovery entries for the kinds named with --*-conf (the others are discovered). */
   if (opts.snapshots && opts.snapshots.length > 0) {
     const out = []
-    for (const f of opts.snapshots) out.push({snapshot: await readSnapshotFile(f), source: 'snapshot' as const})
+    for (const f of opts.snapshots) out.push({snapshot: await readSnapshotFile(f, opts.toolVersion), source: 'snapshot' as const})
     return out
   }
   const root = opts.root ?? '/'

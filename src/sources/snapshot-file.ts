@@ -7,13 +7,17 @@ import type {Snapshot} from '../snapshot/types.js'
 
 const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024
 
-export async function readSnapshotFile(file: string): Promise<Snapshot> {
+export async function readSnapshotFile(file: string, toolVersion = 'unknown'): Promise<Snapshot> {
   let text: string
   try {
     const st = statSync(file)
     if (st.isDirectory()) throw new UserError(`${file}: is a directory, not a snapshot file`)
     if (st.size > MAX_SNAPSHOT_BYTES) throw new UserError(`${file}: snapshot is larger than 1 GiB`)
-    text = readFileSync(file, 'utf8')
+    const buf = readFileSync(file)
+    // The collector script's own output (run by Ansible, Salt, a DaemonSet) is a snapshot too.
+    const {looksLikeCollectorOutput, parseCollectorOutput} = await import('./collector-output.js')
+    if (looksLikeCollectorOutput(buf)) return parseCollectorOutput(buf, {source: 'script', toolVersion}).snapshot
+    text = buf.toString('utf8')
   } catch (error) {
     if (error instanceof UserError) throw error
     throw new UserError(`${file}: cannot read snapshot: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)

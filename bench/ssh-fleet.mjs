@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// SSH fleet collection: hosts per minute for N network-namespace hosts (each its own sshd on
+// a veth address, own sysctls) at several concurrencies, ssh sessions per host (counted from
+// sshd's VERBOSE log: "Accepted publickey"), compared in the same run with plain parallel ssh
+// gathering the same files (`xargs -P N ssh HOST cat …`) and with `ansible -m shell` when
+// installed. Needs root (ip netns), Debian's openssh-server, and `npm run build` first.
+//   node bench/ssh-fleet.mjs [--hosts 50] [--concurrency 1,8,32] [--out bench/results-ssh-fleet.json]
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const {runFleet} = await import(join(root, 'dist/sources/fleet.js'))
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : def
+}
+const N = Number(arg('hosts', '50'))
+const LEVELS = arg('concurrency', '1,8,32').split(',').map(Number)
+const OUT = arg('out', join(root, 'bench/results-ssh-fleet.json'))
+const TAG = `ctb${process.pid % 100000}`
+const NET = 100 + (process.pid % 100)
+
+const run = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, {encoding: 'utf8', ...opts})
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr || r.error?.message}`)
+  return r.stdout
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ctbench-'))
+const hosts = []
+const cleanup = () => {
+  for (const h of hosts) {
+    h.sshd?.kill()
+    spawnSync('ip', ['link', 'del', h.veth])
+    spawnSync('ip', ['netns', 'del', h.ns])
+  }
+  rmSync(dir, {recursive: true, force: true})
+}
+process.on('SIGINT', () => {
+  cleanup()
+  process.exit(130)
+})
+
+try {
+  mkdirSync('/run/sshd', {recursive: true, mode: 0o755})
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client')])
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey')])
+  const hostPub = readFileSync(join(dir, 'hostkey.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client.pub')))
+  writeFileSync(join(dir, 'sshd_config'), ['PermitRootLogin prohibit-password', 'PasswordAuthentication no', 'UsePAM no', 'StrictModes no', `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PidFile none', 'LogLevel VERBOSE', 'MaxStartups 200', ''].join('\n'))
+  const sshConfig = join(dir, 'ssh_config')
+  writeFileSync(sshConfig, ['Host *', '  User root', `  IdentityFile ${join(dir, 'client')}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${join(dir, 'known_hosts')}`, '  StrictHostKeyChecking yes', '  IdentityAgent none', ''].join('\n'))
+  const known = []
+  for (let i = 0; i < N; i++) {
+    const a = Math.floor(i / 60) + 1
+    const b = (i % 60) * 4
+    const h = {ns: `${TAG}h${i}`, veth: `${TAG}v${i}`, addr: `10.${NET}.${a}.${b + 2}`, log: ''}
+    hosts.push(h)
+    run('ip', ['netns', 'add', h.ns])
+    run('ip', ['link', 'add', h.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns])
+    run('ip', ['addr', 'add', `10.${NET}.${a}.${b + 1}/30`, 'dev', h.veth])
+    run('ip', ['link', 'set', h.veth, 'up'])
+    run('ip', ['netns', 'exec', h.ns, 'sh', '-c', `ip addr add ${h.addr}/30 dev eth0 && ip link set eth0 up && ip link set lo up && sysctl -q -w net.ipv4.tcp_tw_reuse=${i % 3} net.ipv4.ip_local_port_range="${20000 + i} 60999"`])
+    h.sshd = spawn('ip', ['netns', 'exec', h.ns, '/usr/sbin/sshd', '-D', '-e', '-f', join(dir, 'sshd_config'), '-h', join(dir, 'hostkey'), '-o', `ListenAddress=${h.addr}`])
+    h.sshd.stderr.on('data', (d) => (h.log += d))
+    known.push(`${h.addr} ${hostPub}`)
+  }
+  writeFileSync(join(dir, 'known_hosts'), known.join('\n') + '\n')
+  for (const h of hosts) {
+    for (let i = 0; i < 200 && !/Server listening/.test(h.log); i++) await new Promise((r) => setTimeout(r, 25))
+    if (!/Server listening/.test(h.log)) throw new Error(`sshd in ${h.ns}: ${h.log}`)
+  }
+  const sessions = () => hosts.reduce((n, h) => n + (h.log.match(/Accepted publickey/g) ?? []).length, 0)
+  const targets = hosts.map((h) => ({host: h.addr, label: h.ns}))
+
+  // The files the collector read on one host: plain ssh gathers exactly these.
+  const probe = await runFleet([targets[0]], {toolVersion: 'bench', sshConfig, progress: false})
+  if (!probe[0].ok) throw new Error(probe[0].error)
+  const snap = probe[0].snapshot
+  const paths = [
+    '/proc/sys/kernel/osrelease',
+    '/proc/sys/kernel/hostname',
+    ...Object.keys(snap.sysctl).filter((k) => !snap.sysctl[k].absent).map((k) => `/proc/sys/${k.replaceAll('.', '/')}`),
+    ...Object.keys(snap.files).filter((f) => snap.files[f].text !== undefined),
+    ...Object.keys(snap.proc).map((p) => `/proc/${p}`),
+  ]
+  const quoted = paths.map((p) => `'${p.replaceAll("'", "'\\''")}'`).join(' ')
+  await new Promise((r) => setTimeout(r, 300))
+
+  const results = {hosts: N, files: paths.length, node: process.version, date: new Date().toISOString(), conntune: [], plainSsh: [], ansible: null}
+  for (const c of LEVELS) {
+    const before = sessions()
+    const t0 = performance.now()
+    const fleet = await runFleet(targets, {toolVersion: 'bench', sshConfig, concurrency: c, progress: false})
+    const s = (performance.now() - t0) / 1000
+    await new Promise((r) => setTimeout(r, 300)) // sshd logs the last logins
+    const failed = fleet.filter((r) => !r.ok)
+    results.conntune.push({concurrency: c, seconds: +s.toFixed(2), hostsPerMinute: Math.round((N / s) * 60), failed: failed.length, sessionsPerHost: +((sessions() - before) / N).toFixed(2)})
+
+    const before2 = sessions()
+    const t1 = performance.now()
+    const x = spawnSync('xargs', ['-P', String(c), '-I{}', 'ssh', '-T', '-o', 'BatchMode=yes', '-F', sshConfig, '{}', `cat ${quoted} 2>/dev/null`], {input: hosts.map((h) => h.addr).join('\n'), maxBuffer: 1 << 30})
+    const s2 = (performance.now() - t1) / 1000
+    await new Promise((r) => setTimeout(r, 300))
+    results.plainSsh.push({concurrency: c, seconds: +s2.toFixed(2), hostsPerMinute: Math.round((N / s2) * 60), exit: x.status, sessionsPerHost: +((sessions() - before2) / N).toFixed(2)})
+    const last = results.conntune.at(-1)
+    last.ratioToPlainSsh = +(last.seconds / s2).toFixed(2)
+    console.log(`concurrency ${c}: conntune ${last.seconds}s (${last.hostsPerMinute} hosts/min, ${last.sessionsPerHost} sessions/host, ${last.failed} failed); plain ssh+cat ${s2.toFixed(2)}s; ratio ${last.ratioToPlainSsh}`)
+  }
+  const ansible = spawnSync('ansible', ['--version'], {encoding: 'utf8'})
+  results.ansible = ansible.error ? `not installed (${ansible.error.code})` : 'installed but not run by this script version'
+  console.log(`ansible: ${results.ansible}`)
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n')
+  console.log(`wrote ${OUT}`)
+} finally {
+  cleanup()
+}

@@ -1,0 +1,167 @@
+// The SSH source: one `ssh` session per host runs the fixed collector script (`sh -s`, the
+// script on stdin) and its output becomes a Snapshot. The system ssh binary does the
+// connecting, so ~/.ssh/config aliases, ProxyJump, ProxyCommand, agents and known_hosts work
+// as the user set them up. Argument arrays only; host-key checking is never turned off.
+import {UserError} from '../errors.js'
+import type {Snapshot} from '../snapshot/types.js'
+import {collectorScript} from './collector-script.js'
+import {CollectorOutputError, parseCollectorOutput} from './collector-output.js'
+
+export interface SshTarget {
+  /** What ssh connects to: a name, an ~/.ssh/config alias or an address. */
+  host: string
+  user?: string
+  port?: number
+  /** How reports name it before the host answers (the inventory name, or the spec). */
+  label: string
+}
+
+export interface SshOptions {
+  toolVersion: string
+  /** Run the collector as root through `sudo -n` (never prompts). */
+  sudo?: boolean
+  /** ssh -F FILE */
+  sshConfig?: string
+  /** ssh -o KEY=VALUE, in order */
+  sshOptions?: string[]
+  /** ConnectTimeout, seconds. */
+  connectTimeout?: number
+  /** The whole session, milliseconds. */
+  timeoutMs?: number
+  /** The ssh program (tests and benches may point at another build). */
+  sshBinary?: string
+  signal?: AbortSignal
+}
+
+export const DEFAULT_CONNECT_TIMEOUT = 10
+export const DEFAULT_HOST_TIMEOUT_MS = 120_000
+/** Bounds what one host may send: the collector's own bounds, with room for the framing. */
+const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
+
+export type SshFailureKind = 'unreachable' | 'host-key' | 'timeout' | 'failed' | 'bad-output'
+
+/** A host that gave no snapshot: the kind, and ssh's (or the collector's) own words. */
+export class SshError extends Error {
+  constructor(
+    readonly kind: SshFailureKind,
+    readonly host: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'SshError'
+  }
+}
+
+export interface SshResult {
+  snapshot: Snapshot
+  /** Problems with the output (cut short, garbled); the snapshot marks what is missing. */
+  problems: string[]
+  /** ssh's stderr, for --verbose style reporting. */
+  stderr: string
+}
+
+const HOST_SPEC = /^(?:([^@\s/]+)@)?(\[[0-9A-Fa-f:.]+\]|[^@\s:[\]/]+)(?::(\d{1,5}))?$/
+
+/** `[user@]host[:port]` (an IPv6 address in brackets) → target; a UserError names what is wrong. */
+export function parseHostSpec(spec: string, where = '--host'): SshTarget {
+  const m = HOST_SPEC.exec(spec.trim())
+  if (!m) throw new UserError(`${where} ${JSON.stringify(spec)}: expected [user@]host[:port]`)
+  const [, user, rawHost, rawPort] = m
+  const host = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost
+  checkHost(host, where)
+  const port = rawPort === undefined ? undefined : checkPort(rawPort, where)
+  return {host, label: spec.trim(), ...(user ? {user} : {}), ...(port !== undefined ? {port} : {})}
+}
+
+export function checkHost(host: string, where: string): void {
+  // ssh would read a leading "-" as an option; names never start with one.
+  if (!host || host.startsWith('-') || /[\s\0]/.test(host)) throw new UserError(`${where}: invalid host name ${JSON.stringify(host)}`)
+}
+
+export function checkPort(raw: string | number, where: string): number {
+  const n = typeof raw === 'number' ? raw : /^\d{1,5}$/.test(raw) ? Number(raw) : NaN
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(`${where}: invalid port ${JSON.stringify(String(raw))}`)
+  return n
+}
+
+const OPTION = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/s
+
+/** --ssh-option KEY=VALUE, checked: never one that turns host-key checking off. */
+export function checkSshOption(opt: string): void {
+  const m = OPTION.exec(opt)
+  if (!m || /[\n\0]/.test(m[2])) throw new UserError(`--ssh-option ${JSON.stringify(opt)}: expected KEY=VALUE (an ssh_config option)`)
+  const key = m[1].toLowerCase()
+  const value = m[2].trim().toLowerCase()
+  if (key === 'stricthostkeychecking' && (value === 'no' || value === 'off')) {
+    throw new UserError(`--ssh-option ${opt}: conntune never turns off host-key checking; add the host's key to known_hosts (or use accept-new)`)
+  }
+  if (key === 'userknownhostsfile' && value === '/dev/null') {
+    throw new UserError(`--ssh-option ${opt}: conntune never turns off host-key checking; point UserKnownHostsFile at a real known_hosts file`)
+  }
+}
+
+/** The ssh argument array for one host (the script goes on stdin). */
+export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+  checkHost(target.host, target.label)
+  const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT}`]
+  if (opts.sshConfig) args.push('-F', opts.sshConfig)
+  for (const o of opts.sshOptions ?? []) {
+    checkSshOption(o)
+    args.push('-o', o)
+  }
+  if (target.port !== undefined) args.push('-p', String(checkPort(target.port, target.label)))
+  if (target.user) args.push('-l', target.user)
+  // "--": nothing after it is an option, whatever the host is called.
+  args.push('--', target.host, opts.sudo ? 'sudo -n sh -s' : 'sh -s')
+  return args
+}
+
+/** ssh's last meaningful stderr line ("ssh: connect to host … Connection refused"). */
+function lastLine(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Warning: Permanently added/.test(l))
+  return lines.at(-1) ?? ''
+}
+
+/** Runs the collector on one host over one ssh session. Throws SshError when there is no snapshot. */
+export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<SshResult> {
+  const args = sshArgs(target, opts)
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS
+  const {execa} = await import('execa')
+  const r = await execa(opts.sshBinary ?? 'ssh', args, {
+    input: collectorScript(),
+    encoding: 'buffer',
+    reject: false,
+    stripFinalNewline: false,
+    timeout: timeoutMs,
+    forceKillAfterDelay: 2000,
+    maxBuffer: MAX_OUTPUT_BYTES,
+    ...(opts.signal ? {cancelSignal: opts.signal} : {}),
+    // ssh must not ask anything on a terminal: BatchMode says so, and no stdin is a TTY here.
+    env: {SSH_ASKPASS_REQUIRE: 'never'},
+  })
+  const stdout = Buffer.from(r.stdout as Uint8Array)
+  const stderr = Buffer.from(r.stderr as Uint8Array).toString('utf8')
+  const who = target.label
+  if (r.timedOut) throw new SshError('timeout', who, `no answer within ${Math.round(timeoutMs / 1000)}s (ssh was stopped)`)
+  if (r.isCanceled) throw new SshError('timeout', who, 'stopped')
+  if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && !r.signal)) throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ${r.code ?? r.shortMessage}`)
+  if (r.exitCode === 255) {
+    const line = lastLine(stderr) || 'ssh failed (exit 255) without a message'
+    throw new SshError(/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(stderr) ? 'host-key' : 'unreachable', who, line)
+  }
+  let parsed
+  try {
+    parsed = parseCollectorOutput(stdout, {source: 'ssh', toolVersion: opts.toolVersion, fallbackName: target.host})
+  } catch (error) {
+    if (!(error instanceof CollectorOutputError)) throw error
+    const why = lastLine(stderr)
+    const status = r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`
+    throw new SshError('bad-output', who, why ? `the collector did not run (${status}): ${why}` : `${error.message} (${status})`)
+  }
+  const problems = [...parsed.errors]
+  if (r.exitCode !== 0 && r.exitCode !== undefined) problems.push(`the remote shell exited ${r.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`)
+  return {snapshot: parsed.snapshot, problems, stderr}
+}

@@ -1,0 +1,229 @@
+// Fleet audit over real SSH: each host is a network namespace with its own TCP sysctls and its
+// own config files (/etc/netns/NAME/* is bind-mounted over /etc by `ip netns exec`), running
+// Debian's sshd on a veth address with a key made for the test. One run audits them all;
+// a stopped sshd is unreachable while the others complete; an unknown host key is refused.
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {auditSnapshots} from '../../src/pipeline/audit.js'
+import {loadRules} from '../../src/rules/load.js'
+import {runFleet, withFailedHosts} from '../../src/sources/fleet.js'
+import type {SshTarget} from '../../src/sources/ssh.js'
+import {describeReal, missingNetns, missingProgram} from './require-real.js'
+import {fileURLToPath} from 'node:url'
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+const TAG = `cts${process.pid % 100000}`
+const NET = 100 + (process.pid % 100)
+const SSHD = '/usr/sbin/sshd'
+
+interface Host {
+  name: string
+  ns: string
+  veth: string
+  addr: string
+  sysctls: Record<string, string>
+  sysctlFile?: string
+  nginxConf?: string
+  sshd?: ChildProcess
+  log: string
+}
+
+function run(cmd: string, args: string[]) {
+  const r = spawnSync(cmd, args, {encoding: 'utf8'})
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr || r.error?.message}`)
+  return r.stdout
+}
+
+const hosts: Host[] = [
+  {
+    name: 'alpha', ns: `${TAG}a`, veth: `${TAG}a0`, addr: `10.${NET}.1.2`, log: '',
+    sysctls: {'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.tcp_timestamps': '0', 'net.ipv4.ip_local_port_range': '40000 40999'},
+    sysctlFile: '# old tuning\nnet.ipv4.tcp_tw_recycle = 1\n',
+    nginxConf: 'events {}\nhttp {\n  keepalive_timeout 65;\n  server { listen 127.0.0.1:8080; }\n}\n',
+  },
+  {
+    name: 'beta', ns: `${TAG}b`, veth: `${TAG}b0`, addr: `10.${NET}.2.2`, log: '',
+    sysctls: {'net.ipv4.tcp_tw_reuse': '0', 'net.ipv4.tcp_timestamps': '1', 'net.ipv4.ip_local_port_range': '20000 29999'},
+    nginxConf: 'events {}\nhttp {\n  keepalive_timeout 0;\n  server { listen 127.0.0.1:8080; }\n}\n',
+  },
+  {
+    name: 'gamma', ns: `${TAG}c`, veth: `${TAG}c0`, addr: `10.${NET}.3.2`, log: '',
+    sysctls: {'net.ipv4.tcp_tw_reuse': '2', 'net.ipv4.tcp_timestamps': '1', 'net.ipv4.ip_local_port_range': '32768 60999'},
+  },
+]
+
+const hasNginxDir = (() => {
+  try {
+    return spawnSync('test', ['-d', '/etc/nginx']).status === 0
+  } catch {
+    return false
+  }
+})()
+
+describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns(), missingProgram(SSHD, ['-V']), missingProgram('ssh', ['-V']), missingProgram('ssh-keygen', ['-?'])], () => {
+  let dir: string
+  let sshConfig: string
+  let emptyKnownHosts: string
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctssh-'))
+    mkdirSync('/run/sshd', {recursive: true, mode: 0o755})
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client'), '-C', 'conntune-test'])
+    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey'), '-C', 'conntune-test-host'])
+    const hostPub = readFileSync(join(dir, 'hostkey.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')
+    writeFileSync(join(dir, 'known_hosts'), hosts.map((h) => `${h.addr} ${hostPub}\n`).join(''))
+    writeFileSync(join(dir, 'empty_known_hosts'), '')
+    emptyKnownHosts = join(dir, 'empty_known_hosts')
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client.pub')))
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      [
+        'Port 22',
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'StrictModes no',
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'PidFile none',
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    )
+    sshConfig = join(dir, 'ssh_config')
+    writeFileSync(
+      sshConfig,
+      ['Host *', '  User root', `  IdentityFile ${join(dir, 'client')}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${join(dir, 'known_hosts')}`, '  StrictHostKeyChecking yes', '  IdentityAgent none', ''].join('\n'),
+    )
+    for (const [i, h] of hosts.entries()) {
+      spawnSync('ip', ['netns', 'del', h.ns])
+      rmSync(`/etc/netns/${h.ns}`, {recursive: true, force: true})
+      run('ip', ['netns', 'add', h.ns])
+      run('ip', ['link', 'add', h.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns])
+      run('ip', ['addr', 'add', `10.${NET}.${i + 1}.1/30`, 'dev', h.veth])
+      run('ip', ['link', 'set', h.veth, 'up'])
+      run('ip', ['netns', 'exec', h.ns, 'ip', 'addr', 'add', `${h.addr}/30`, 'dev', 'eth0'])
+      run('ip', ['netns', 'exec', h.ns, 'ip', 'link', 'set', 'eth0', 'up'])
+      run('ip', ['netns', 'exec', h.ns, 'ip', 'link', 'set', 'lo', 'up'])
+      for (const [k, v] of Object.entries(h.sysctls)) run('ip', ['netns', 'exec', h.ns, 'sysctl', '-q', '-w', `${k}=${v}`])
+      // Host-specific files: ip netns exec bind-mounts /etc/netns/NS/X over /etc/X.
+      mkdirSync(`/etc/netns/${h.ns}/sysctl.d`, {recursive: true})
+      if (h.sysctlFile) writeFileSync(`/etc/netns/${h.ns}/sysctl.d/50-old-tuning.conf`, h.sysctlFile)
+      if (h.nginxConf && hasNginxDir) {
+        mkdirSync(`/etc/netns/${h.ns}/nginx`, {recursive: true})
+        writeFileSync(`/etc/netns/${h.ns}/nginx/nginx.conf`, h.nginxConf)
+      }
+      // Its own UTS namespace too, so each host names itself.
+      const sshd = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '--uts', 'sh', '-c', `hostname "$1" && exec ${SSHD} -D -e -f "$2" -h "$3" -o ListenAddress=$4`, 'sh', `${h.name}.test`, join(dir, 'sshd_config'), join(dir, 'hostkey'), h.addr])
+      sshd.stderr!.on('data', (d) => (h.log += d))
+      h.sshd = sshd
+    }
+    // Ready when each sshd listens (bounded).
+    for (const h of hosts) {
+      let ok = false
+      for (let i = 0; i < 100 && !ok; i++) {
+        ok = /Server listening on/.test(h.log)
+        if (!ok) await new Promise((r) => setTimeout(r, 50))
+      }
+      if (!ok) throw new Error(`sshd in ${h.ns} did not start: ${h.log}`)
+    }
+  }, 60_000)
+
+  afterAll(() => {
+    for (const h of hosts) {
+      h.sshd?.kill()
+      spawnSync('ip', ['link', 'del', h.veth])
+      spawnSync('ip', ['netns', 'del', h.ns])
+      rmSync(`/etc/netns/${h.ns}`, {recursive: true, force: true})
+    }
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  const targets = (): SshTarget[] => hosts.map((h) => ({host: h.addr, label: h.name}))
+
+  it('audits every host in one run; each host’s findings match its own settings; one ssh session each', async () => {
+    const before = hosts.map((h) => (h.log.match(/Accepted publickey/g) ?? []).length)
+    const fleet = await runFleet(targets(), {toolVersion: 'test', sshConfig, concurrency: 3, progress: false, connectTimeout: 5, timeoutMs: 60_000})
+    for (const r of fleet) if (!r.ok) throw new Error(`${r.target.label}: ${r.kind}: ${r.error}`)
+    const ok = fleet.filter((r) => r.ok)
+    expect(ok.map((r) => r.snapshot.host.name)).toEqual(['alpha.test', 'beta.test', 'gamma.test'])
+    for (const [i, r] of ok.entries()) {
+      expect(r.problems).toEqual([])
+      expect(r.snapshot.collector.source).toBe('ssh')
+      for (const [k, v] of Object.entries(hosts[i].sysctls)) expect(r.snapshot.sysctl[k].value?.replace(/\s+/g, ' ')).toBe(v)
+    }
+    // Sessions: exactly one accepted login per host for the whole collection.
+    const after = hosts.map((h) => (h.log.match(/Accepted publickey/g) ?? []).length)
+    expect(after.map((n, i) => n - before[i])).toEqual([1, 1, 1])
+
+    const result = auditSnapshots(ok.map((r) => ({snapshot: r.snapshot, source: 'ssh' as const})), await loadRules(), {failOn: 'none'})
+    const ids = (host: string) => result.findings.filter((f) => f.host === host).map((f) => f.ruleId)
+    expect(ids('alpha.test')).toContain('sysctl-tw-reuse-needs-timestamps')
+    expect(ids('beta.test')).not.toContain('sysctl-tw-reuse-needs-timestamps')
+    expect(ids('gamma.test')).not.toContain('sysctl-tw-reuse-needs-timestamps')
+    const dead = result.findings.filter((f) => f.ruleId === 'sysctl-tw-recycle-dead-config')
+    expect(dead.map((f) => [f.host, f.location.file, f.location.line])).toEqual([['alpha.test', '/etc/sysctl.d/50-old-tuning.conf', 2]])
+    if (hasNginxDir) {
+      const off = result.findings.filter((f) => f.ruleId === 'nginx-keepalive-disabled')
+      expect(off.map((f) => f.host)).toEqual(['beta.test'])
+      expect(off[0].location.file).toBe('/etc/nginx/nginx.conf')
+    }
+    const alpha = result.hosts.find((h) => h.name === 'alpha.test')!
+    expect(alpha.source).toBe('ssh')
+  }, 120_000)
+
+  it('through the CLI: audit --host, collect --inventory -o DIR, then audit --snapshot DIR/*.json gives the same findings', () => {
+    const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20})
+    const live = cli(['audit', ...hosts.flatMap((h) => ['--host', h.addr]), '--ssh-config', sshConfig, '--format', 'json', '--fail-on', 'none'])
+    expect(live.status).toBe(0)
+    const report = JSON.parse(live.stdout)
+    expect(report.hosts.map((h: {name: string; source: string}) => [h.name, h.source])).toEqual([['alpha.test', 'ssh'], ['beta.test', 'ssh'], ['gamma.test', 'ssh']])
+
+    const inv = join(dir, 'hosts.txt')
+    writeFileSync(inv, `# the lab\n${hosts.map((h) => h.addr).join('\n')}\n`)
+    const out = join(dir, 'snapshots')
+    const collected = cli(['collect', '--inventory', inv, '--ssh-config', sshConfig, '-o', out])
+    expect(collected.status).toBe(0)
+    expect(collected.stdout).toContain('wrote 3 snapshots')
+    const offline = cli(['audit', '--snapshot', ...hosts.map((h) => join(out, `${h.addr}.json`)), '--format', 'json', '--fail-on', 'none'])
+    const strip = (fs: Array<{ruleId: string; host: string; location: {text: string}}>) => fs.map((f) => `${f.host} ${f.ruleId} ${f.location.text}`).sort()
+    expect(strip(JSON.parse(offline.stdout).findings)).toEqual(strip(report.findings))
+  }, 180_000)
+
+  it('a host whose sshd is stopped is unreachable; the others complete; the audit is incomplete (exit 3)', async () => {
+    const down = hosts[2]
+    down.sshd!.kill()
+    await new Promise((r) => down.sshd!.once('exit', r))
+    const started = Date.now()
+    const fleet = await runFleet(targets(), {toolVersion: 'test', sshConfig, concurrency: 3, progress: false, connectTimeout: 5, timeoutMs: 60_000})
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(fleet.map((r) => r.ok)).toEqual([true, true, false])
+    const bad = fleet[2]
+    if (bad.ok) throw new Error('unreachable host answered')
+    expect(bad.kind).toBe('unreachable')
+    expect(bad.error).toMatch(new RegExp(`ssh: connect to host ${down.addr.replaceAll('.', '\\.')} port 22: Connection refused`))
+    const answered = fleet.filter((r) => r.ok)
+    const result = withFailedHosts(auditSnapshots(answered.map((r) => ({snapshot: r.snapshot, source: 'ssh' as const})), await loadRules(), {failOn: 'none'}), fleet)
+    expect(result.hosts.map((h) => h.name)).toEqual(['alpha.test', 'beta.test', 'gamma'])
+    expect(result.summary.incompleteHosts).toBe(1)
+    expect(result.exitCode).toBe(3)
+    expect(result.hosts[2].problems[0].message).toMatch(/^unreachable: ssh: connect to host .* Connection refused/)
+  }, 120_000)
+
+  it('refuses a host whose key is not known (StrictHostKeyChecking=yes, empty known_hosts)', async () => {
+    const fleet = await runFleet([targets()[0]], {
+      toolVersion: 'test',
+      sshConfig,
+      sshOptions: [`UserKnownHostsFile=${emptyKnownHosts}`, 'StrictHostKeyChecking=yes'],
+      progress: false,
+      connectTimeout: 5,
+    })
+    const r = fleet[0]
+    if (r.ok) throw new Error('an unknown host key was accepted')
+    expect(r.kind).toBe('host-key')
+    expect(r.error).toBe('Host key verification failed.')
+  }, 60_000)
+})

@@ -1,0 +1,246 @@
+// The collector script and its output parser: the script's lists are the TS ones, a real run
+// of the script gives the snapshot a local collect gives, and bad output (cut short, missing
+// sections, binary junk, garbled headers) keeps what was read and says the host is incomplete.
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {collectorScript} from '../../../src/sources/collector-script.js'
+import {CollectorOutputError, looksLikeCollectorOutput, parseCollectorOutput} from '../../../src/sources/collector-output.js'
+import {collectLocal} from '../../../src/sources/local.js'
+import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../../../src/snapshot/kernel-keys.js'
+import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../../../src/snapshot/config-locations.js'
+import {validateSnapshot} from '../../../src/snapshot/validate.js'
+import {buildHostModel} from '../../../src/model/build.js'
+
+const opts = {source: 'ssh' as const, toolVersion: '0.0.0-test'}
+const B = '--conntune-0f0e0d0c-1111-2222-3333-444455556666'
+const hdr = (s: string) => `\n${B} ${s}\n`
+
+function shList(name: string): string[] {
+  const m = new RegExp(`^${name}='([^']*)'$`, 'm').exec(collectorScript())
+  if (!m) throw new Error(`collector.sh has no ${name}='…'`)
+  return m[1].split('\n')
+}
+function shNumber(name: string): number {
+  const m = new RegExp(`^${name}=(\\d+)$`, 'm').exec(collectorScript())
+  if (!m) throw new Error(`collector.sh has no ${name}=N`)
+  return Number(m[1])
+}
+
+/** Output of a whole run with the given sections between the header and END. */
+function output(body: string, end = true): Buffer {
+  return Buffer.from(`conntune-collector 1 ${B}\n${body}${end ? hdr('END') : ''}`, 'utf8')
+}
+const fullRuntime = () =>
+  SYSCTL_KEYS.map((k) => `${hdr(`SYSCTL ok ${k}`)}1`).join('') + PROC_FILES.map((p) => `${hdr(`PROC ok 100 ${p}`)}x`).join('')
+
+describe('collector.sh lists', () => {
+  it('equal the TypeScript lists the local source reads', () => {
+    expect(shList('SYSCTL_KEYS')).toEqual([...SYSCTL_KEYS])
+    expect(shList('PROC_FILES')).toEqual([...PROC_FILES])
+    expect(shList('SYSCTL_DIRS')).toEqual([...SYSCTL_DIRS])
+    expect(shList('SYSCTL_CONF')).toEqual([SYSCTL_CONF])
+    expect(shList('NGINX_TREES')).toEqual([...CONFIG_TREES.nginx])
+    expect(shList('LIGHTTPD_TREES')).toEqual([...CONFIG_TREES.lighttpd])
+    expect(shList('NGINX_MAINS')).toEqual([...MAIN_CONFIGS.nginx])
+    expect(shList('LIGHTTPD_MAINS')).toEqual([...MAIN_CONFIGS.lighttpd])
+    expect(shList('UNIT_DIRS')).toEqual([...UNIT_DIRS])
+    expect(shList('GUNICORN_FILES')).toEqual([...GUNICORN_FILES])
+  })
+
+  it('use the same bounds', () => {
+    expect(shNumber('PROC_BYTES')).toBe(LIMITS.procBytes)
+    expect(shNumber('CONFIG_BYTES')).toBe(LIMITS.configBytes)
+    expect(shNumber('UNIT_BYTES')).toBe(CAPTURE_LIMITS.unitBytes)
+    expect(shNumber('CMD_BYTES')).toBe(CAPTURE_LIMITS.commandBytes)
+    expect(shNumber('CMD_SECONDS')).toBe(CAPTURE_LIMITS.commandSeconds)
+    expect(shNumber('FILES_PER_TREE')).toBe(CAPTURE_LIMITS.filesPerTree)
+    expect(shNumber('UNIT_FILES')).toBe(CAPTURE_LIMITS.unitFiles)
+    expect(shNumber('INCLUDE_ROUNDS')).toBe(CAPTURE_LIMITS.includeRounds)
+  })
+
+  it('is valid POSIX sh (dash -n)', () => {
+    const r = spawnSync('sh', ['-n'], {input: collectorScript(), encoding: 'utf8'})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+  })
+})
+
+describe('collector.sh on this host', () => {
+  it('gives the snapshot collectLocal gives (apart from what changes by the second)', async () => {
+    const r = spawnSync('sh', ['-s'], {input: collectorScript(), maxBuffer: 1 << 30})
+    expect(r.status).toBe(0)
+    const parsed = parseCollectorOutput(r.stdout, opts)
+    expect(parsed.errors).toEqual([])
+    expect(parsed.complete).toBe(true)
+    const local = await collectLocal({root: '/', toolVersion: '0.0.0-test'})
+    const remote = parsed.snapshot
+    expect(await validateSnapshot(remote)).toBeNull()
+    expect(remote.collector.source).toBe('ssh')
+    expect(remote.host).toEqual(local.host)
+    expect(remote.kernel).toEqual(local.kernel)
+    expect(remote.sysctl).toEqual(local.sysctl)
+    expect(Object.keys(remote.proc).sort()).toEqual(Object.keys(local.proc).sort())
+    for (const [k, f] of Object.entries(remote.proc)) expect(f.error ?? 'text').toBe(local.proc[k].error ?? 'text')
+    expect(remote.dirs).toEqual(local.dirs)
+    expect(remote.files).toEqual(local.files)
+    expect(Object.keys(remote.commands ?? {}).sort()).toEqual(Object.keys(local.commands ?? {}).sort())
+    for (const [k, c] of Object.entries(local.commands ?? {})) {
+      expect(remote.commands![k].exitCode).toBe(c.exitCode)
+      expect(remote.commands![k].error).toBe(c.error)
+      // nginx -T's dump and -V's text are the same each run.
+      expect(remote.commands![k].stdout).toBe(c.stdout)
+      expect(remote.commands![k].stderr).toBe(c.stderr)
+    }
+  }, 60_000)
+
+  describe('on a tree it reads as a host would', () => {
+    let dir: string
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ctcoll-'))
+    })
+    afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+    // The script reads fixed host paths; this checks its bounded reads and errors directly by
+    // running its read_file function on files made here.
+    function readFileSection(path: string, limit: number): Buffer {
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const r = spawnSync('sh', ['-c', `${script}\nB=${B}; HAVE_READLINK=1; exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"; read_file FILE ${limit} "$1"; hdr END`, 'sh', path])
+      return r.stdout
+    }
+
+    it('cuts a file at its bound and says so', () => {
+      writeFileSync(join(dir, 'big.conf'), 'x'.repeat(50))
+      const p = parseCollectorOutput(readFileSection(join(dir, 'big.conf'), 10), opts)
+      expect(p.snapshot.files[join(dir, 'big.conf')]).toEqual({text: 'x'.repeat(10), truncated: true})
+      const q = parseCollectorOutput(readFileSection(join(dir, 'big.conf'), 50), opts)
+      expect(q.snapshot.files[join(dir, 'big.conf')]).toEqual({text: 'x'.repeat(50)})
+    })
+
+    it('refuses binary files and records ENOENT and EISDIR', () => {
+      writeFileSync(join(dir, 'bin.conf'), Buffer.from([0x6b, 0, 0x01, 0xff]))
+      mkdirSync(join(dir, 'd.conf'))
+      expect(parseCollectorOutput(readFileSection(join(dir, 'bin.conf'), 100), opts).snapshot.files[join(dir, 'bin.conf')]).toEqual({error: 'binary'})
+      expect(parseCollectorOutput(readFileSection(join(dir, 'none.conf'), 100), opts).snapshot.files[join(dir, 'none.conf')]).toEqual({error: 'ENOENT'})
+      expect(parseCollectorOutput(readFileSection(join(dir, 'd.conf'), 100), opts).snapshot.files[join(dir, 'd.conf')]).toEqual({error: 'EISDIR'})
+    })
+
+    it('keeps a file without a final newline byte for byte, and records where a link points', () => {
+      writeFileSync(join(dir, 'plain.conf'), 'a = 1\n\n\nb = 2')
+      spawnSync('ln', ['-sf', join(dir, 'plain.conf'), join(dir, 'link.conf')])
+      expect(parseCollectorOutput(readFileSection(join(dir, 'plain.conf'), 100), opts).snapshot.files[join(dir, 'plain.conf')]).toEqual({text: 'a = 1\n\n\nb = 2'})
+      expect(parseCollectorOutput(readFileSection(join(dir, 'link.conf'), 100), opts).snapshot.files[join(dir, 'link.conf')]).toEqual({
+        text: 'a = 1\n\n\nb = 2',
+        link: join(dir, 'plain.conf'),
+      })
+    })
+  })
+})
+
+describe('parseCollectorOutput', () => {
+  it('reads a whole output', () => {
+    const out = output(
+      `${hdr('META timeout 10')}${hdr('KERNEL ok osrelease')}6.1.0-18-amd64${hdr('KERNEL ok hostname')}web1` +
+        `${hdr('DIR ok /etc/sysctl.d')}b.conf\na.conf\n${hdr('FILE ok 4194304 /etc/sysctl.d/a.conf')}net.ipv4.tcp_tw_reuse = 1\n` +
+        `${hdr('CMD 67108864 nginx -V')}${hdr('CMDERR nginx -V')}nginx version: nginx/1.22.1\n${hdr('CMDRC nginx -V')}0` +
+        `${hdr('CMDSKIP nginx -T')}/var/lib/nginx/body${hdr('CMD 67108864 lighttpd -v')}${hdr('CMDERR lighttpd -v')}${hdr('CMDRC lighttpd -v')}124` +
+        fullRuntime(),
+    )
+    const p = parseCollectorOutput(out, opts)
+    expect(p.errors).toEqual([])
+    expect(p.complete).toBe(true)
+    expect(p.snapshot.host).toEqual({name: 'web1'})
+    expect(p.snapshot.kernel).toEqual({release: '6.1.0-18-amd64'})
+    expect(p.snapshot.dirs['/etc/sysctl.d']).toEqual({entries: ['a.conf', 'b.conf']})
+    expect(p.snapshot.files['/etc/sysctl.d/a.conf']).toEqual({text: 'net.ipv4.tcp_tw_reuse = 1\n'})
+    expect(p.snapshot.commands).toEqual({
+      'nginx -V': {exitCode: 0, stdout: '', stderr: 'nginx version: nginx/1.22.1\n'},
+      'nginx -T': {error: 'not run: it would create /var/lib/nginx/body (nginx has not run on this host); the files are read instead'},
+      'lighttpd -v': {error: 'timed out after 10s'},
+    })
+  })
+
+  it('refuses output that is not collector output', () => {
+    expect(() => parseCollectorOutput('{"format": "conntune-snapshot"}', opts)).toThrow(CollectorOutputError)
+    expect(() => parseCollectorOutput(Buffer.from([0, 1, 2, 255, 254]), opts)).toThrow(/no "conntune-collector" header line/)
+    expect(() => parseCollectorOutput(`conntune-collector 9 ${B}\n`, opts)).toThrow(/format 9 is newer/)
+  })
+
+  it('skips what a login shell printed before the header', () => {
+    const p = parseCollectorOutput(Buffer.concat([Buffer.from('Welcome!\n\x00\xff junk\n'), output(fullRuntime())]), opts)
+    expect(p.errors).toEqual([])
+    expect(p.snapshot.sysctl['net.ipv4.tcp_fin_timeout']).toEqual({value: '1'})
+  })
+
+  it('output cut short: keeps what was read, marks the partial body and everything missing', () => {
+    const whole = output(`${hdr('KERNEL ok osrelease')}6.1.0${hdr('SYSCTL ok net.ipv4.tcp_fin_timeout')}60${hdr('PROC ok 100 net/sockstat')}sockets: used 5\nTCP: inuse 1`, false)
+    const p = parseCollectorOutput(whole, opts)
+    expect(p.complete).toBe(false)
+    expect(p.errors).toEqual(['the output was cut short (no END section)'])
+    expect(p.snapshot.kernel).toEqual({release: '6.1.0'})
+    expect(p.snapshot.sysctl['net.ipv4.tcp_fin_timeout']).toEqual({value: '60'})
+    expect(p.snapshot.proc['net/sockstat']).toEqual({error: 'collector output ended inside it'})
+    expect(p.snapshot.sysctl['net.ipv4.tcp_tw_reuse'].error).toMatch(/cut short or garbled/)
+    expect(p.snapshot.proc['net/tcp'].error).toMatch(/cut short/)
+    expect(buildHostModel(p.snapshot, {source: 'ssh'}).problems.length).toBeGreaterThan(0)
+  })
+
+  it('output cut inside a header line', () => {
+    const p = parseCollectorOutput(Buffer.concat([output(`${hdr('KERNEL ok osrelease')}6.1.0`, false), Buffer.from(`\n${B} SYSC`)]), opts)
+    expect(p.errors).toEqual(['the output ends inside a section header'])
+    expect(p.snapshot.kernel).toEqual({release: '6.1.0'})
+    expect(p.snapshot.sysctl['net.ipv4.tcp_fin_timeout'].error).toMatch(/cut short/)
+  })
+
+  it('a missing section is an error on that item, not a silent default', () => {
+    const p = parseCollectorOutput(output(`${hdr('KERNEL ok osrelease')}6.1.0`), {...opts, fallbackName: 'web9'})
+    expect(p.complete).toBe(true)
+    expect(p.snapshot.host.name).toBe('web9')
+    for (const k of SYSCTL_KEYS) expect(p.snapshot.sysctl[k]).toEqual({error: 'not in the collector output'})
+    const problems = buildHostModel(p.snapshot, {source: 'ssh'}).problems.map((x) => x.file)
+    expect(problems).toContain('/proc/sys/net/ipv4/tcp_tw_reuse')
+    expect(problems).toContain('/proc/net/tcp')
+  })
+
+  it('binary junk in the middle: a garbled header stops the reading there', () => {
+    const junk = Buffer.from([0x0a, ...Buffer.from(B), 0x20, 0x00, 0xfe, 0x41, 0x0a, 0x01])
+    const p = parseCollectorOutput(Buffer.concat([output(`${hdr('KERNEL ok osrelease')}6.1.0`, false), junk, Buffer.from(hdr('SYSCTL ok net.ipv4.tcp_fin_timeout') + '5' + hdr('END'))]), opts)
+    expect(p.complete).toBe(false)
+    expect(p.errors[0]).toMatch(/^garbled section header/)
+    expect(p.snapshot.sysctl['net.ipv4.tcp_fin_timeout'].error).toMatch(/cut short or garbled/)
+    expect(p.snapshot.kernel.release).toBe('6.1.0')
+  })
+
+  it('binary bodies: a file with NUL is refused, a sysctl with NUL is an error', () => {
+    const body = Buffer.concat([Buffer.from(hdr('FILE ok 100 /etc/nginx/x.conf')), Buffer.from([0x61, 0x00, 0x62]), Buffer.from(hdr('SYSCTL ok net.core.somaxconn')), Buffer.from([0x00]), Buffer.from(fullRuntime().replace(`${hdr('SYSCTL ok net.core.somaxconn')}1`, ''))])
+    const p = parseCollectorOutput(output(body.toString('latin1')).toString('latin1') === '' ? Buffer.alloc(0) : Buffer.concat([Buffer.from(`conntune-collector 1 ${B}\n`), body, Buffer.from(hdr('END'))]), opts)
+    expect(p.snapshot.files['/etc/nginx/x.conf']).toEqual({error: 'binary'})
+    expect(p.snapshot.sysctl['net.core.somaxconn']).toEqual({error: 'binary'})
+    expect(p.complete).toBe(true)
+  })
+
+  it('a malformed FILE header is reported and skipped', () => {
+    const p = parseCollectorOutput(output(`${hdr('FILE ok notanumber /etc/x')}abc${hdr('FILE ok 10 relative/path')}abc${fullRuntime()}`), opts)
+    expect(p.errors).toEqual(['garbled FILE section "ok notanumber /etc/x"', 'garbled FILE section "ok 10 relative/path"'])
+    expect(p.snapshot.files).toEqual({})
+  })
+
+  it('command output over the bound is an error like the local source records', () => {
+    const p = parseCollectorOutput(output(`${hdr('CMD 3 nginx -T')}abcdef${hdr('CMDERR nginx -T')}${hdr('CMDRC nginx -T')}141${fullRuntime()}`), opts)
+    expect(p.snapshot.commands!['nginx -T']).toEqual({error: 'output larger than 3 bytes'})
+  })
+
+  it('detects collector output (for audit --snapshot FILE)', () => {
+    expect(looksLikeCollectorOutput(output(''))).toBe(true)
+    expect(looksLikeCollectorOutput(Buffer.concat([Buffer.from('motd\n'), output('')]))).toBe(true)
+    expect(looksLikeCollectorOutput('{"format":"conntune-snapshot"}')).toBe(false)
+  })
+
+  it('parses into a snapshot the schema accepts, even when cut short', async () => {
+    const p = parseCollectorOutput(output(`${hdr('DIR EACCES /etc/sysctl.d')}${hdr('FILE ENOENT 4194304 /etc/sysctl.conf')}${hdr('PROC ok 100 net/tcp')}abc`, false), {...opts, source: 'script'})
+    expect(await validateSnapshot(p.snapshot)).toBeNull()
+    expect(p.snapshot.dirs['/etc/sysctl.d']).toEqual({error: 'EACCES'})
+    expect(p.snapshot.collector.source).toBe('script')
+  })
+})
