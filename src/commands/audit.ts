@@ -1,4 +1,5 @@
 import {BaseCommand} from '../cli/base.js'
+import {EXIT} from '../errors.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 import {emitReport} from '../cli/output.js'
 import {modelFlags, modelOptions, namedConfigs, reportFlags, sourceFlags} from '../cli/flags.js'
@@ -25,11 +26,15 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       import('../rules/load.js'),
       import('../pipeline/audit.js'),
     ])
+    const {planTargets} = await import('../cli/output.js')
+    planTargets(flags.format ?? [], flags.output ?? [], this.argv)
     const rules = await loadRules(flags.rules ?? [])
+    const {readBaseline, baselineText} = await import('../pipeline/baseline.js')
+    const baseline = flags.baseline ? readBaseline(flags.baseline) : null
     const {loadProject} = await import('../config/project.js')
     const project = await loadProject({explicit: flags.config, searchFrom: [process.cwd()]})
     const named = namedConfigs(flags)
-    const opts = {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, ...modelOptions(flags)}
+    const opts = {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, ...modelOptions(flags)}
     let result
     if (wantsSsh(flags)) {
       const [{collectRemote, remoteOptions}, {withFailedHosts}] = await Promise.all([import('../sources/remote.js'), import('../sources/fleet.js')])
@@ -39,6 +44,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     } else {
       const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version, ...(named.configs ? {configs: named.configs} : {})})
       result = auditSnapshots(snapshots, rules, opts)
+    }
+    if (flags['write-baseline']) {
+      const {writeFileAtomic} = await import('../cli/write.js')
+      writeFileAtomic(flags['write-baseline'], baselineText(result.findings))
+      process.stderr.write(`conntune: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${flags['write-baseline']}\n`)
+      // Recording the baseline accepts what is there: only invalid input still fails.
+      if (result.exitCode === EXIT.findings) result.exitCode = EXIT.ok
     }
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {EXIT} from '../errors.js'
 import {emitReport} from '../cli/output.js'
 import {modelFlags, modelOptions, reportFlags} from '../cli/flags.js'
 import {CONFIG_KINDS} from '../sources/files.js'
@@ -14,6 +15,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
   static args = {paths: Args.string({description: 'Files or directories', required: true})}
   static flags = {
     kind: Flags.string({description: 'Treat every named file as this kind', options: [...CONFIG_KINDS]}),
+    'skip-unknown': Flags.boolean({description: 'Skip named files whose kind cannot be told (pre-commit passes every changed file)'}),
     ...modelFlags,
     ...reportFlags,
   }
@@ -25,14 +27,25 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
       import('../rules/load.js'),
       import('../pipeline/audit.js'),
     ])
+    const {planTargets} = await import('../cli/output.js')
+    planTargets(flags.format ?? [], flags.output ?? [], this.argv)
     const rules = await loadRules(flags.rules ?? [])
+    const {readBaseline, baselineText} = await import('../pipeline/baseline.js')
+    const baseline = flags.baseline ? readBaseline(flags.baseline) : null
     const {loadProject} = await import('../config/project.js')
     const project = await loadProject({explicit: flags.config, searchFrom: [...(argv as string[]), process.cwd()]})
-    const checked = collectFiles(argv as string[], {kind: flags.kind as never, toolVersion: this.config.version})
+    const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version})
     const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, relativeTo: process.cwd(), ...modelOptions(flags)}),
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
+    if (flags['write-baseline']) {
+      const {writeFileAtomic} = await import('../cli/write.js')
+      writeFileAtomic(flags['write-baseline'], baselineText(result.findings))
+      process.stderr.write(`conntune: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${flags['write-baseline']}\n`)
+      // Recording the baseline accepts what is there: only invalid input still fails.
+      if (result.exitCode === EXIT.findings) result.exitCode = EXIT.ok
+    }
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})
   }

@@ -10,18 +10,13 @@ import type {Severity} from '../model/types.js'
 import type {AuditResult} from '../pipeline/audit.js'
 import {IGNORE_EXPIRED} from '../pipeline/project.js'
 import {IGNORE_WITHOUT_REASON} from '../rules/ignores.js'
+import {ruleHelpUri} from '../rules/docs-url.js'
+
+export {ruleHelpUri}
 import type {Finding, LoadedRule} from '../rules/types.js'
 import type {ReportContext} from './index.js'
 
 const REPO = 'https://github.com/conntune/conntune'
-/**
- * Every shipped rule, and each meta finding below, has a page (docs/rules/ID.md, generated).
- * Not rules/docs.ts's DOCS_URL: that module loads yaml, ~25 ms on every report; a test keeps
- * the two equal.
- */
-export function ruleHelpUri(id: string): string {
-  return `${REPO}/blob/main/docs/rules/${id}.md`
-}
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
 const SRCROOT = '%SRCROOT%'

@@ -4,11 +4,7 @@
 import {stringify} from 'yaml'
 import type {LoadedRule} from './types.js'
 
-export const DOCS_URL = 'https://github.com/conntune/conntune/blob/main/docs/rules'
-
-export function docsPath(id: string): string {
-  return `docs/rules/${id}.md`
-}
+export {DOCS_URL, docsPath} from './docs-url.js'
 
 function fence(lang: string, text: string): string {
   const body = text.trimEnd()

@@ -72,7 +72,7 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-export function collectFiles(paths: string[], opts: {kind?: ConfigKind; toolVersion: string}): CheckedFiles {
+export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnknown?: boolean; toolVersion: string}): CheckedFiles {
   const fs = new RootFs('/')
   const files: Snapshot['files'] = {}
   const dirs: Snapshot['dirs'] = {}
@@ -100,7 +100,7 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; toolVers
     if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
     const kind = opts.kind ?? detectKind(path, f.text)
     if (kind) kinds[path] = kind
-    else if (named.includes(path)) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
+    else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
     else delete files[path]
   }
 
