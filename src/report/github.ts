@@ -55,6 +55,9 @@ export function renderGithub(result: AuditResult, ctx: ReportContext): string {
       lines.push(command('warning', {file: annotationPath(p.file, ctx.baseDir), line: p.line, col: p.line ? p.col : undefined, title: 'conntune: incomplete'}, `${multiHost ? `[${h.name}] ` : ''}${p.message}`))
     }
   }
+  if (multiHost) {
+    for (const g of result.byRule) lines.push(command('notice', {title: `${g.ruleId} on ${g.hosts.length}/${result.hosts.length} hosts`}, g.hosts.join(', ')))
+  }
   for (const r of result.ruleFailures) {
     lines.push(command('error', {file: annotationPath(r.file, ctx.baseDir), title: `conntune: rule ${r.ruleId} failed`}, `${r.host}: ${r.message}`))
   }

@@ -143,6 +143,21 @@ export function renderJunit(result: AuditResult, ctx: ReportContext): string {
       ].join('\n'),
     )
   }
+  // A fleet view for multi-host runs: one case per rule that fired, with the hosts. It only
+  // reports (system-out); each host's own suite already carries the failures.
+  if (result.hosts.length > 1 && result.byRule.length > 0) {
+    tests += result.byRule.length
+    suites.push(
+      [
+        `  <testsuite${attrs({name: 'across hosts', tests: result.byRule.length, failures: 0, errors: 0, skipped: 0})}>`,
+        ...result.byRule.map(
+          (g) =>
+            `    <testcase${attrs({name: g.ruleId, classname: 'fleet'})}>\n      <system-out>${escapeText(`${g.severity}: ${g.findings} finding(s) on ${g.hosts.length} of ${result.hosts.length} hosts: ${g.hosts.join(', ')}`)}</system-out>\n    </testcase>`,
+        ),
+        '  </testsuite>',
+      ].join('\n'),
+    )
+  }
   const head = `<testsuites${attrs({name: ctx.tool.name, tests, failures, errors})}`
   return ['<?xml version="1.0" encoding="UTF-8"?>', suites.length === 0 ? `${head}/>` : `${head}>\n${suites.join('\n')}\n</testsuites>`].join('\n') + '\n'
 }

@@ -111,6 +111,14 @@ export function renderMarkdown(result: AuditResult, ctx: ReportContext): string 
     `${verdict(result)} — ${plural(s.hosts, 'host')} checked.`,
   ]
 
+  if (multiHost && result.byRule.length > 0) {
+    out.push('', `**Across ${plural(result.hosts.length, 'host')}**`, '', '| rule | severity | hosts | which |', '| --- | --- | --- | --- |')
+    for (const g of result.byRule) {
+      const which = g.hosts.slice(0, 10).map(escapeCell).join(', ') + (g.hosts.length > 10 ? `, … ${g.hosts.length - 10} more` : '')
+      out.push(`| ${codeCell(g.ruleId)} | ${g.severity} | ${g.hosts.length}/${result.hosts.length} | ${which} |`)
+    }
+  }
+
   const incomplete = result.hosts.filter((h) => h.problems.length > 0)
   if (incomplete.length > 0) {
     out.push('', `**Incomplete** on ${incomplete.map((h) => `${escapeCell(h.name)} (${plural(h.problems.length, 'unreadable input')})`).join(', ')}:`)

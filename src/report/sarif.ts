@@ -237,6 +237,7 @@ export function toSarif(result: AuditResult, ctx: ReportContext): object {
           failOn: result.failOn,
           summary: result.summary,
           hosts: result.hosts.map((h) => ({name: h.name, source: h.source, kernel: h.kernel, role: h.role, complete: h.problems.length === 0, suppressed: h.suppressed})),
+          byRule: result.byRule,
         },
       },
     ],

@@ -65,10 +65,13 @@ describe('GitHub workflow annotations', () => {
       '[web1] Message of sysctl-tw-recycle-dead-config.',
       '[web2] Message of sysctl-tw-recycle-dead-config.',
       '[web1] unexpected "}" \u001B[31m',
+      'web1, web2',
       'web2: no such key: host.foo',
     ])
     expect(broken[2]).toMatchObject({command: 'warning', props: {file: '/etc/nginx/conf.d/bad\u0007.conf', line: '2', col: '7', title: 'conntune: incomplete'}})
-    expect(broken[3]).toMatchObject({command: 'error', props: {file: '/rules/my-own-rule.yaml', title: 'conntune: rule my-own-rule failed'}})
+    // Several hosts: one notice per rule with the hosts it fired on.
+    expect(broken[3]).toMatchObject({command: 'notice', props: {title: 'sysctl-tw-recycle-dead-config on 2/2 hosts'}})
+    expect(broken[4]).toMatchObject({command: 'error', props: {file: '/rules/my-own-rule.yaml', title: 'conntune: rule my-own-rule failed'}})
   })
 
   it('writes nothing when there is nothing to say', () => {

@@ -83,7 +83,12 @@ describe('JUnit XML', () => {
     expect(inputs.text).toBe('/etc/nginx/conf.d/bad.conf:2:7: unexpected "}" [31m')
     expect(caseList(web2!)).toContain('my-own-rule @ web2 ERROR')
     expect(caseList(web2!)).toContain('conntune @ web2: inputs read')
-    expect(root.attrs).toMatchObject({tests: String(2 * (1 + RULES.length)), failures: '2', errors: '2'})
+    // Two hosts: each suite has an inputs case and one per rule; plus the across-hosts suite,
+    // one informational case per rule that fired (not a second failure).
+    expect(root.attrs).toMatchObject({tests: String(2 * (1 + RULES.length) + 1), failures: '2', errors: '2'})
+    const across = findAll(root, 'testsuite').find((s) => s.attrs.name === 'across hosts')!
+    expect(across.attrs).toMatchObject({tests: '1', failures: '0'})
+    expect(child(findAll(across, 'testcase')[0]!, 'system-out')!.text).toBe('warning: 2 finding(s) on 2 of 2 hosts: web1, web2')
   })
 
   it('lists every rule that ran as a passing case on a clean host, and is well-formed when empty', () => {

@@ -19,8 +19,16 @@ function cells(row: string): string[] {
   return out
 }
 
+/** Rows of the findings tables (headed "| Rule"), not of the across-hosts summary. */
 function tableRows(md: string): string[][] {
-  return md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Rule') && !l.startsWith('| ---')).map(cells)
+  let inFindings = false
+  const rows: string[] = []
+  for (const l of md.split('\n')) {
+    if (!l.startsWith('| ')) inFindings = false
+    else if (l.startsWith('| Rule')) inFindings = true
+    else if (inFindings && !l.startsWith('| ---')) rows.push(l)
+  }
+  return rows.map(cells)
 }
 
 describe('Markdown PR comment', () => {
@@ -77,6 +85,7 @@ describe('Markdown PR comment', () => {
 
   it('names incomplete hosts and failed rules, and prefixes locations with hosts when there are several', () => {
     const out = renderMarkdown(brokenResult(), ctx())
+    expect(out).toContain('**Across 2 hosts**\n\n| rule | severity | hosts | which |\n| --- | --- | --- | --- |\n| `sysctl-tw-recycle-dead-config` | warning | 2/2 | web1, web2 |')
     expect(out.split('\n')[2]).toBe('⛔ **Invalid**: 1 rule failed to run (exit 2) — 2 hosts checked.')
     expect(out).toContain('**Incomplete** on web1 (1 unreadable input):\n- web1: `/etc/nginx/conf.d/bad.conf:2:7`: unexpected "}" \\[31m')
     expect(out).toContain('**Rules that failed to run:**\n- `my-own-rule` on web2: no such key: host.foo')

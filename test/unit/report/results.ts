@@ -2,7 +2,7 @@
 // findings in files inside and outside the base directory, at sysctl keys and ports, meta
 // findings about ignores, text that needs escaping in every format, and empty results.
 import type {Severity} from '../../../src/model/types.js'
-import {exitCodeFor, type AuditResult, type FailOn, type HostResult} from '../../../src/pipeline/audit.js'
+import {exitCodeFor, groupByRule, type AuditResult, type FailOn, type HostResult} from '../../../src/pipeline/audit.js'
 import type {ReportContext} from '../../../src/report/index.js'
 import type {Finding, LoadedRule} from '../../../src/rules/types.js'
 
@@ -74,6 +74,7 @@ export function result(hosts: HostResult[], failOn: FailOn = 'warning', ruleFail
     findings,
     ruleFailures,
     summary: {error: count('error'), warning: count('warning'), info: count('info'), hosts: hosts.length, incompleteHosts},
+    byRule: groupByRule(findings),
     failOn,
     exitCode: exitCodeFor(findings, failOn, ruleFailures.length, incompleteHosts > 0),
   }
