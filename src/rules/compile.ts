@@ -19,7 +19,7 @@ export interface CompiledRule {
   evidence: Array<[string, CelFn]>
   fix: null | {
     summary: Template
-    actions: Array<{kind: 'sysctl'; key: string; value: CelFn} | {kind: 'delete-line'; entry: CelFn}>
+    actions: Array<{kind: 'sysctl'; key: string; value: CelFn} | {kind: 'delete-line'; entry: CelFn} | {kind: 'set'; setting: CelFn; value: CelFn}>
   }
 }
 
@@ -72,7 +72,9 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
           actions: (rule.fix.actions ?? []).map((a, i) =>
             'sysctl' in a
               ? {kind: 'sysctl' as const, key: a.sysctl, value: compileExpr(rule, `fix.actions.${i}.value`, a.value)}
-              : {kind: 'delete-line' as const, entry: compileExpr(rule, `fix.actions.${i}.deleteLine`, a.deleteLine)},
+              : 'set' in a
+                ? {kind: 'set' as const, setting: compileExpr(rule, `fix.actions.${i}.set`, a.set), value: compileExpr(rule, `fix.actions.${i}.value`, a.value)}
+                : {kind: 'delete-line' as const, entry: compileExpr(rule, `fix.actions.${i}.deleteLine`, a.deleteLine)},
           ),
         }
       : null,

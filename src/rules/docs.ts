@@ -34,7 +34,9 @@ export function ruleDoc(rule: LoadedRule): string {
   }
   if (rule.fix) {
     out.push('## Fix', '', fence('text', rule.fix.summary.replace(/\s+/g, ' ').trim()))
-    for (const a of rule.fix.actions ?? []) out.push('', 'sysctl' in a ? `- persists \`${a.sysctl}\` = \`${a.value}\` (one /etc/sysctl.d drop-in)` : `- deletes the line of \`${a.deleteLine}\``)
+    for (const a of rule.fix.actions ?? []) {
+      out.push('', 'sysctl' in a ? `- persists \`${a.sysctl}\` = \`${a.value}\` (one /etc/sysctl.d drop-in)` : 'set' in a ? `- sets \`${a.set}\` to \`${a.value}\` (changes its line, or adds it to its block)` : `- deletes the line of \`${a.deleteLine}\``)
+    }
     out.push('')
   }
   out.push('## References', '')

@@ -76,10 +76,16 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
         for (const [k, fn] of c.evidence) evidence[k] = fromCel(fn(ctx))
         let fix: Finding['fix'] = null
         if (c.fix) {
-          const actions: FixAction[] = c.fix.actions.map((a) => {
-            if (a.kind === 'sysctl') return {kind: 'sysctl', key: a.key, value: formatValue(fromCel(a.value(ctx)))}
+          const actions: FixAction[] = c.fix.actions.flatMap((a): FixAction[] => {
+            if (a.kind === 'sysctl') return [{kind: 'sysctl', key: a.key, value: formatValue(fromCel(a.value(ctx)))}]
+            if (a.kind === 'set') {
+              type S = {name: string; value: string | null; file: string | null; line: number | null; explicit: boolean; insertAt: {file: string; line: number; col: number; context: string} | null}
+              const got = fromCel(a.setting(ctx)) as S | S[]
+              const value = formatValue(fromCel(a.value(ctx)))
+              return (Array.isArray(got) ? got : [got]).map((s) => ({kind: 'set', name: s.name, value, current: s.value ?? null, file: s.explicit ? s.file : null, line: s.explicit ? s.line : null, insertAt: s.insertAt ?? null}))
+            }
             const e = fromCel(a.entry(ctx)) as {file: string; line: number}
-            return {kind: 'delete-line', file: e.file, line: e.line}
+            return [{kind: 'delete-line', file: e.file, line: e.line}]
           })
           fix = {summary: render(c.fix.summary, ctx), actions}
         }

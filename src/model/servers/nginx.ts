@@ -69,6 +69,9 @@ export interface NginxUpstream {
   locations: number[]
   /** Sockets observed toward this upstream's servers (filled in by the host model). */
   observed: {timeWait: number; total: number; percent: number}
+  /** The proxying locations' proxy_http_version and Connection settings: what keep-alive needs besides `keepalive N` before 1.29.7. */
+  locationHttpVersions: ConfigSetting[]
+  locationConnectionHeaders: ConfigSetting[]
 }
 
 export interface NginxModel {
@@ -207,6 +210,8 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', at),
       locations: [],
       observed: {timeWait: 0, total: 0, percent: 0},
+      locationHttpVersions: [],
+      locationConnectionHeaders: [],
     }
     for (const x of d.block) {
       if (x.directive === 'server' && x.args[0]) u.servers.push({...parseNginxAddress(x.args[0], 80), file: x.file, line: x.line})
@@ -262,7 +267,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   function connectionSetting(conn: Dir, from: string): ConfigSetting {
     let s = connectionSettings.get(conn)
     if (!s) {
-      s = explicitSetting(conn, conn.args[1] ?? '', null, from)
+      s = {...explicitSetting(conn, conn.args[1] ?? '', null, from), name: 'proxy_set_header Connection'}
       connectionSettings.set(conn, s)
     }
     return s
@@ -299,6 +304,8 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
               keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', null),
               locations: [],
               observed: {timeWait: 0, total: 0, percent: 0},
+              locationHttpVersions: [],
+              locationConnectionHeaders: [],
             }
             upstreams.push(u)
             implicitByName.set(name, u)
@@ -311,7 +318,8 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
         const connectionHeader: ConfigSetting = conn
           ? connectionSetting(conn, level.proxySetHeadersFrom)
           : level.proxySetHeaders
-            ? {...defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, `this level's proxy_set_header lines (from ${level.proxySetHeadersFrom}) do not set it, so no outer one applies`, locAt)}
+            ? // Adding a line to a location that only inherits its proxy_set_header lines would drop them (nginx's rule): no place to insert.
+              {...defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, `this level's proxy_set_header lines (from ${level.proxySetHeadersFrom}) do not set it, so no outer one applies`, level.proxySetHeadersFrom === d.directive ? locAt : null)}
             : defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, upstreamKeepaliveDefault ? 'nginx ≥ 1.29.7 sends none' : 'nginx before 1.29.7 sends "Connection: close"', locAt)
         const u = named ?? (upstream ? implicitByName.get(upstream) : undefined)
         const httpVersion = level.proxyHttpVersion.explicit ? level.proxyHttpVersion : {...level.proxyHttpVersion, insertAt: locAt}
@@ -333,7 +341,11 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
           upstreamKeepalive: u?.keepalive.num ?? 0,
           upstreamImplicit: u?.implicit ?? false,
         })
-        u?.locations.push(index)
+        if (u) {
+          u.locations.push(index)
+          if (!u.locationHttpVersions.includes(httpVersion)) u.locationHttpVersions.push(httpVersion)
+          if (!u.locationConnectionHeaders.includes(connectionHeader)) u.locationConnectionHeaders.push(connectionHeader)
+        }
       }
       walkLocations(d.block, level, server, serverLabel)
     }

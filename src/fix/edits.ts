@@ -1,0 +1,197 @@
+// Findings' declarative fixes → text edits on the original files, keeping comments,
+// indentation and line endings. An edit that cannot be made safely becomes a note instead:
+// a fixer that guesses is worse than none.
+import {posix} from 'node:path'
+import {parseNginxText} from '../parsers/nginx/parser.js'
+import type {NginxDirective} from '../parsers/nginx/types.js'
+import {parseSysctlConf} from '../parsers/sysctl/index.js'
+import type {Finding, FixAction} from '../rules/types.js'
+
+export const DROP_IN = '90-conntune.conf'
+
+export interface FixPlan {
+  /** path → new text (a path absent from `before` is a new file). */
+  after: Map<string, string>
+  before: Map<string, string>
+  /** Fixes that need a person: why, and where. */
+  notes: string[]
+}
+
+type SetAction = Extract<FixAction, {kind: 'set'}>
+
+function eol(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n'
+}
+
+function lineStart(text: string, line: number): number {
+  let at = 0
+  for (let i = 1; i < line; i++) {
+    const n = text.indexOf('\n', at)
+    if (n < 0) return text.length
+    at = n + 1
+  }
+  return at
+}
+
+function indentOf(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1
+  return /^[ \t]*/.exec(text.slice(start))![0]
+}
+
+function findNginx(ds: NginxDirective[], pred: (d: NginxDirective) => boolean): NginxDirective | undefined {
+  for (const d of ds) {
+    if (pred(d)) return d
+    const inner = d.block && findNginx(d.block, pred)
+    if (inner) return inner
+  }
+  return undefined
+}
+
+/** nginx: rewrite the directive on that line, or add it right after its block's `{`. */
+function editNginx(text: string, file: string, a: SetAction): {text: string} | {note: string} {
+  const parsed = parseNginxText(text, file, {spans: true}).value.parsed
+  const [directive, ...fixedArgs] = a.name.split(' ')
+  const statement = `${a.name} ${a.value};`
+  if (a.line !== null) {
+    const d = findNginx(parsed, (x) => x.line === a.line && x.directive === directive && fixedArgs.every((f, i) => (x.args[i] ?? '').toLowerCase() === f.toLowerCase()))
+    if (!d?.source) return {note: `${file}:${a.line}: no ${a.name} directive found to change to ${a.value}`}
+    return {text: text.slice(0, d.source.start) + statement + text.slice(d.source.end)}
+  }
+  const at = a.insertAt!
+  const block = findNginx(parsed, (x) => !!x.block && x.line === at.line && x.col === at.col)
+  if (!block?.source) {
+    // A conf.d snippet checked on its own has no http{} line: its top level is http context.
+    if (at.context === 'http' && at.line === 1) return {text: `${statement}${eol(text)}${text}`}
+    return {note: `${file}:${at.line}: cannot find the ${at.context} block to add "${statement}" to`}
+  }
+  // The span records where the statement's `{` is.
+  const brace = lineStart(text, block.source.termLine) + block.source.termCol - 1
+  const outer = indentOf(text, block.source.start)
+  const indent = `${outer}    `
+  const nl = eol(text)
+  const rest = text.slice(brace + 1)
+  // `server { listen 80; }` on one line: what followed the brace moves to its own line.
+  const restOfLine = /^[ \t]*(?!\r?\n)(?=\S)/.test(rest)
+  return {text: `${text.slice(0, brace + 1)}${nl}${indent}${statement}${restOfLine ? `${nl}${indent}${rest.replace(/^[ \t]+/, '')}` : rest}`}
+}
+
+/** gunicorn.conf.py: rewrite `name = …` on that line, or append it. Command lines are left to people. */
+function editGunicorn(text: string, file: string, a: SetAction): {text: string} | {note: string} {
+  if (!file.endsWith('.py')) return {note: `${file}${a.line ? `:${a.line}` : ''}: set gunicorn's ${a.name} to ${a.value} on the command line (--${a.name.replaceAll('_', '-')} ${a.value}); conntune does not rewrite command lines`}
+  const nl = eol(text)
+  if (a.line !== null) {
+    const lines = text.split(/\r?\n/)
+    const old = lines[a.line - 1] ?? ''
+    const m = new RegExp(`^(\\s*${a.name}\\s*(?::[^=]+)?=\\s*)([^#]*?)(\\s*#.*)?$`).exec(old)
+    if (!m) return {note: `${file}:${a.line}: "${old.trim()}" is not a plain \`${a.name} = …\` assignment; set ${a.name} = ${a.value} by hand`}
+    lines[a.line - 1] = `${m[1]}${a.value}${m[3] ?? ''}`
+    return {text: lines.join(nl)}
+  }
+  return {text: `${text}${text.endsWith('\n') || text === '' ? '' : nl}${a.name} = ${a.value}${nl}`}
+}
+
+/** lighttpd: rewrite `key = …` on that line, or append it to the main config. */
+function editLighttpd(text: string, file: string, a: SetAction): {text: string} | {note: string} {
+  const nl = eol(text)
+  if (a.line !== null) {
+    const lines = text.split(/\r?\n/)
+    const old = lines[a.line - 1] ?? ''
+    const m = new RegExp(`^(\\s*${a.name.replaceAll('.', '\\.')}\\s*:?=\\s*)([^#]*?)(\\s*#.*)?$`).exec(old)
+    if (!m) return {note: `${file}:${a.line}: set ${a.name} = ${a.value} by hand`}
+    lines[a.line - 1] = `${m[1]}${a.value}${m[3] ?? ''}`
+    return {text: lines.join(nl)}
+  }
+  return {text: `${text}${text.endsWith('\n') || text === '' ? '' : nl}${a.name} = ${a.value}${nl}`}
+}
+
+function kindOf(a: SetAction, file: string): 'nginx' | 'lighttpd' | 'gunicorn' {
+  if (a.name.startsWith('server.')) return 'lighttpd'
+  if (file.endsWith('.py') || /\.service$|Procfile|Dockerfile/.test(file) || ['keepalive', 'timeout', 'backlog', 'workers', 'threads', 'worker_class'].includes(a.name) && !/nginx/.test(file)) return 'gunicorn'
+  return 'nginx'
+}
+
+/**
+ * The plan for a set of findings over the files as read (`texts`: path → text). Kernel
+ * settings go to one drop-in in the sysctl.d directory the files use (or /etc/sysctl.d), and
+ * lines in files applied after it that set the same keys are removed, so the drop-in wins.
+ */
+export function planFixes(findings: Finding[], texts: Record<string, string>): FixPlan {
+  const before = new Map<string, string>()
+  const after = new Map<string, string>()
+  const notes: string[] = []
+  const current = (f: string) => after.get(f) ?? texts[f]
+  const change = (f: string, t: string) => {
+    if (!before.has(f)) before.set(f, texts[f] ?? '')
+    after.set(f, t)
+  }
+  const sysctl = new Map<string, string>()
+  const deletions: Array<{file: string; line: number}> = []
+  // Several findings (or locations) can ask for the same edit: make each once.
+  const done = new Set<string>()
+  const sets = new Map<string, Array<{ruleId: string; a: SetAction}>>()
+
+  for (const f of findings) {
+    for (const a of f.fix?.actions ?? []) {
+      if (a.kind === 'sysctl') sysctl.set(a.key, a.value)
+      else if (a.kind === 'delete-line') deletions.push({file: a.file, line: a.line})
+      else {
+        const key = `${a.name}\0${a.file}:${a.line}\0${a.insertAt?.file}:${a.insertAt?.line}:${a.insertAt?.col}`
+        if (done.has(key) || (a.current !== null && a.current === a.value.replace(/^"(.*)"$/, '$1'))) continue
+        done.add(key)
+        const file = a.file ?? a.insertAt?.file ?? null
+        if (file?.endsWith('.yaml')) {
+          notes.push(`${f.ruleId}: set ${a.name} to ${a.value} on the backend itself (declared in ${file})`)
+          continue
+        }
+        if (!file || current(file) === undefined) {
+          notes.push(`${f.ruleId}: set ${a.name} to ${a.value}${file ? ` in ${file} (not read)` : ' — where it belongs cannot be told from the configuration read'}`)
+          continue
+        }
+        if (!sets.has(file)) sets.set(file, [])
+        sets.get(file)!.push({ruleId: f.ruleId, a})
+      }
+    }
+  }
+  // Bottom-up, so an insertion never moves a line a later edit points at.
+  const at = (a: SetAction) => [a.line ?? a.insertAt!.line, a.line !== null ? 0 : a.insertAt!.col] as const
+  for (const [file, list] of sets) {
+    list.sort((x, y) => at(y.a)[0] - at(x.a)[0] || at(y.a)[1] - at(x.a)[1])
+    for (const {ruleId, a} of list) {
+      const kind = kindOf(a, file)
+      const r = kind === 'nginx' ? editNginx(current(file)!, file, a) : kind === 'lighttpd' ? editLighttpd(current(file)!, file, a) : editGunicorn(current(file)!, file, a)
+      if ('note' in r) notes.push(`${ruleId}: ${r.note}`)
+      else change(file, r.text)
+    }
+  }
+
+  if (sysctl.size > 0) {
+    const sysctlFiles = Object.keys(texts).filter((p) => /(^|\/)sysctl\.d\/[^/]+\.conf$/.test(p) || p.endsWith('/sysctl.conf'))
+    const dir = sysctlFiles.map((p) => posix.dirname(p)).find((d) => d.endsWith('sysctl.d') && !d.startsWith('/usr') && !d.startsWith('/lib') && !d.startsWith('/run')) ?? '/etc/sysctl.d'
+    const dropIn = posix.join(dir, DROP_IN)
+    const existing = current(dropIn) ?? ''
+    const kept = existing.split('\n').filter((l) => l.trim() && !sysctl.has(l.split('=')[0].trim()) && !l.startsWith('#'))
+    const body = ['# Written by `conntune fix`: kernel settings its findings recommend (see each line).', ...kept, ...[...sysctl].map(([k, v]) => `${k} = ${v}`)].join('\n') + '\n'
+    if (body !== existing) change(dropIn, body)
+    // Lines applied after the drop-in (later names, /etc/sysctl.conf) that set the same keys would win.
+    for (const p of sysctlFiles) {
+      if (p === dropIn || (posix.basename(p) <= DROP_IN && !p.endsWith('/sysctl.conf'))) continue
+      for (const e of parseSysctlConf(current(p) ?? '', p).value.entries) if (sysctl.has(e.key) && e.value !== sysctl.get(e.key)) deletions.push({file: p, line: e.line})
+    }
+  }
+
+  const byFile = new Map<string, Set<number>>()
+  for (const d of deletions) {
+    if (current(d.file) === undefined) {
+      notes.push(`delete line ${d.line} of ${d.file} (not read)`)
+      continue
+    }
+    if (!byFile.has(d.file)) byFile.set(d.file, new Set())
+    byFile.get(d.file)!.add(d.line)
+  }
+  for (const [file, lines] of byFile) {
+    const text = current(file)!
+    const nl = eol(text)
+    change(file, text.split(/\r?\n/).filter((_, i) => !lines.has(i + 1)).join(nl))
+  }
+  return {before, after, notes}
+}
