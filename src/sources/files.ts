@@ -13,6 +13,8 @@ export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd
 export type ConfigKind = (typeof CONFIG_KINDS)[number]
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'dist', 'build'])
+/** Backups (conntune fix's own included), patch leftovers and editor files are not configuration. */
+const SKIP_FILES = /\.(bak|orig|rej|swp|swo|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)$|~$/
 const MAX_FILES = 5000
 
 const NGINX_CONTENT = /^\s*(?:(?:http|events|upstream|server|location|map|stream)\b[^;{]*\{|(?:listen|proxy_pass|server_name|keepalive_timeout|root|include|worker_processes)\s+[^;]*;)/m
@@ -68,7 +70,7 @@ function walk(dir: string, out: string[]): void {
     }
     if (st.isDirectory()) {
       if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(p, out)
-    } else if (st.isFile()) out.push(p)
+    } else if (st.isFile() && !SKIP_FILES.test(n)) out.push(p)
   }
 }
 

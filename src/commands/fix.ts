@@ -1,0 +1,87 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base.js'
+import {modelFlags, modelOptions} from '../cli/flags.js'
+import {EXIT, UserError} from '../errors.js'
+
+export default class Fix extends BaseCommand {
+  static summary = 'Turn findings into changes: unified diffs for config files and one sysctl.d drop-in; --write applies them'
+  static description = `With PATHs, fixes configuration files in a repository (as check reads them); without, this host (or the tree under --root). Diffs go to stdout or, one per file, to --out DIR; they apply with \`patch -p0\` or \`git apply -p0\` from the directory conntune ran in. Kernel settings become one sysctl.d drop-in (90-conntune.conf), and lines applied after it that set the same keys are removed. --write applies everything atomically with a backup beside each file, refuses when a file changed since it was read, and restores every file if one write fails. The running kernel is left alone unless --apply-sysctl is given.`
+  static examples = ['<%= config.bin %> fix deploy/ > conntune.patch && patch -p0 < conntune.patch', '<%= config.bin %> fix --out fixes/', '<%= config.bin %> fix --write --apply-sysctl']
+  static strict = false
+  static args = {paths: Args.string({description: 'Files or directories of a repository (default: this host)'})}
+  static flags = {
+    root: Flags.string({description: 'Fix the host tree under DIR instead of /', default: '/', helpValue: 'DIR'}),
+    kind: Flags.string({description: 'Treat every named file as this kind (with PATHs)'}),
+    out: Flags.string({description: 'Write one .patch per file (and nothing else) into DIR', helpValue: 'DIR'}),
+    write: Flags.boolean({description: 'Apply the changes: atomic, with a backup beside each file'}),
+    'apply-sysctl': Flags.boolean({description: 'With --write on this host: also load the drop-in into the running kernel (sysctl -p FILE)'}),
+    ...modelFlags,
+  }
+
+  async run(): Promise<unknown> {
+    const {argv, flags} = await this.parse(Fix)
+    const paths = argv as string[]
+    const [{loadRules}, {auditSnapshots}, {planFixes}, {planPatches}, {loadProject}, {resolve, join, relative, isAbsolute}] = await Promise.all([
+      import('../rules/load.js'),
+      import('../pipeline/audit.js'),
+      import('../fix/edits.js'),
+      import('../fix/diff.js'),
+      import('../config/project.js'),
+      import('node:path'),
+    ])
+    const rules = await loadRules(flags.rules ?? [])
+    const project = await loadProject({explicit: flags.config, searchFrom: [...paths, process.cwd()]})
+    const opts = {failOn: 'none' as const, project, ...modelOptions(flags)}
+    let input
+    if (paths.length > 0) {
+      const {collectFiles} = await import('../sources/files.js')
+      const checked = collectFiles(paths, {kind: flags.kind as never, toolVersion: this.config.version})
+      input = {snapshot: checked.snapshot, source: 'files' as const, entries: checked.entries}
+    } else {
+      const {gatherSnapshots} = await import('../sources/index.js')
+      input = (await gatherSnapshots({root: flags.root, toolVersion: this.config.version}))[0]
+    }
+    const result = auditSnapshots([input], rules, opts)
+    const texts = Object.fromEntries(Object.entries(input.snapshot.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
+    const plan = planFixes(result.findings, texts)
+    const existed = (p: string) => texts[p] !== undefined
+    // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
+    const shown = (p: string) => (paths.length > 0 && isAbsolute(p) && !relative(process.cwd(), p).startsWith('..') ? relative(process.cwd(), p) : p)
+    const patches = planPatches(plan, existed).map(({file, patch}) => ({file: shown(file), patch: patch.replaceAll(file, shown(file))}))
+    for (const n of plan.notes) process.stderr.write(`conntune: not changed: ${n}\n`)
+
+    let written: Array<{file: string; backup: string | null; created: boolean}> = []
+    if (flags.write) {
+      if (input.source === 'snapshot') throw new UserError('--write: a snapshot has no files to change; run fix on the host')
+      const {applyPlan} = await import('../fix/write.js')
+      const onDisk = (p: string) => (paths.length > 0 || flags.root === '/' ? p : join(resolve(flags.root), p))
+      written = applyPlan(plan, onDisk, {existed})
+      const dropIn = written.find((w) => w.file.endsWith('/90-conntune.conf'))
+      if (dropIn && flags['apply-sysctl'] && flags.root === '/' && paths.length === 0) {
+        const {execFileSync} = await import('node:child_process')
+        execFileSync('sysctl', ['-p', dropIn.file], {stdio: ['ignore', 'ignore', 'inherit']})
+      } else if (dropIn) {
+        process.stderr.write(`conntune: wrote ${dropIn.file}; load it with \`sysctl --system\` (or \`sysctl -p ${dropIn.file}\`)\n`)
+      }
+    } else if (flags.out) {
+      const {mkdirSync} = await import('node:fs')
+      const {writeFileAtomic} = await import('../cli/write.js')
+      mkdirSync(flags.out, {recursive: true})
+      for (const p of patches) writeFileAtomic(join(flags.out, `${p.file.replace(/^\/+/, '').replace(/[/\\]/g, '__')}.patch`), p.patch)
+    }
+    this.finish(EXIT.ok)
+    const fixable = result.findings.filter((f) => f.fix?.actions.length).length
+    if (this.jsonEnabled()) return {findings: result.findings.length, fixable, patches, notes: plan.notes, written}
+    if (flags.write) {
+      for (const w of written) this.log(`${w.created ? 'created' : 'changed'} ${shown(w.file)}${w.backup ? ` (backup: ${w.backup})` : ''}`)
+      if (written.length === 0) this.log('Nothing to change.')
+    } else if (flags.out) {
+      this.log(`wrote ${patches.length} patch${patches.length === 1 ? '' : 'es'} to ${flags.out}`)
+    } else if (patches.length === 0) {
+      process.stderr.write('conntune: nothing to change\n')
+    } else {
+      process.stdout.write(patches.map((p) => p.patch).join(''))
+    }
+    return undefined
+  }
+}
