@@ -14,6 +14,7 @@ export default class Fix extends BaseCommand {
     kind: Flags.string({description: 'Treat every named file as this kind (with PATHs)'}),
     out: Flags.string({description: 'Write one .patch per file (and nothing else) into DIR', helpValue: 'DIR'}),
     write: Flags.boolean({description: 'Apply the changes: atomic, with a backup beside each file'}),
+    prefer: Flags.string({description: 'Where to fix a hop whose backend closes idle connections first: raise the backend\'s idle timeout (keeps reuse), or lower nginx\'s upstream keepalive_timeout', options: ['backend', 'proxy'], default: 'backend'}),
     'apply-sysctl': Flags.boolean({description: 'With --write on this host: also load the drop-in into the running kernel (sysctl -p FILE)'}),
     ...modelFlags,
   }
@@ -43,7 +44,7 @@ export default class Fix extends BaseCommand {
     }
     const result = auditSnapshots([input], rules, opts)
     const texts = Object.fromEntries(Object.entries(input.snapshot.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
-    const plan = planFixes(result.findings, texts)
+    const plan = planFixes(result.findings, texts, {prefer: flags.prefer as 'backend' | 'proxy'})
     const existed = (p: string) => texts[p] !== undefined
     // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
     const shown = (p: string) => (paths.length > 0 && isAbsolute(p) && !relative(process.cwd(), p).startsWith('..') ? relative(process.cwd(), p) : p)

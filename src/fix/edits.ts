@@ -115,7 +115,8 @@ function kindOf(a: SetAction, file: string): 'nginx' | 'lighttpd' | 'gunicorn' {
  * settings go to one drop-in in the sysctl.d directory the files use (or /etc/sysctl.d), and
  * lines in files applied after it that set the same keys are removed, so the drop-in wins.
  */
-export function planFixes(findings: Finding[], texts: Record<string, string>): FixPlan {
+export function planFixes(findings: Finding[], texts: Record<string, string>, opts: {prefer?: 'backend' | 'proxy'} = {}): FixPlan {
+  const prefer = opts.prefer ?? 'backend'
   const before = new Map<string, string>()
   const after = new Map<string, string>()
   const notes: string[] = []
@@ -132,6 +133,8 @@ export function planFixes(findings: Finding[], texts: Record<string, string>): F
 
   for (const f of findings) {
     for (const a of f.fix?.actions ?? []) {
+      // A hop can be fixed on either side: only the preferred one is applied.
+      if (a.kind === 'set' && a.prefer && a.prefer !== prefer) continue
       if (a.kind === 'sysctl') sysctl.set(a.key, a.value)
       else if (a.kind === 'delete-line') deletions.push({file: a.file, line: a.line})
       else {

@@ -19,7 +19,7 @@ export interface CompiledRule {
   evidence: Array<[string, CelFn]>
   fix: null | {
     summary: Template
-    actions: Array<{kind: 'sysctl'; key: string; value: CelFn} | {kind: 'delete-line'; entry: CelFn} | {kind: 'set'; setting: CelFn; value: CelFn}>
+    actions: Array<{kind: 'sysctl'; key: string; value: CelFn} | {kind: 'delete-line'; entry: CelFn} | {kind: 'set'; setting: CelFn; value: CelFn; prefer?: 'backend' | 'proxy'}>
   }
 }
 
@@ -73,7 +73,7 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
             'sysctl' in a
               ? {kind: 'sysctl' as const, key: a.sysctl, value: compileExpr(rule, `fix.actions.${i}.value`, a.value)}
               : 'set' in a
-                ? {kind: 'set' as const, setting: compileExpr(rule, `fix.actions.${i}.set`, a.set), value: compileExpr(rule, `fix.actions.${i}.value`, a.value)}
+                ? {kind: 'set' as const, setting: compileExpr(rule, `fix.actions.${i}.set`, a.set), value: compileExpr(rule, `fix.actions.${i}.value`, a.value), ...(a.prefer ? {prefer: a.prefer} : {})}
                 : {kind: 'delete-line' as const, entry: compileExpr(rule, `fix.actions.${i}.deleteLine`, a.deleteLine)},
           ),
         }

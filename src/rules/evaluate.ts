@@ -82,7 +82,7 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
               type S = {name: string; value: string | null; file: string | null; line: number | null; explicit: boolean; insertAt: {file: string; line: number; col: number; context: string} | null}
               const got = fromCel(a.setting(ctx)) as S | S[]
               const value = formatValue(fromCel(a.value(ctx)))
-              return (Array.isArray(got) ? got : [got]).map((s) => ({kind: 'set', name: s.name, value, current: s.value ?? null, file: s.explicit ? s.file : null, line: s.explicit ? s.line : null, insertAt: s.insertAt ?? null}))
+              return (Array.isArray(got) ? got : [got]).map((s) => ({kind: 'set', name: s.name, value, current: s.value ?? null, file: s.explicit ? s.file : null, line: s.explicit ? s.line : null, insertAt: s.insertAt ?? null, ...(a.prefer ? {prefer: a.prefer} : {})}))
             }
             const e = fromCel(a.entry(ctx)) as {file: string; line: number}
             return [{kind: 'delete-line', file: e.file, line: e.line}]

@@ -19,7 +19,7 @@ export interface RuleExample {
   }
 }
 
-export type FixActionSpec = {sysctl: string; value: string} | {deleteLine: string} | {set: string; value: string}
+export type FixActionSpec = {sysctl: string; value: string} | {deleteLine: string} | {set: string; value: string; prefer?: 'backend' | 'proxy'}
 
 /** A rule as written in rules/*.yaml (validated against rules/schema.json). */
 export interface RuleSpec {
@@ -49,7 +49,7 @@ export type FixAction =
   | {kind: 'sysctl'; key: string; value: string}
   | {kind: 'delete-line'; file: string; line: number}
   /** Change a setting's line, or add the setting to the block it belongs in (insertAt). */
-  | {kind: 'set'; name: string; value: string; current: string | null; file: string | null; line: number | null; insertAt: {file: string; line: number; col: number; context: string} | null}
+  | {kind: 'set'; name: string; value: string; current: string | null; file: string | null; line: number | null; insertAt: {file: string; line: number; col: number; context: string} | null; prefer?: 'backend' | 'proxy'}
 
 export interface Finding {
   ruleId: string

@@ -77,6 +77,23 @@ describe('conntune fix on a repository', () => {
   })
 })
 
+describe('--prefer: a hop is fixed on one side', () => {
+  it('raises the backend by default (keeps reuse), or lowers nginx with --prefer proxy', () => {
+    mkdirSync(join(dir, 'hop'))
+    writeFileSync(join(dir, 'hop/nginx.conf'), 'events {}\nhttp {\n  upstream app { server 127.0.0.1:8000; keepalive 16; }\n  server { listen 80; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; } }\n}\n')
+    writeFileSync(join(dir, 'hop/gunicorn.conf.py'), 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nthreads = 4\nkeepalive = 2\n')
+    const backend = run(['fix', 'hop', '--nginx-version', '1.24.0']).stdout
+    expect(backend).toContain('+keepalive = 65')
+    expect(backend).not.toContain('nginx.conf')
+    const proxy = run(['fix', 'hop', '--nginx-version', '1.24.0', '--prefer', 'proxy']).stdout
+    expect(proxy).toContain('keepalive_timeout 1s;')
+    expect(proxy).not.toContain('gunicorn.conf.py')
+    writeFileSync(join(dir, 'fix.patch'), proxy)
+    expect(spawnSync('patch', ['-p0', '-i', 'fix.patch'], {cwd: dir}).status).toBe(0)
+    expect(json(run(['check', 'hop', '--nginx-version', '1.24.0', '--format', 'json'])).findings.map((f: any) => f.ruleId)).not.toContain('hop-backend-idle-shorter')
+  })
+})
+
 describe('applyPlan', () => {
   const plan = (files: Record<string, [string, string]>) => ({
     before: new Map(Object.entries(files).map(([p, [b]]) => [p, b])),
