@@ -22,10 +22,10 @@ export default class Fix extends BaseCommand {
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Fix)
     const paths = argv as string[]
-    const [{loadRules}, {auditSnapshots}, {planFixes}, {planPatches}, {loadProject}, {resolve, join, relative, isAbsolute}] = await Promise.all([
+    const [{loadRules}, {auditSnapshots}, {planConverged}, {planPatches}, {loadProject}, {resolve, join, relative, isAbsolute}] = await Promise.all([
       import('../rules/load.js'),
       import('../pipeline/audit.js'),
-      import('../fix/edits.js'),
+      import('../fix/converge.js'),
       import('../fix/diff.js'),
       import('../config/project.js'),
       import('node:path'),
@@ -44,7 +44,7 @@ export default class Fix extends BaseCommand {
     }
     const result = auditSnapshots([input], rules, opts)
     const texts = Object.fromEntries(Object.entries(input.snapshot.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
-    const plan = planFixes(result.findings, texts, {prefer: flags.prefer as 'backend' | 'proxy'})
+    const plan = planConverged(input.snapshot, result.findings, (snapshot) => auditSnapshots([{...input, snapshot}], rules, opts).findings, {prefer: flags.prefer as 'backend' | 'proxy'})
     const existed = (p: string) => texts[p] !== undefined
     // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
     const shown = (p: string) => (paths.length > 0 && isAbsolute(p) && !relative(process.cwd(), p).startsWith('..') ? relative(process.cwd(), p) : p)

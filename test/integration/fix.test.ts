@@ -1,8 +1,8 @@
 import {spawnSync} from 'node:child_process'
-import {chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {BIN, REPO, json} from './run-cli.js'
+import {BIN, HOSTS, REPO, json} from './run-cli.js'
 import {applyPlan} from '../../src/fix/write.js'
 import {UserError} from '../../src/errors.js'
 
@@ -125,5 +125,68 @@ describe('applyPlan', () => {
     }
     expect(() => applyPlan(plan({[a]: ['old a\n', 'new a\n'], [b]: ['old b\n', 'new b\n']}), onDisk, {existed: () => true, stamp: 't'})).toThrow(UserError)
     expect(readFileSync(a, 'utf8')).toBe('old a\n')
+  })
+})
+
+// Convergence on whole hosts: `fix --write`, then what `sysctl --system` does (the drop-in's
+// values become the running ones), then audit again. A fixed finding is gone, no new warning or
+// error appears, and fixing again changes nothing.
+describe('fix on the fixture hosts converges', () => {
+  /** Findings a file cannot fix: observed sockets (the traffic decides) and a since-boot counter. */
+  const NOT_BY_CONFIG = new Set(['sockets-close-wait-leak', 'sockets-server-closes-first', 'sysctl-tw-buckets-overflow'])
+  const hosts = readdirSync(HOSTS, {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => e.name)
+
+  for (const host of hosts) {
+    it(host, () => {
+      const root = join(dir, host)
+      cpSync(join(HOSTS, host), root, {recursive: true})
+      const findings = (r: ReturnType<typeof run>) => json(r).findings.map((f: any) => `${f.severity} ${f.ruleId}`).sort()
+      const before = findings(run(['audit', '--root', root, '--json', '--fail-on', 'none']))
+      const w = run(['fix', '--root', root, '--write'])
+      expect(w.stderr.replace(/^conntune: (wrote .*90-conntune\.conf; load it with .*|not changed: .*)\n/gm, '')).toBe('')
+      expect(w.code).toBe(0)
+      const dropIn = join(root, 'etc/sysctl.d/90-conntune.conf')
+      if (existsSync(dropIn)) {
+        for (const line of readFileSync(dropIn, 'utf8').split('\n')) {
+          const m = /^([\w.]+) = (.*)$/.exec(line)
+          if (m) writeFileSync(join(root, 'proc/sys', m[1].replaceAll('.', '/')), `${m[2].replace(/ +/g, '\t')}\n`)
+        }
+      }
+      const after = findings(run(['audit', '--root', root, '--json', '--fail-on', 'none']))
+      expect(after.filter((f: string) => !NOT_BY_CONFIG.has(f.split(' ')[1]) && !f.startsWith('info '))).toEqual([])
+      // Nothing new (a finding may drop in severity: fewer TIME_WAIT overflows make observed ones info).
+      const ruleIds = new Set(before.map((f: string) => f.split(' ')[1]))
+      expect(after.filter((f: string) => !ruleIds.has(f.split(' ')[1]))).toEqual([])
+      // Backups are dot-files beside what changed, so include globs never load them.
+      for (const line of w.stdout.split('\n').filter((l) => l.includes('(backup: '))) expect(line).toMatch(/\(backup: .*\/\.[^/]+\.conntune-[^/]+\.bak\)$/)
+      expect(run(['fix', '--root', root, '--write']).stdout.trim()).toBe('Nothing to change.')
+    })
+  }
+
+  it('web-stack: enabling nginx upstream keep-alive also raises the gunicorn keepalive it would now outlive', () => {
+    const root = join(dir, 'ws')
+    cpSync(join(HOSTS, 'web-stack'), root, {recursive: true})
+    const patch = run(['fix', '--root', root]).stdout
+    expect(patch).toContain('+        proxy_http_version 1.1;')
+    expect(patch).toMatch(/^\+\+\+ \/srv\/app\/gunicorn\.conf\.py\n[^]*^\+keepalive = 65/m)
+  })
+
+  it('creates a missing /etc/sysctl.d for the drop-in, and removes it again when the fix is rolled back', () => {
+    const root = join(dir, 'lr')
+    cpSync(join(HOSTS, 'legacy-recycle'), root, {recursive: true})
+    expect(existsSync(join(root, 'etc/sysctl.d'))).toBe(false)
+    expect(run(['fix', '--root', root, '--write']).code).toBe(0)
+    expect(readFileSync(join(root, 'etc/sysctl.d/90-conntune.conf'), 'utf8')).toContain('net.ipv4.tcp_tw_recycle = 0')
+    // Rollback: the new file in a new directory is written, then a later write fails.
+    const fresh = join(dir, 'fresh/sysctl.d/90-conntune.conf')
+    const blocked = join(dir, 'blocked.conf')
+    writeFileSync(blocked, 'old\n')
+    const p = {before: new Map([[blocked, 'old\n']]), after: new Map([[fresh, 'new\n'], [blocked, 'new\n']]), notes: []}
+    // The check finds blocked.conf as read; by the time it is written, its directory is gone.
+    let calls = 0
+    const onDisk = (x: string) => (x === blocked && ++calls === 2 ? join(dir, 'gone/blocked.conf') : x)
+    expect(() => applyPlan(p, onDisk, {existed: (x) => x === blocked})).toThrow(/blocked\.conf: cannot write: ENOENT; the 1 file\(s\) already written were restored/)
+    expect(existsSync(join(dir, 'fresh'))).toBe(false)
+    expect(readFileSync(blocked, 'utf8')).toBe('old\n')
   })
 })

@@ -1,6 +1,6 @@
 // Configs conntune fix wrote must still be accepted by the real programs.
 import {spawnSync} from 'node:child_process'
-import {chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -31,8 +31,11 @@ describeReal('fixed configs pass the real programs', [missingProgram('nginx', ['
     expect(snippet).toContain('proxy_http_version 1.1;')
     mkdirSync(join(dir, 'tmp'), {recursive: true})
     const t = (n: string) => `${n}_temp_path ${join(dir, 'tmp', n)};`
-    // A main config of the test's own, so nginx -t creates nothing outside the temp dir.
-    writeFileSync(join(dir, 'main.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(t).join('\n  ')}\n  include ${join(dir, 'shop/deploy/nginx/conf.d')}/*.conf;\n}\n`)
+    // A main config of the test's own, so nginx -t creates nothing outside the temp dir. It
+    // includes `conf.d/*` as Debian's sites-enabled does: the backup beside the fixed file must
+    // not be loaded too (a second `upstream shop_app` would fail the test).
+    expect(readdirSync(join(dir, 'shop/deploy/nginx/conf.d')).filter((f) => f.endsWith('.bak'))).toHaveLength(1)
+    writeFileSync(join(dir, 'main.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(t).join('\n  ')}\n  include ${join(dir, 'shop/deploy/nginx/conf.d')}/*;\n}\n`)
     const r = spawnSync('nginx', ['-t', '-p', dir, '-c', join(dir, 'main.conf')], {encoding: 'utf8'})
     expect(r.stderr).toContain('test is successful')
   })

@@ -1,13 +1,12 @@
 // For every rule with a fix, on each example that fires: apply the fix, audit again — that
 // finding is gone and no new error appears — and fixing twice changes nothing.
-import {posix} from 'node:path'
 import {buildHostModel} from '../../../src/model/build.js'
 import {planFixes} from '../../../src/fix/edits.js'
+import {applyToSnapshot as apply} from '../../../src/fix/converge.js'
 import {compileRule} from '../../../src/rules/compile.js'
 import {evaluateRules} from '../../../src/rules/evaluate.js'
 import {exampleSnapshot} from '../../../src/rules/example-snapshot.js'
 import {loadRuleDir} from '../../../src/rules/load.js'
-import {parseSysctlConf} from '../../../src/parsers/sysctl/index.js'
 import {BUILTIN_RULES_DIR} from '../../../src/paths.js'
 import type {RuleExample} from '../../../src/rules/types.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
@@ -33,23 +32,6 @@ function texts(snap: Snapshot): Record<string, string> {
 const PARTIAL: Record<string, string> = {
   'sysctl-tw-buckets-overflow: overflows counted': 'TCPTimeWaitOverflow counts since boot; raising the limit stops new overflows, the counter stays',
   'sysctl-ephemeral-port-pressure: expected rate beyond what the range sustains': '1000 new connections/s need connection reuse; the fix says so before widening the range',
-}
-
-/** The fix applied as a host would apply it: files written, `sysctl --system`, nginx -T run again. */
-function apply(snap: Snapshot, after: Map<string, string>): Snapshot {
-  const next: Snapshot = structuredClone(snap)
-  delete next.commands
-  for (const [path, text] of after) {
-    next.files[path] = {text}
-    const dir = posix.dirname(path)
-    const entries = new Set(next.dirs[dir]?.entries ?? [])
-    entries.add(posix.basename(path))
-    next.dirs[dir] = {entries: [...entries].sort()}
-    if (posix.basename(path) === '90-conntune.conf' && Object.keys(next.sysctl).length > 0) {
-      for (const e of parseSysctlConf(text, path).value.entries) next.sysctl[e.key] = {value: e.value}
-    }
-  }
-  return next
 }
 
 for (const rule of fixable) {
