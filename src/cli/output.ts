@@ -129,3 +129,14 @@ export async function emitReport(result: AuditResult, flags: {format?: string[];
   for (const r of rendered) if (r.output === null) process.stdout.write(r.text)
   return undefined
 }
+
+/**
+ * --write-baseline: records every finding as accepted. Recording accepts what is there, so
+ * findings no longer fail the run; only invalid input still does.
+ */
+export async function recordBaseline(result: AuditResult, path: string): Promise<void> {
+  const [{writeFileAtomic}, {baselineText}, {EXIT}] = await Promise.all([import('./write.js'), import('../pipeline/baseline.js'), import('../errors.js')])
+  writeFileAtomic(path, baselineText(result.findings))
+  process.stderr.write(`conntune: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${path}\n`)
+  if (result.exitCode === EXIT.findings) result.exitCode = EXIT.ok
+}

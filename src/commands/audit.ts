@@ -1,7 +1,6 @@
 import {BaseCommand} from '../cli/base.js'
-import {EXIT} from '../errors.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
-import {emitReport} from '../cli/output.js'
+import {emitReport, recordBaseline} from '../cli/output.js'
 import {modelFlags, modelOptions, namedConfigs, reportFlags, sourceFlags} from '../cli/flags.js'
 
 export default class Audit extends BaseCommand {
@@ -29,7 +28,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const {planTargets} = await import('../cli/output.js')
     planTargets(flags.format ?? [], flags.output ?? [], this.argv)
     const rules = await loadRules(flags.rules ?? [])
-    const {readBaseline, baselineText} = await import('../pipeline/baseline.js')
+    const {readBaseline} = await import('../pipeline/baseline.js')
     const baseline = flags.baseline ? readBaseline(flags.baseline) : null
     const {loadProject} = await import('../config/project.js')
     const project = await loadProject({explicit: flags.config, searchFrom: [process.cwd()]})
@@ -45,13 +44,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version, ...(named.configs ? {configs: named.configs} : {})})
       result = auditSnapshots(snapshots, rules, opts)
     }
-    if (flags['write-baseline']) {
-      const {writeFileAtomic} = await import('../cli/write.js')
-      writeFileAtomic(flags['write-baseline'], baselineText(result.findings))
-      process.stderr.write(`conntune: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${flags['write-baseline']}\n`)
-      // Recording the baseline accepts what is there: only invalid input still fails.
-      if (result.exitCode === EXIT.findings) result.exitCode = EXIT.ok
-    }
+    if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})
   }

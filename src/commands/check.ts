@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {EXIT} from '../errors.js'
-import {emitReport} from '../cli/output.js'
+import {emitReport, recordBaseline} from '../cli/output.js'
 import {modelFlags, modelOptions, reportFlags} from '../cli/flags.js'
 import {CONFIG_KINDS} from '../sources/files.js'
 
@@ -30,7 +29,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     const {planTargets} = await import('../cli/output.js')
     planTargets(flags.format ?? [], flags.output ?? [], this.argv)
     const rules = await loadRules(flags.rules ?? [])
-    const {readBaseline, baselineText} = await import('../pipeline/baseline.js')
+    const {readBaseline} = await import('../pipeline/baseline.js')
     const baseline = flags.baseline ? readBaseline(flags.baseline) : null
     const {loadProject} = await import('../config/project.js')
     const project = await loadProject({explicit: flags.config, searchFrom: [...(argv as string[]), process.cwd()]})
@@ -39,13 +38,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
       auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
-    if (flags['write-baseline']) {
-      const {writeFileAtomic} = await import('../cli/write.js')
-      writeFileAtomic(flags['write-baseline'], baselineText(result.findings))
-      process.stderr.write(`conntune: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${flags['write-baseline']}\n`)
-      // Recording the baseline accepts what is there: only invalid input still fails.
-      if (result.exitCode === EXIT.findings) result.exitCode = EXIT.ok
-    }
+    if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})
   }
