@@ -20,18 +20,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Audit)
-    const [{gatherSnapshots}, {loadRules}, {auditSnapshots}] = await Promise.all([
+    const [{gatherSnapshots}, {auditSnapshots}, {prepareReport}] = await Promise.all([
       import('../sources/index.js'),
-      import('../rules/load.js'),
       import('../pipeline/audit.js'),
+      import('../cli/report-setup.js'),
     ])
-    const {planTargets} = await import('../cli/output.js')
-    planTargets(flags.format ?? [], flags.output ?? [], this.argv)
-    const rules = await loadRules(flags.rules ?? [])
-    const {readBaseline} = await import('../pipeline/baseline.js')
-    const baseline = flags.baseline ? readBaseline(flags.baseline) : null
-    const {loadProject} = await import('../config/project.js')
-    const project = await loadProject({explicit: flags.config, searchFrom: [process.cwd()]})
+    const {rules, baseline, project} = await prepareReport(flags, this.argv, [process.cwd()])
     const named = namedConfigs(flags)
     const opts = {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, ...modelOptions(flags)}
     let result

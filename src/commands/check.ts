@@ -21,18 +21,12 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Check)
-    const [{collectFiles}, {loadRules}, {auditSnapshots, relativizeResult}] = await Promise.all([
+    const [{collectFiles}, {auditSnapshots, relativizeResult}, {prepareReport}] = await Promise.all([
       import('../sources/files.js'),
-      import('../rules/load.js'),
       import('../pipeline/audit.js'),
+      import('../cli/report-setup.js'),
     ])
-    const {planTargets} = await import('../cli/output.js')
-    planTargets(flags.format ?? [], flags.output ?? [], this.argv)
-    const rules = await loadRules(flags.rules ?? [])
-    const {readBaseline} = await import('../pipeline/baseline.js')
-    const baseline = flags.baseline ? readBaseline(flags.baseline) : null
-    const {loadProject} = await import('../config/project.js')
-    const project = await loadProject({explicit: flags.config, searchFrom: [...(argv as string[]), process.cwd()]})
+    const {rules, baseline, project} = await prepareReport(flags, this.argv, [...(argv as string[]), process.cwd()])
     const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version})
     const result = relativizeResult(
       auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
