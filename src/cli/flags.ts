@@ -18,8 +18,6 @@ export const modelFlags = {
   role: Flags.string({description: 'What this host does, where it cannot be inferred: proxy (connects to upstreams) or server', options: ['proxy', 'server']}),
   'expected-rate': Flags.integer({description: 'Expected new connections per second toward the busiest upstream', min: 1, helpValue: 'N'}),
   rules: Flags.string({description: 'Also run the rules in DIR (YAML, see `conntune rules test`)', multiple: true, multipleNonGreedy: true, helpValue: 'DIR'}),
-  baseline: Flags.string({description: 'Report only findings not in this baseline (exit codes count new findings only)', helpValue: 'FILE'}),
-  'write-baseline': Flags.string({description: 'Record the current findings as the baseline in FILE (and exit 0 unless the input is invalid)', helpValue: 'FILE'}),
   config: Flags.string({description: 'Project file (default: the nearest .conntune.yaml at or above what is checked, or the working directory)', helpValue: 'FILE'}),
   'nginx-version': Flags.string({description: 'nginx version, where `nginx -V` cannot tell (upstream keep-alive defaults changed in 1.29.7)', helpValue: 'X.Y.Z'}),
   'lighttpd-version': Flags.string({description: 'lighttpd version, where `lighttpd -v` cannot tell', helpValue: 'X.Y.Z'}),
@@ -52,6 +50,9 @@ export const reportFlags = {
   }),
   output: Flags.string({char: 'o', description: 'Write the report of the --format before it to FILE (whole or not at all) instead of stdout; repeatable', helpValue: 'FILE', multiple: true, multipleNonGreedy: true}),
   'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity', options: ['error', 'warning', 'info', 'none'], default: 'warning'}),
+  // Baselines decide what is reported and how the run exits: report flags, not model ones.
+  baseline: Flags.string({description: 'Report only findings not in this baseline (exit codes count new findings only)', helpValue: 'FILE'}),
+  'write-baseline': Flags.string({description: 'Record the current findings as the baseline in FILE (and exit 0 unless the input is invalid)', helpValue: 'FILE'}),
 }
 
 /** --nginx-conf & co. as absolute paths; the snapshot records them as its entry points. */

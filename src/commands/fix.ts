@@ -12,17 +12,19 @@ export default class Fix extends BaseCommand {
   static flags = {
     root: Flags.string({description: 'Fix the host tree under DIR instead of /', default: '/', helpValue: 'DIR'}),
     kind: Flags.string({description: 'Treat every named file as this kind (with PATHs)'}),
-    out: Flags.string({description: 'Write one .patch per file (and nothing else) into DIR', helpValue: 'DIR'}),
+    out: Flags.string({description: 'Write one .patch per file (and nothing else) into DIR', helpValue: 'DIR', exclusive: ['write']}),
     write: Flags.boolean({description: 'Apply the changes: atomic, with a backup beside each file'}),
     prefer: Flags.string({description: 'Where to fix a hop whose backend closes idle connections first: raise the backend\'s idle timeout (keeps reuse), or lower nginx\'s upstream keepalive_timeout', options: ['backend', 'proxy'], default: 'backend'}),
-    'apply-sysctl': Flags.boolean({description: 'With --write on this host: also load the drop-in into the running kernel (sysctl -p FILE)'}),
+    'apply-sysctl': Flags.boolean({description: 'With --write on this host: also load the drop-in into the running kernel (sysctl -p FILE)', dependsOn: ['write']}),
     ...modelFlags,
   }
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Fix)
     const paths = argv as string[]
-    const [{loadRules}, {auditSnapshots}, {planConverged}, {planPatches}, {loadProject}, {resolve, join, relative, isAbsolute}] = await Promise.all([
+    // The running kernel is this host's: loading a drop-in written for a repository or a --root tree would change the wrong machine.
+    if (flags['apply-sysctl'] && (paths.length > 0 || flags.root !== '/')) throw new UserError('--apply-sysctl loads the drop-in into this host\'s kernel: it needs --write on this host (no PATHs, no --root)')
+    const [{loadRules}, {auditSnapshots}, {planConverged, snapshotTexts}, {planPatches}, {loadProject}, {resolve, join, relative, isAbsolute}] = await Promise.all([
       import('../rules/load.js'),
       import('../pipeline/audit.js'),
       import('../fix/converge.js'),
@@ -43,7 +45,7 @@ export default class Fix extends BaseCommand {
       input = (await gatherSnapshots({root: flags.root, toolVersion: this.config.version}))[0]
     }
     const result = auditSnapshots([input], rules, opts)
-    const texts = Object.fromEntries(Object.entries(input.snapshot.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
+    const texts = snapshotTexts(input.snapshot)
     const plan = planConverged(input.snapshot, result.findings, (snapshot) => auditSnapshots([{...input, snapshot}], rules, opts).findings, {prefer: flags.prefer as 'backend' | 'proxy'})
     const existed = (p: string) => texts[p] !== undefined
     // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
@@ -53,14 +55,18 @@ export default class Fix extends BaseCommand {
 
     let written: Array<{file: string; backup: string | null; created: boolean}> = []
     if (flags.write) {
-      if (input.source === 'snapshot') throw new UserError('--write: a snapshot has no files to change; run fix on the host')
       const {applyPlan} = await import('../fix/write.js')
       const onDisk = (p: string) => (paths.length > 0 || flags.root === '/' ? p : join(resolve(flags.root), p))
       written = applyPlan(plan, onDisk, {existed})
       const dropIn = written.find((w) => w.file.endsWith('/90-conntune.conf'))
-      if (dropIn && flags['apply-sysctl'] && flags.root === '/' && paths.length === 0) {
+      if (dropIn && flags['apply-sysctl']) {
         const {execFileSync} = await import('node:child_process')
-        execFileSync('sysctl', ['-p', dropIn.file], {stdio: ['ignore', 'ignore', 'inherit']})
+        try {
+          execFileSync('sysctl', ['-p', dropIn.file], {stdio: ['ignore', 'ignore', 'inherit']})
+        } catch (error) {
+          const e = error as NodeJS.ErrnoException & {status?: number}
+          throw new UserError(`sysctl -p ${dropIn.file} failed (${e.code ?? `exit ${e.status}`}); the files are written (backups beside them), the running kernel may be partly changed`)
+        }
       } else if (dropIn) {
         process.stderr.write(`conntune: wrote ${dropIn.file}; load it with \`sysctl --system\` (or \`sysctl -p ${dropIn.file}\`)\n`)
       }

@@ -27,6 +27,11 @@ export function applyToSnapshot(snap: Snapshot, after: Map<string, string>): Sna
   return next
 }
 
+/** path → text of every file the snapshot read (the texts fixes edit). */
+export function snapshotTexts(snap: Snapshot): Record<string, string> {
+  return Object.fromEntries(Object.entries(snap.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
+}
+
 const MAX_ROUNDS = 4
 
 /**
@@ -40,7 +45,7 @@ export function planConverged(
   audit: (snap: Snapshot) => Finding[],
   opts: {prefer?: 'backend' | 'proxy'} = {},
 ): FixPlan {
-  const texts = (s: Snapshot) => Object.fromEntries(Object.entries(s.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
+  const texts = snapshotTexts
   const read = texts(snap)
   const plan = planFixes(findings, read, opts)
   const notes = new Set(plan.notes)

@@ -65,6 +65,22 @@ describe('conntune fix on a repository', () => {
     expect(behind.stderr).toMatch(/not changed: gunicorn-keepalive-below-frontend: .*app\.service:2: set gunicorn's keepalive to 65 on the command line/)
   })
 
+  it('refuses flag combinations that would do something else than asked, before reading anything', () => {
+    // --apply-sysctl changes this host's kernel: never for a repository or a --root tree.
+    const repo = run(['fix', 'shop', '--write', '--apply-sysctl'])
+    expect({code: repo.code, stderr: repo.stderr}).toEqual({code: 2, stderr: "conntune: --apply-sysctl loads the drop-in into this host's kernel: it needs --write on this host (no PATHs, no --root)\n"})
+    expect(run(['fix', '--root', join(dir, 'shop'), '--write', '--apply-sysctl']).code).toBe(2)
+    const noWrite = run(['fix', '--apply-sysctl'])
+    expect(noWrite.code).toBe(2)
+    expect(noWrite.stderr).toContain('--apply-sysctl: --write')
+    const both = run(['fix', 'shop', '--write', '--out', 'patches'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('cannot also be provided when using --out')
+    // A baseline filters reports; fix has none, so it does not pretend to take one.
+    expect(run(['fix', 'shop', '--baseline', 'b.json']).stderr).toContain('Nonexistent flag: --baseline')
+    expect(readdirSync(join(dir, 'shop/deploy/lighttpd')).filter((f) => f.endsWith('.bak'))).toEqual([])
+  })
+
   const asRoot = process.getuid?.() === 0
   ;(asRoot ? it : it.skip)('a file it may not write is a clear error and nothing is changed', () => {
     chmodSync(join(dir, 'shop/deploy/lighttpd'), 0o555)

@@ -2,7 +2,7 @@
 // finding is gone and no new error appears — and fixing twice changes nothing.
 import {buildHostModel} from '../../../src/model/build.js'
 import {planFixes} from '../../../src/fix/edits.js'
-import {applyToSnapshot as apply} from '../../../src/fix/converge.js'
+import {applyToSnapshot as apply, snapshotTexts} from '../../../src/fix/converge.js'
 import {compileRule} from '../../../src/rules/compile.js'
 import {evaluateRules} from '../../../src/rules/evaluate.js'
 import {exampleSnapshot} from '../../../src/rules/example-snapshot.js'
@@ -21,9 +21,7 @@ function audit(snap: Snapshot, ex: RuleExample) {
   return {model, findings: evaluateRules(all, model).findings}
 }
 
-function texts(snap: Snapshot): Record<string, string> {
-  return Object.fromEntries(Object.entries(snap.files).flatMap(([p, f]) => (f.text !== undefined ? [[p, f.text]] : [])))
-}
+const texts = snapshotTexts
 
 /**
  * Fixes that cannot make their finding go away by configuration, and say so in their fix text:
