@@ -9,7 +9,9 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-test-deps: need root to install: ${missing[*]}" >&2
+  # A root container has no sudo; a developer's machine usually has it.
+  if command -v sudo >/dev/null 2>&1; then exec sudo -- bash "$0" "$@"; fi
+  echo "install-test-deps: need root (or sudo) to install: ${missing[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -24,7 +24,7 @@ export function findProgram(name: string, pathEnv = process.env.PATH ?? ''): str
  * one that does not exist, or null when -T changes nothing.
  */
 export function nginxWouldCreate(v: CapturedCommand | undefined): string | null {
-  for (const m of (v?.stderr ?? '').matchAll(/--http-[a-z]+-temp-path=(\S+)/g)) if (!existsSync(m[1])) return m[1]
+  for (const m of (v?.stderr ?? '').matchAll(/--http-[a-z-]+-temp-path=(\S+)/g)) if (!existsSync(m[1])) return m[1]
   return null
 }
 

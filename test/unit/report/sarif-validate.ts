@@ -1,5 +1,5 @@
 // Validates SARIF against the official OASIS 2.1.0 schema (draft-04, beside the repo in
-// ../shared/schemas/). The schema's formats are checked too, not skipped: "uri" must parse
+// test/schemas/, copied from the OASIS release). The schema's formats are checked too, not skipped: "uri" must parse
 // as an absolute URL, "uri-reference" must be plain ASCII without spaces that resolves
 // against a base, "date-time" must parse.
 import AjvDraft04, {type ValidateFunction} from 'ajv-draft-04'
@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-export const SARIF_SCHEMA_FILE = `${REPO_ROOT}/../shared/schemas/sarif-schema-2.1.0.json`
+export const SARIF_SCHEMA_FILE = `${REPO_ROOT}/test/schemas/sarif-schema-2.1.0.json`
 
 function isUri(s: string): boolean {
   try {
