@@ -28,9 +28,9 @@ describe('resolving include paths', () => {
   })
 
   it('falls back to the normalized path when the reader keys files that way', () => {
-    const r = parse({[ENTRY]: 'include ../shared/x.conf;', '/etc/shared/x.conf': 'x;'})
+    const r = parse({[ENTRY]: 'include ../common/x.conf;', '/etc/common/x.conf': 'x;'})
     expect(r.errors).toEqual([])
-    expect(fileNames(r)[1]).toBe('/etc/nginx/../shared/x.conf')
+    expect(fileNames(r)[1]).toBe('/etc/nginx/../common/x.conf')
   })
 })
 
