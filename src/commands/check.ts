@@ -8,28 +8,35 @@ export default class Check extends BaseCommand {
   static summary = 'Check configuration files in a repository (nginx, lighttpd, gunicorn, sysctl), no host needed'
   static description = `Each file's kind is detected by its name and content (--kind forces one). Directories are searched (skipping .git, node_modules, virtualenvs). nginx and lighttpd files that no other checked file includes are entry points; their includes are followed relative to them. The kernel side is judged from sysctl files alone.
 
+Nothing outside the checked tree is read: the directory conntune runs in and the paths named. A symlink that leads out of it is skipped (and listed); an absolute include (include /etc/nginx/mime.types) is read only where --map PREFIX=DIR or --root DIR places it, and otherwise reported as not read.
+
 Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid input, 3 a file could not be parsed.`
-  static examples = ['<%= config.bin %> check deploy/', '<%= config.bin %> check nginx/nginx.conf gunicorn.conf.py --behind aws-alb', '<%= config.bin %> check conf/site.conf --kind nginx --nginx-version 1.30.0']
+  static examples = ['<%= config.bin %> check deploy/', '<%= config.bin %> check nginx/nginx.conf gunicorn.conf.py --behind aws-alb', '<%= config.bin %> check conf/site.conf --kind nginx --nginx-version 1.30.0', '<%= config.bin %> check deploy/ --map /etc/nginx=deploy/nginx']
   static strict = false
   static args = {paths: Args.string({description: 'Files or directories', required: true})}
   static flags = {
     kind: Flags.string({description: 'Treat every named file as this kind', options: [...CONFIG_KINDS]}),
     'skip-unknown': Flags.boolean({description: 'Skip named files whose kind cannot be told (pre-commit passes every changed file)'}),
+    root: Flags.string({description: 'Read absolute paths the configs name (include /etc/nginx/…) under DIR, as a host image', helpValue: 'DIR'}),
+    map: Flags.string({description: 'Read absolute paths under PREFIX from DIR in the checkout (repeatable; also map: in .conntune.yaml)', multiple: true, helpValue: 'PREFIX=DIR'}),
     ...modelFlags,
     ...reportFlags,
   }
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Check)
-    const [{collectFiles}, {auditSnapshots, relativizeResult}, {prepareReport}] = await Promise.all([
+    const [{collectFiles, checkMappings}, {auditSnapshots, relativizeResult}, {prepareReport}, {checkRoot}] = await Promise.all([
       import('../sources/files.js'),
       import('../pipeline/audit.js'),
       import('../cli/report-setup.js'),
+      import('../sources/index.js'),
     ])
     const {rules, baseline, project} = await prepareReport(flags, this.argv, [...(argv as string[]), process.cwd()])
-    const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version})
+    const map = checkMappings(flags.map ?? [], project)
+    if (flags.root) checkRoot(flags.root)
+    const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version, map, ...(flags.root ? {root: flags.root} : {})})
     const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
     if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])

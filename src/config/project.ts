@@ -28,6 +28,8 @@ export interface ProjectConfig {
   frontend?: string | {preset?: string; idleTimeout: number}
   natIdleTimeout?: number
   role?: 'proxy' | 'server'
+  /** Host path prefix → directory (relative to the file's directory) holding it in the checkout. */
+  map?: Record<string, string>
   versions?: {nginx?: string; lighttpd?: string; gunicorn?: string}
   backends?: ProjectBackend[]
   severity?: Record<string, 'error' | 'warning' | 'info' | 'off'>

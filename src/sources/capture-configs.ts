@@ -51,8 +51,22 @@ export function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] 
 const NGINX_INCLUDE = /(?:^|[\s;{}])include[ \t]+(?:"([^"]+)"|'([^']+)'|([^;\s]+))[ \t]*;/gm
 const LIGHTTPD_INCLUDE = /(?:^|[\s{}])include[ \t]+"([^"]+)"/gm
 
+/** An absolute include conntune check may not read where it is written (see contain.ts). */
+export interface OutsideInclude {
+  file: string
+  line: number
+  path: string
+}
+
+export interface IncludeView {
+  /** Host path of an absolute include → where it is read (a --map or --root directory); null: not mapped. */
+  translate(abs: string): string | null
+  /** Unmapped absolute includes, with where they are written. */
+  outside: OutsideInclude[]
+}
+
 /** Follows include lines (by pattern) from the main config and its trees, a bounded number of rounds; returns the files reached. */
-export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main: string): Set<string> {
+export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main: string, view?: IncludeView): Set<string> {
   const pattern = kind === 'nginx' ? NGINX_INCLUDE : LIGHTTPD_INCLUDE
   const confDir = posix.dirname(main)
   const inTrees = (f: string) => CONFIG_TREES[kind].some((t) => f.startsWith(`${t}/`))
@@ -67,7 +81,16 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
       for (const m of text.matchAll(pattern)) {
         const raw = m[1] ?? m[2] ?? m[3]
         if (!raw || raw.includes('$')) continue
-        next.push(...captureIncluded(fs, sink, posix.isAbsolute(raw) ? raw : posix.join(confDir, raw)))
+        let target = posix.isAbsolute(raw) ? raw : posix.join(confDir, raw)
+        if (view && posix.isAbsolute(raw)) {
+          const mapped = view.translate(posix.normalize(raw))
+          if (mapped === null) {
+            view.outside.push({file, line: text.slice(0, m.index + m[0].indexOf('include')).split('\n').length, path: raw})
+            continue
+          }
+          target = mapped
+        }
+        next.push(...captureIncluded(fs, sink, target))
       }
     }
     frontier = next

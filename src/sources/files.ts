@@ -1,12 +1,13 @@
 // The files source, for `conntune check` on a repository: the files named (or found under the
 // directories named), each with its kind detected by name and content, plus the files their
 // includes reach. No /proc: the kernel side is judged from sysctl files alone.
-import {readdirSync, statSync} from 'node:fs'
+import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {UserError} from '../errors.js'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/types.js'
-import {captureIncluded, followIncludes} from './capture-configs.js'
+import {captureIncluded, followIncludes, type IncludeView, type OutsideInclude} from './capture-configs.js'
+import {checkBoundary, isInside, OUTSIDE, parseMapping, treeOf, type PathMapping} from './contain.js'
 import {RootFs} from './rootfs.js'
 
 export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile'] as const
@@ -16,6 +17,14 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__
 /** Backups (conntune fix's own included), patch leftovers and editor files are not configuration. */
 const SKIP_FILES = /\.(bak|orig|rej|swp|swo|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)$|~$/
 const MAX_FILES = 5000
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
 
 const NGINX_CONTENT = /^\s*(?:(?:http|events|upstream|server|location|map|stream)\b[^;{]*\{|(?:listen|proxy_pass|server_name|keepalive_timeout|root|include|worker_processes)\s+[^;]*;)/m
 const LIGHTTPD_CONTENT = /^\s*(?:server\.[a-z-]+|\$(?:HTTP|SERVER|REQUEST_HEADER)\[|var\.[A-Za-z_]+|mod_[a-z]+)\s*(?:[+:]?=|\[|\s)/m
@@ -47,12 +56,41 @@ export function detectKind(path: string, text: string): ConfigKind | null {
 
 export interface CheckedFiles {
   snapshot: Snapshot
-  entries: {nginx: string[]; lighttpd: string[]; gunicornConf: string[]; units: string[]; procfiles: string[]; dockerfiles: string[]; sysctl: string[]}
+  entries: {
+    nginx: string[]
+    lighttpd: string[]
+    gunicornConf: string[]
+    units: string[]
+    procfiles: string[]
+    dockerfiles: string[]
+    sysctl: string[]
+    /** Where absolute paths of the checked configs are read (--map, --root): parsers follow them the same way. */
+    map: PathMapping[]
+    /** Absolute includes that no --map or --root places inside the checked trees: not read. */
+    outside: OutsideInclude[]
+  }
   /** Every file read with its kind. */
   kinds: Record<string, ConfigKind>
+  /** Files under the directories named that were not checked, and why. */
+  skipped: SkippedFile[]
 }
 
-function walk(dir: string, out: string[]): void {
+export interface SkippedFile {
+  file: string
+  reason: string
+}
+
+/** Names that look like configuration: a skipped one is worth listing, a README is not. */
+const CONFIG_LIKE = /\.(conf|cfg|inc|nginx|vhost|py|service)$|^(Procfile|Dockerfile|Containerfile)(\..+)?$|^nginx\.conf$/
+
+function reasonFor(error: string): string {
+  if (error === OUTSIDE) return 'a link that leaves the checked tree (not read)'
+  if (error === 'ELOOP') return 'a symlink loop'
+  if (error === 'binary' || error.startsWith('non-text')) return error === 'binary' ? 'binary content (not read)' : `${error} (not read)`
+  return `cannot read: ${error}`
+}
+
+function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[]): void {
   let names: string[]
   try {
     names = readdirSync(dir).sort()
@@ -60,50 +98,111 @@ function walk(dir: string, out: string[]): void {
     throw new UserError(`${dir}: cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
   for (const n of names) {
-    if (out.length >= MAX_FILES) return
+    if (out.length >= MAX_FILES) {
+      skipped.push({file: dir, reason: `more than ${MAX_FILES} files: the rest of this directory was not read`})
+      return
+    }
     const p = join(dir, n)
     let st
     try {
-      st = statSync(p)
+      st = lstatSync(p)
     } catch {
-      continue // a dangling link inside a repo is not ours to report
+      continue // vanished while listing
+    }
+    // Links are judged where they lead (contain.ts); directory links are not walked, so a
+    // link to `..` cannot make the walk go round.
+    if (st.isSymbolicLink()) {
+      const r = fs.resolve(p)
+      if ('error' in r) {
+        if (r.error !== 'ENOENT') skipped.push({file: p, reason: reasonFor(r.error)})
+        continue
+      }
+      const kind = fs.kind(p)
+      if (kind === 'dir') skipped.push({file: p, reason: 'a link to a directory (not followed; name the directory itself)'})
+      else if (kind === 'file' && !SKIP_FILES.test(n)) out.push(p)
+      continue
     }
     if (st.isDirectory()) {
-      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(p, out)
-    } else if (st.isFile() && !SKIP_FILES.test(n)) out.push(p)
+      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(fs, p, out, skipped)
+    } else if (st.isFile()) {
+      if (!SKIP_FILES.test(n)) out.push(p)
+      else if (CONFIG_LIKE.test(n.replace(SKIP_FILES, ''))) skipped.push({file: p, reason: 'a backup or editor file'})
+    } else if (CONFIG_LIKE.test(n)) skipped.push({file: p, reason: 'not a regular file'})
   }
 }
 
-export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnknown?: boolean; toolVersion: string}): CheckedFiles {
-  const fs = new RootFs('/')
+/** --map flags (relative to where conntune runs) and .conntune.yaml `map:` (relative to that file). */
+export function checkMappings(flags: string[], project: {file: string; config: {map?: Record<string, string>}} | null, cwd = process.cwd()): PathMapping[] {
+  const out: PathMapping[] = []
+  for (const spec of flags) {
+    const m = parseMapping(spec, cwd)
+    if (!m) throw new UserError(`--map ${spec}: expected PREFIX=DIR with an absolute PREFIX, e.g. /etc/nginx=deploy/nginx`)
+    out.push(m)
+  }
+  for (const [from, to] of Object.entries(project?.config.map ?? {})) {
+    const m = parseMapping(`${from}=${to}`, dirname(project!.file))
+    if (m && !out.some((o) => o.from === m.from)) out.push(m)
+  }
+  for (const m of out) if (!isDir(m.to)) throw new UserError(`--map ${m.from}=${m.to}: no such directory`)
+  return out
+}
+
+export interface CollectOptions {
+  kind?: ConfigKind
+  skipUnknown?: boolean
+  toolVersion: string
+  /** --root DIR: absolute paths in the configs are read under DIR. */
+  root?: string
+  /** --map PREFIX=DIR (and .conntune.yaml map:), already resolved against where they were given. */
+  map?: PathMapping[]
+  /** The checked tree; default the current directory. */
+  cwd?: string
+}
+
+export function collectFiles(paths: string[], opts: CollectOptions): CheckedFiles {
+  const cwd = opts.cwd ?? process.cwd()
   const files: Snapshot['files'] = {}
   const dirs: Snapshot['dirs'] = {}
   const kinds: Record<string, ConfigKind> = {}
+  const skipped: SkippedFile[] = []
   const named: string[] = []
   const found: string[] = []
-  for (const p of paths) {
-    const abs = resolve(p)
-    let st
-    try {
-      st = statSync(abs)
-    } catch (error) {
-      throw new UserError(`${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}`)
+  // The checked trees: where conntune runs, and what was named outside it.
+  const trees = [cwd]
+  const absolute = paths.map((p) => resolve(cwd, p))
+  for (const abs of absolute) if (!isInside(abs, cwd) && !isInside(treeOf(abs), treeOf(cwd))) trees.push(isDir(abs) ? abs : dirname(abs))
+  const map = [...(opts.map ?? []), ...(opts.root ? [{from: '/', to: resolve(cwd, opts.root)}] : [])].map((m) => ({from: m.from, to: treeOf(m.to)}))
+  const boundary = checkBoundary({trees, map})
+  const fs = new RootFs('/', boundary)
+  const view: IncludeView = {translate: (abs) => boundary.rebase(abs), outside: []}
+  for (const [i, p] of paths.entries()) {
+    const abs = absolute[i]
+    const r = fs.resolve(abs)
+    if ('error' in r) {
+      if (r.error === OUTSIDE) throw new UserError(`${p}: a symlink that leads outside the checked tree (${treeOf(cwd)}); name the file itself, or use --root/--map`)
+      throw new UserError(`${p}: ${r.error === 'ENOENT' ? 'no such file or directory' : r.error}`)
     }
-    if (st.isDirectory()) walk(abs, found)
-    else named.push(abs)
+    if (isDir(r.real)) {
+      walk(fs, abs, found, skipped)
+    } else named.push(abs)
   }
   for (const path of [...named, ...found]) {
     const f = fs.readFile(path, LIMITS.configBytes)
     files[path] = f
     if (f.text === undefined) {
-      if (named.includes(path)) throw new UserError(`${path}: cannot read: ${f.error}`)
+      if (named.includes(path)) throw new UserError(`${path}: cannot read: ${f.error === OUTSIDE ? 'a symlink that leads outside the checked tree' : f.error}`)
+      skipped.push({file: path, reason: reasonFor(f.error ?? 'EIO')})
+      delete files[path]
       continue
     }
     if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
     const kind = opts.kind ?? detectKind(path, f.text)
     if (kind) kinds[path] = kind
     else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
-    else delete files[path]
+    else {
+      if (!named.includes(path) && CONFIG_LIKE.test(basename(path))) skipped.push({file: path, reason: 'kind not recognised (name it with --kind)'})
+      delete files[path]
+    }
   }
 
   const of = (k: ConfigKind) => Object.keys(kinds).filter((p) => kinds[p] === k)
@@ -113,9 +212,9 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnkn
     const all = of(k)
     const mains = k === 'nginx' ? all.filter((p) => /^\s*(?:http|events)\s*\{/m.test(files[p].text ?? '')) : all.filter((p) => basename(p) === 'lighttpd.conf')
     const covered = new Set<string>()
-    for (const m of mains) for (const p of followIncludes(fs, {files, dirs}, k, m)) covered.add(p)
+    for (const m of mains) for (const p of followIncludes(fs, {files, dirs}, k, m, view)) covered.add(p)
     const loose = all.filter((p) => !mains.includes(p) && !covered.has(p))
-    for (const l of loose) followIncludes(fs, {files, dirs}, k, l)
+    for (const l of loose) followIncludes(fs, {files, dirs}, k, l, view)
     return [...mains, ...loose]
   }
   const nginx = entryFor('nginx')
@@ -123,7 +222,10 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnkn
   // gunicorn config files named by units/Procfiles/Dockerfiles are read through the reader.
   for (const u of [...of('systemd'), ...of('procfile'), ...of('dockerfile')]) {
     for (const m of (files[u].text ?? '').matchAll(/(?:^|\s)(?:-c|--config)(?:=|\s+)["']?([^\s"']+)/g)) {
-      if (!m[1].startsWith('python:')) captureIncluded(fs, {files, dirs}, resolve(dirname(u), m[1]))
+      if (m[1].startsWith('python:')) continue
+      const target = m[1].startsWith('/') ? view.translate(m[1]) : resolve(dirname(u), m[1])
+      if (target === null) view.outside.push({file: u, line: (files[u].text ?? '').slice(0, m.index).split('\n').length, path: m[1]})
+      else captureIncluded(fs, {files, dirs}, target)
     }
   }
   const snapshot: Snapshot = {
@@ -149,6 +251,9 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnkn
       procfiles: of('procfile'),
       dockerfiles: of('dockerfile'),
       sysctl: of('sysctl').sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b)),
+      map,
+      outside: view.outside,
     },
+    skipped,
   }
 }

@@ -4,52 +4,38 @@
 import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, statSync} from 'node:fs'
 import {posix} from 'node:path'
 import {LIMITS} from '../snapshot/kernel-keys.js'
+import {resolveContained, treeOf, type Boundary} from './contain.js'
 import type {CapturedFile} from '../snapshot/types.js'
 
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/
+
 export class RootFs {
-  constructor(readonly root: string) {}
+  /**
+   * `boundary` contains the live filesystem (conntune check: the checked trees); without it,
+   * a root other than / is its own boundary (absolute links re-rooted, `..` stops at it).
+   */
+  constructor(
+    readonly root: string,
+    private readonly boundary?: Boundary,
+  ) {
+    if (!boundary && root !== '/') {
+      const real = treeOf(root)
+      this.boundary = {trees: [real], floor: real, rebase: (target) => posix.join(real, target)}
+      this.realRoot = real
+    }
+  }
+
+  private readonly realRoot: string = '/'
 
   /** Host path → real path on this machine, following symlinks inside the root. */
   resolve(hostPath: string): {real: string; hostReal: string} | {error: string} {
     // On the live host the kernel follows links itself (and bounds loops with ELOOP); only
     // the final component is looked at, to record where a link points.
-    if (this.root === '/') return this.resolveLive(posix.normalize(hostPath))
-    let parts = hostPath.split('/').filter(Boolean)
-    let done: string[] = []
-    let hops = 0
-    while (parts.length > 0) {
-      const part = parts.shift()!
-      if (part === '.') continue
-      if (part === '..') {
-        done.pop()
-        continue
-      }
-      const candidate = [...done, part]
-      const real = this.onDisk(candidate)
-      let st
-      try {
-        st = lstatSync(real)
-      } catch (error) {
-        return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
-      }
-      if (st.isSymbolicLink()) {
-        if (++hops > LIMITS.symlinkHops) return {error: 'ELOOP'}
-        let target: string
-        try {
-          target = readlinkSync(real)
-        } catch (error) {
-          return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
-        }
-        // /dev/null is how systemd masks a vendor file; it must stay empty, not re-rooted.
-        if (target === '/dev/null') return {real: '/dev/null', hostReal: '/dev/null'}
-        const next = target.split('/').filter(Boolean)
-        if (target.startsWith('/')) done = []
-        parts = [...next, ...parts]
-        continue
-      }
-      done = candidate
-    }
-    return {real: this.onDisk(done), hostReal: '/' + done.join('/')}
+    if (!this.boundary) return this.resolveLive(posix.normalize(hostPath))
+    const r = resolveContained(posix.join(this.realRoot, hostPath), this.boundary)
+    if ('error' in r) return r
+    if (r.real === '/dev/null') return {real: r.real, hostReal: r.real}
+    return {real: r.real, hostReal: this.realRoot === '/' ? r.real : `/${posix.relative(this.realRoot, r.real)}`}
   }
 
   private resolveLive(path: string): {real: string; hostReal: string} | {error: string} {
@@ -62,10 +48,6 @@ export class RootFs {
     } catch (error) {
       return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
     }
-  }
-
-  private onDisk(parts: string[]): string {
-    return posix.join(this.root, ...parts)
   }
 
   /** Reads a file up to maxBytes. Binary (NUL) files are reported, not returned. */
@@ -98,7 +80,8 @@ export class RootFs {
         total += n
       }
       const data = Buffer.concat(chunks, total)
-      if (data.includes(0)) return {error: 'binary', ...(link ? {link} : {})}
+      // Key material is never configuration: not read, so no message can quote it.
+      if (data.includes(0) || PRIVATE_KEY.test(data.toString('latin1', 0, Math.min(data.length, 1 << 16)))) return {error: 'binary', ...(link ? {link} : {})}
       return {text: data.toString('utf8'), ...(truncated ? {truncated} : {}), ...(link ? {link} : {})}
     } catch (error) {
       return {error: (error as NodeJS.ErrnoException).code ?? 'EIO', ...(link ? {link} : {})}

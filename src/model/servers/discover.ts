@@ -8,7 +8,8 @@ import {gunicornFromDockerfile, gunicornFromProcfile, gunicornFromSystemdUnit} f
 import {effectiveLighttpd, parseLighttpd} from '../../parsers/lighttpd/index.js'
 import {MemoryFileReader, type FileTexts} from '../../parsers/memory-reader.js'
 import {parseNginx, splitNginxDump} from '../../parsers/nginx/index.js'
-import type {ParseError} from '../../parsers/types.js'
+import type {FileReader, ParseError} from '../../parsers/types.js'
+import {mapPath} from '../../path-map.js'
 import {MAIN_CONFIGS, UNIT_DIRS} from '../../snapshot/config-locations.js'
 import type {Snapshot} from '../../snapshot/types.js'
 import type {Problem} from '../types.js'
@@ -26,6 +27,27 @@ export interface ConfigEntries {
   dockerfiles?: string[]
   /** sysctl files, in the order they apply. */
   sysctl?: string[]
+  /** conntune check: where absolute paths are read (--map, --root as `/`), longest prefix first. */
+  map?: Array<{from: string; to: string}>
+  /** conntune check: absolute includes outside every checked tree and mapping, not read. */
+  outside?: Array<{file: string; line: number; path: string}>
+}
+
+/** Absolute paths in a repo's configs name the host: read them where --map/--root put them. */
+function mappedReader(inner: FileReader, map: Array<{from: string; to: string}>): FileReader {
+  const to = (p: string): string => (p.startsWith('/') ? (mapPath(p, map) ?? p) : p)
+  // Checked files are keyed by their place in the checkout, which --root's `/` also covers:
+  // what the snapshot holds as written is that file; only what it lacks is a host path.
+  return {
+    read: (p) => {
+      const r = inner.read(p)
+      return 'error' in r && r.code === 'ENOENT' ? inner.read(to(p)) : r
+    },
+    glob: (p) => {
+      const r = inner.glob(p)
+      return r.length > 0 ? r : inner.glob(to(p))
+    },
+  }
 }
 
 export interface ServerOptions {
@@ -88,10 +110,14 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const problems: Problem[] = []
   const comments: CommentLine[] = []
   const texts: Record<string, string> = {}
-  const reader = new MemoryFileReader(fileTexts(snap))
-  for (const [p, f] of Object.entries(snap.files)) if (f.text !== undefined) texts[p] = f.text
   // check names entry points through the model options; a snapshot may carry them too.
   const entries: ConfigEntries | undefined = opts.entries ?? snap.entries
+  const memory = new MemoryFileReader(fileTexts(snap))
+  const reader = entries?.map?.length ? mappedReader(memory, entries.map) : memory
+  for (const [p, f] of Object.entries(snap.files)) if (f.text !== undefined) texts[p] = f.text
+  for (const o of entries?.outside ?? []) {
+    problems.push({file: o.file, line: o.line, message: `${o.path} is outside the checked tree and was not read: say where it is with --map ${o.path.startsWith('/etc/') ? o.path.split('/').slice(0, 3).join('/') : posix.dirname(o.path)}=DIR (or map: in .conntune.yaml), or --root DIR`})
+  }
 
   // nginx
   const nginxModels: NginxModel[] = []
@@ -99,7 +125,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const nginxVersion = opts.nginxVersion ?? versionFrom(v?.stderr, /nginx version: [^/\s]+\/(\d+\.\d+\.\d+)/)
   const nginxVersionSource = opts.nginxVersion ? '--nginx-version' : nginxVersion ? 'nginx -V' : 'unknown (pass --nginx-version)'
   const dump = snap.commands?.['nginx -T']
-  const nginxRuns: Array<{entry: string; reader: MemoryFileReader; source: string}> = []
+  const nginxRuns: Array<{entry: string; reader: FileReader; source: string}> = []
   if (entries?.nginx) {
     for (const e of entries.nginx) nginxRuns.push({entry: e, reader, source: e})
   } else if (dump?.exitCode === 0 && dump.stdout) {

@@ -2,6 +2,7 @@
 // Key=Value lines with backslash continuation, ExecStart= quoting (C escapes, prefixes,
 // $VAR/${VAR} substitution), Environment= assignments and EnvironmentFile= contents.
 // See systemd.syntax(7), systemd.service(5) "Command lines", systemd.exec(5).
+import {excerpt, isNonText} from '../excerpt.js'
 
 export interface UnitEntry {
   section: string
@@ -37,7 +38,7 @@ export function parseUnitFile(text: string, file: string): UnitParse {
     const t = raw.trim()
     if (t.startsWith('[')) {
       const m = /^\[([^\]]+)\]$/.exec(t)
-      if (!m) out.errors.push({line: startLine, col: 1, message: `invalid section header ${t}`})
+      if (!m) out.errors.push({line: startLine, col: 1, message: `invalid section header ${excerpt(t)}`})
       else section = m[1]
       continue
     }
@@ -212,7 +213,7 @@ export function parseEnvFile(text: string): {vars: Array<{name: string; value: s
     let key = ''
     while (i < src.length && src[i] !== '=' && src[i] !== '\n') key += src[i++]
     if (src[i] !== '=') {
-      if (key.trim()) errors.push({line: startLine, message: `no "=" in line: ${key.trim()}`})
+      if (key.trim()) errors.push({line: startLine, message: `no "=" in line: ${excerpt(key.trim())}`})
       continue
     }
     i++
@@ -259,7 +260,7 @@ export function parseEnvFile(text: string): {vars: Array<{name: string; value: s
       i++
     }
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) vars.push({name: key, value, line: startLine})
-    else errors.push({line: startLine, message: `invalid variable name '${key}' (systemd ignores it)`})
+    else errors.push({line: startLine, message: `invalid variable name ${isNonText(key) ? excerpt(key) : `'${excerpt(key)}'`} (systemd ignores it)`})
   }
   return {vars, errors}
 }

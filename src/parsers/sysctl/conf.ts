@@ -14,6 +14,7 @@
 // - A UTF-8 byte order mark is not skipped: it becomes part of the first key.
 import {ParseError, type ParseResult} from '../types.js'
 import {isGlobKey, normalizeSysctlKey, sysctlKeyToPath} from './key.js'
+import {excerpt, isNonText} from '../excerpt.js'
 
 export interface SysctlEntry {
   /** Normalised to dots, as `sysctl -a` prints it: "net.ipv4.conf.eth0/1.rp_filter". */
@@ -167,7 +168,7 @@ function parseLine(text: string, start: number, end: number, line: number, out: 
   const rawKey = text.slice(k0, k1)
 
   if (!hasEq && !dash) {
-    report('syntax', line, col(a), `line is not an assignment (no "="); systemd-sysctl skips it: ${truncate(text.slice(a, b))}`)
+    report('syntax', line, col(a), `line is not an assignment (no "="); systemd-sysctl skips it: ${excerpt(text.slice(a, b))}`)
     return
   }
   if (rawKey === '') {
@@ -177,13 +178,13 @@ function parseLine(text: string, start: number, end: number, line: number, out: 
   const ws = rawKey.search(/[ \t]/)
   if (ws !== -1) {
     // systemd would write to /proc/sys/<key with a space>, which cannot exist, and says so only at debug level.
-    report('syntax', line, col(k0 + ws), `key "${truncate(rawKey)}" contains whitespace; no sysctl has such a name`)
+    report('syntax', line, col(k0 + ws), `key ${quoted(rawKey)} contains whitespace; no sysctl has such a name`)
   }
 
   const path = sysctlKeyToPath(rawKey)
   const key = normalizeSysctlKey(rawKey)
   if (path === '') {
-    report('syntax', line, col(k0), `key "${truncate(rawKey)}" names no sysctl (only separators)`)
+    report('syntax', line, col(k0), `key ${quoted(rawKey)} names no sysctl (only separators)`)
     return
   }
   const glob = isGlobKey(path)
@@ -209,6 +210,6 @@ function parseLine(text: string, start: number, end: number, line: number, out: 
   })
 }
 
-function truncate(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s
+function quoted(s: string): string {
+  return isNonText(s) ? excerpt(s) : `"${excerpt(s)}"`
 }
