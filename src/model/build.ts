@@ -9,7 +9,7 @@ import {parsePortRange, summarizeSockets, type SocketSummary} from './sockets.js
 import {firstInt, persistedValue, readPersisted} from './sysctl.js'
 import type {Destination, HostModel, Problem, SysctlSetting} from './types.js'
 import {discoverServers, type ServerOptions} from './servers/discover.js'
-import {endpointMatches} from './servers/address-match.js'
+import {ListenerIndex} from './servers/endpoint-index.js'
 import {buildHops, type DeclaredBackend} from './hops.js'
 import type {ConfigSetting} from './servers/setting.js'
 
@@ -133,10 +133,7 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   const destinations: Destination[] = sockets.destinations.map((d) => ({...d, percent: Math.floor(d.share * 100)}))
   sockets = {...sockets, destinations}
   // What the sockets show toward each nginx upstream's servers.
-  for (const u of destinations.length > 0 ? nginx.upstreams : []) {
-    const mine = destinations.filter((d) => u.servers.some((srv) => endpointMatches({host: d.ip, port: d.port, unix: null}, srv)))
-    u.observed = {timeWait: mine.reduce((a, d) => a + d.timeWait, 0), total: mine.reduce((a, d) => a + d.total, 0), percent: mine.reduce((a, d) => Math.max(a, d.percent), 0)}
-  }
+  if (destinations.length > 0) observeUpstreams(nginx.upstreams, destinations)
   const byTimeWait = (list: Destination[]) => list.reduce<Destination | null>((best, d) => (d.timeWait > (best?.timeWait ?? 0) ? d : best), null)
   const frontend = resolveFrontend({behind: opts.behind, lbIdleTimeout: opts.lbIdleTimeout, ...(opts.frontendSource ? {source: opts.frontendSource} : {})})
   const flows: Array<{seconds: number; what: string}> = []
@@ -215,15 +212,34 @@ function nginxBacklog(l: HostModel['nginx']['servers'][number]['listen'][number]
     : {name: 'listen backlog', value: '511', num: 511, explicit: false, origin: 'default (nginx: 511)', file: null, line: null, col: null, insertAt: {file: l.file, line: l.line, col: 1, context: `listen ${l.raw}`}}
 }
 
+/** What the sockets show toward each nginx upstream's servers: one pass over the destinations. */
+function observeUpstreams(upstreams: HostModel['nginx']['upstreams'], destinations: Destination[]): void {
+  const index = new ListenerIndex<HostModel['nginx']['upstreams'][number]>()
+  for (const u of upstreams) {
+    for (const srv of u.servers) index.add(srv, u)
+    u.observed = {timeWait: 0, total: 0, percent: 0}
+  }
+  for (const d of destinations) {
+    for (const u of index.all({host: d.ip, port: d.port, unix: null})) {
+      u.observed = {timeWait: u.observed.timeWait + d.timeWait, total: u.observed.total + d.total, percent: Math.max(u.observed.percent, d.percent)}
+    }
+  }
+}
+
 /** nginx locations → the gunicorn apps they proxy to, by address. */
 function linkServers(nginx: HostModel['nginx'], apps: HostModel['gunicorn']['apps']): void {
   if (apps.length === 0) return
   const byName = new Map(nginx.upstreams.map((u) => [u.name, u]))
+  const binds = new ListenerIndex<number>()
+  apps.forEach((app, i) => app.bind.forEach((b) => binds.add(b, i)))
+  // An upstream's apps, once per upstream (many locations share one).
+  const appsOf = new Map<string, number[]>()
   for (const l of nginx.locations) {
     const u = l.proxyPass?.upstream ? byName.get(l.proxyPass.upstream) : undefined
     if (!u) continue
-    for (const app of apps) {
-      if (!u.servers.some((srv) => app.bind.some((b) => endpointMatches(srv, b)))) continue
+    let mine = appsOf.get(u.name)
+    if (!mine) appsOf.set(u.name, (mine = [...new Set(u.servers.flatMap((srv) => binds.all(srv)))].sort((a, b) => a - b)))
+    for (const app of mine.map((i) => apps[i])) {
       app.proxiedBy.push({location: `location ${l.path} in ${l.serverLabel}`, file: l.file, line: l.line, reuses: l.reusesUpstream, proxyReadTimeout: l.proxyReadTimeout.num})
     }
   }
@@ -231,20 +247,27 @@ function linkServers(nginx: HostModel['nginx'], apps: HostModel['gunicorn']['app
 
 /** Which configured servers listen on each observed listening port. */
 function portOwners(ports: number[], nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps']): HostModel['portOwners'] {
+  // Grouped by port once, so each observed port costs its own owners, not every server.
+  const byPort = <T>(items: T[], portsOf: (x: T) => Array<number | null>) => {
+    const m = new Map<number, T[]>()
+    for (const x of items) for (const p of new Set(portsOf(x))) if (p !== null) m.get(p)?.push(x) ?? m.set(p, [x])
+    return m
+  }
+  const nginxOn = byPort(nginx.servers, (s) => s.listen.map((l) => l.port))
+  const appsOn = byPort(apps, (a) => a.bind.map((b) => b.port))
+  const lighttpdPorts = new Set(lighttpd.present ? lighttpd.listen.map((l) => l.port) : [])
   return ports.map((port) => {
     const owners: string[] = []
     const keepalive: string[] = []
-    for (const s of nginx.servers) {
-      if (!s.listen.some((l) => l.port === port)) continue
+    for (const s of nginxOn.get(port) ?? []) {
       owners.push(`nginx ${s.label}`)
       keepalive.push(`keepalive_timeout ${s.keepaliveTimeout.value} (${s.keepaliveTimeout.origin})`)
     }
-    if (lighttpd.present && lighttpd.listen.some((l) => l.port === port)) {
+    if (lighttpdPorts.has(port)) {
       owners.push(`lighttpd ${lighttpd.entry}`)
       keepalive.push(`server.max-keep-alive-idle = ${lighttpd.scopes[0].keepAliveIdle.value} (${lighttpd.scopes[0].keepAliveIdle.origin})`)
     }
-    for (const a of apps) {
-      if (!a.bind.some((b) => b.port === port)) continue
+    for (const a of appsOn.get(port) ?? []) {
       owners.push(`gunicorn ${a.name}`)
       keepalive.push(a.keepsIdleConnections === false ? `the ${a.workerFamily} worker closes after every response` : `keepalive = ${a.keepalive.value} (${a.keepalive.origin})`)
     }

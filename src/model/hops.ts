@@ -4,6 +4,7 @@
 // (FACTS.md "The alignment rule").
 import type {Frontend} from './frontends.js'
 import {endpointMatches, endpointText, type Endpoint} from './servers/address-match.js'
+import {ListenerIndex} from './servers/endpoint-index.js'
 import type {GunicornApp} from './servers/gunicorn.js'
 import type {LighttpdModel} from './servers/lighttpd.js'
 import type {NginxModel, NginxUpstream} from './servers/nginx.js'
@@ -69,27 +70,40 @@ interface Inputs {
   destinations: Destination[]
 }
 
+type Listener = {kind: 'gunicorn'; app: GunicornApp} | {kind: 'nginx'; server: NginxModel['servers'][number]} | {kind: 'lighttpd'; lighttpd: LighttpdModel}
+
+/** Everything listening on this host, in the order resolveBackend prefers it: gunicorn, nginx, lighttpd. */
+function listenerIndex(inp: Inputs): ListenerIndex<Listener> {
+  const index = new ListenerIndex<Listener>()
+  for (const app of inp.apps) for (const b of app.bind) index.add(b, {kind: 'gunicorn', app})
+  for (const server of inp.nginx?.servers ?? []) for (const l of server.listen) index.add(l, {kind: 'nginx', server})
+  if (inp.lighttpd?.present) for (const x of inp.lighttpd.listen) index.add({host: x.host, port: x.port, unix: null}, {kind: 'lighttpd', lighttpd: inp.lighttpd})
+  return index
+}
+
+type Backend = {end: HopEnd; keeps: boolean | 'unknown'; timeout: ConfigSetting | null}
+
 /** What listens at an address on this host (or is declared for another host). */
-function resolveBackend(target: Endpoint, inp: Inputs): {end: HopEnd; keeps: boolean | 'unknown'; timeout: ConfigSetting | null} | null {
-  for (const app of inp.apps) {
-    if (!app.bind.some((b) => endpointMatches(target, b))) continue
+function resolveBackend(target: Endpoint, inp: Inputs, listeners: ListenerIndex<Listener>): Backend | null {
+  const found = listeners.first(target)
+  if (found?.kind === 'gunicorn') {
+    const app = found.app
     const idle: ConfigSetting =
       app.idleSeconds !== null
         ? {...app.keepalive, num: app.idleSeconds}
         : {...app.keepalive, num: app.keepsIdleConnections === false ? 0 : null, unresolved: app.keepsIdleConnections === false ? undefined : `the ${app.workerFamily} worker decides its idle timeout`}
     return {end: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.file, line: app.line}, keeps: app.keepsIdleConnections, timeout: app.timeout}
   }
-  for (const s of inp.nginx?.servers ?? []) {
-    if (!s.listen.some((l) => endpointMatches(target, l))) continue
+  if (found?.kind === 'nginx') {
+    const s = found.server
     return {end: {kind: 'nginx', name: s.label, idle: s.keepaliveTimeout, file: s.file, line: s.line}, keeps: (s.keepaliveTimeout.num ?? 1) > 0, timeout: null}
   }
-  if (inp.lighttpd?.present) {
-    const l = inp.lighttpd.listen.find((x) => endpointMatches(target, {host: x.host, port: x.port, unix: null}))
-    if (l) {
-      const idle = inp.lighttpd.scopes[0].keepAliveIdle
-      return {end: {kind: 'lighttpd', name: `lighttpd ${inp.lighttpd.entry}`, idle, file: inp.lighttpd.entry, line: 1}, keeps: (idle.num ?? 1) > 0 && (inp.lighttpd.scopes[0].keepAliveRequests.num ?? 1) > 0, timeout: null}
-    }
+  if (found?.kind === 'lighttpd') {
+    const lt = found.lighttpd
+    const idle = lt.scopes[0].keepAliveIdle
+    return {end: {kind: 'lighttpd', name: `lighttpd ${lt.entry}`, idle, file: lt.entry, line: 1}, keeps: (idle.num ?? 1) > 0 && (lt.scopes[0].keepAliveRequests.num ?? 1) > 0, timeout: null}
   }
+  // Declared backends come from the user's .conntune.yaml: few, and matched both ways.
   for (const d of inp.declared) {
     if (!endpointMatches(target, parseAddress(d.address)) && !endpointMatches(parseAddress(d.address), target)) continue
     const idle: ConfigSetting =
@@ -101,7 +115,24 @@ function resolveBackend(target: Endpoint, inp: Inputs): {end: HopEnd; keeps: boo
   return null
 }
 
-function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs): Hop[] {
+type Observed = Hop['observed']
+
+/** Sockets toward each upstream server, from one pass over the destinations. */
+function observedByServer(nginx: NginxModel, destinations: Destination[]): Map<Endpoint, Observed> {
+  const out = new Map<Endpoint, Observed>()
+  if (destinations.length === 0) return out
+  const servers = new ListenerIndex<Endpoint>()
+  for (const u of nginx.upstreams) if (u.locations.length > 0) for (const srv of u.servers) servers.add(srv, srv)
+  for (const d of destinations) {
+    for (const srv of servers.all({host: d.ip, port: d.port, unix: null})) {
+      const o = out.get(srv) ?? {timeWait: 0, total: 0, percent: 0}
+      out.set(srv, {timeWait: o.timeWait + d.timeWait, total: o.total + d.total, percent: Math.max(o.percent, d.percent)})
+    }
+  }
+  return out
+}
+
+function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs, listeners: ListenerIndex<Listener>, observed: Map<Endpoint, Observed>): Hop[] {
   const locations = u.locations.map((i) => nginx.locations[i])
   const pooled = !u.implicit && (u.keepalive.num ?? 0) > 0
   const reusingLocations = locations.filter((l) => l.reusesUpstream)
@@ -115,7 +146,7 @@ function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs): Hop[] {
   }
   return u.servers.map((srv) => {
     const target = endpointText(srv)
-    const backend = resolveBackend(srv, inp)
+    const backend = resolveBackend(srv, inp, listeners)
     const keeps = backend?.keeps ?? 'unknown'
     let reason: string
     if (u.implicit) reason = 'proxy_pass without an upstream{} block: nginx keeps no idle connections'
@@ -124,7 +155,6 @@ function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs): Hop[] {
     else if (keeps === false) reason = `${backend!.end.name} closes after every response`
     else reason = `nginx pools up to ${u.keepalive.num} idle connections (${u.keepalive.origin}) and ${reusingLocations.length} location(s) reuse them`
     const reuse = pooled && reusingLocations.length > 0 && keeps !== false
-    const mine = inp.destinations.filter((d) => endpointMatches({host: d.ip, port: d.port, unix: null}, srv))
     return {
       kind: 'upstream' as const,
       target,
@@ -135,7 +165,7 @@ function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs): Hop[] {
       reuseByUpgradeDefault: reuse && !u.keepalive.explicit && nginx.upstreamKeepaliveDefault,
       proxyReadTimeout: readTimeouts.length > 0 ? Math.min(...readTimeouts) : null,
       serverTimeout: backend?.timeout ?? null,
-      observed: {timeWait: mine.reduce((a, d) => a + d.timeWait, 0), total: mine.reduce((a, d) => a + d.total, 0), percent: mine.reduce((a, d) => Math.max(a, d.percent), 0)},
+      observed: observed.get(srv) ?? {timeWait: 0, total: 0, percent: 0},
     }
   })
 }
@@ -174,7 +204,10 @@ function frontendHops(inp: Inputs): Hop[] {
 
 export function buildHops(inp: Inputs): Hop[] {
   const hops = frontendHops(inp)
-  if (inp.nginx) for (const u of inp.nginx.upstreams) if (u.locations.length > 0) hops.push(...upstreamHops(u, inp.nginx, inp))
+  if (!inp.nginx) return hops
+  const listeners = listenerIndex(inp)
+  const observed = observedByServer(inp.nginx, inp.destinations)
+  for (const u of inp.nginx.upstreams) if (u.locations.length > 0) for (const h of upstreamHops(u, inp.nginx, inp, listeners, observed)) hops.push(h)
   return hops
 }
 

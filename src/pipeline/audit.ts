@@ -7,7 +7,7 @@ import {compileRule} from '../rules/compile.js'
 import {evaluateRules, type RuleFailure} from '../rules/evaluate.js'
 import type {Finding, LoadedRule} from '../rules/types.js'
 import {applyIgnores, parseIgnores} from '../rules/ignores.js'
-import {fingerprintOf} from '../rules/fingerprint.js'
+import {fingerprinter} from '../rules/fingerprint.js'
 import {applyBaseline, type Baseline, type BaselineEntry} from './baseline.js'
 import type {LoadedProject} from '../config/project.js'
 import {activeRules, applyProjectIgnores, projectModelOptions} from './project.js'
@@ -121,9 +121,10 @@ export function auditSnapshots(
     const byProject = applyProjectIgnores(inline.kept, project, model.name, today)
     const suppressed = [...inline.suppressed, ...byProject.suppressed]
     const prefix = flags.relativeTo ? `${flags.relativeTo.replace(/\/$/, '')}/` : null
+    const fingerprintOf = fingerprinter(model.texts)
     for (const f of byProject.kept) {
       const file = f.location.file
-      f.fingerprint = fingerprintOf(f, model.texts, file && prefix && file.startsWith(prefix) ? file.slice(prefix.length) : file)
+      f.fingerprint = fingerprintOf(f, file && prefix && file.startsWith(prefix) ? file.slice(prefix.length) : file)
     }
     const base = applyBaseline(byProject.kept, flags.baseline ?? null)
     baselinedTotal += base.baselined.length

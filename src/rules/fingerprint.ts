@@ -5,15 +5,47 @@
 import {createHash} from 'node:crypto'
 import type {Finding} from './types.js'
 
-export function fingerprintOf(f: Pick<Finding, 'ruleId' | 'host' | 'location'>, texts: Record<string, string>, fileKey?: string): string {
-  const loc = f.location
-  let subject: string
-  if (loc.file && loc.line) {
-    const line = (texts[loc.file] ?? '').split(/\r?\n/)[loc.line - 1] ?? ''
-    // Whitespace and a trailing comment do not change what a line sets.
-    subject = `${fileKey ?? loc.file}\n${line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()}`
-  } else {
-    subject = loc.text.replace(/:\d+(:\d+)?/g, '')
+type Subject = Pick<Finding, 'ruleId' | 'host' | 'location'>
+
+/** Offsets where each line of `text` starts (lines end at "\n"; a "\r" before it is dropped). */
+export function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+/** Line `n` (1-based) of `text`, as `text.split(/\r?\n/)[n - 1]` would give it, or ''. */
+export function lineAt(text: string, starts: number[], n: number): string {
+  if (n < 1 || n > starts.length) return ''
+  const start = starts[n - 1]
+  let end = n < starts.length ? starts[n] - 1 : text.length
+  if (end > start && text.charCodeAt(end - 1) === 13 && n < starts.length) end--
+  return text.slice(start, end)
+}
+
+/**
+ * Fingerprints for many findings over the same texts: each file's line offsets are found once,
+ * so a file with thousands of findings is scanned once, not once per finding.
+ */
+export function fingerprinter(texts: Record<string, string>): (f: Subject, fileKey?: string) => string {
+  const index = new Map<string, number[]>()
+  return (f, fileKey) => {
+    const loc = f.location
+    let subject: string
+    if (loc.file && loc.line) {
+      const text = texts[loc.file] ?? ''
+      let starts = index.get(loc.file)
+      if (!starts) index.set(loc.file, (starts = lineStarts(text)))
+      const line = lineAt(text, starts, loc.line)
+      // Whitespace and a trailing comment do not change what a line sets.
+      subject = `${fileKey ?? loc.file}\n${line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()}`
+    } else {
+      subject = loc.text.replace(/:\d+(:\d+)?/g, '')
+    }
+    return createHash('sha256').update(`${f.ruleId}\n${f.host}\n${subject}`).digest('hex').slice(0, 32)
   }
-  return createHash('sha256').update(`${f.ruleId}\n${f.host}\n${subject}`).digest('hex').slice(0, 32)
+}
+
+export function fingerprintOf(f: Subject, texts: Record<string, string>, fileKey?: string): string {
+  return fingerprinter(texts)(f, fileKey)
 }

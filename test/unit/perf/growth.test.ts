@@ -1,0 +1,65 @@
+// Growth exponents, not wall-clock limits: the whole check pipeline (read, parse, model,
+// rules, fingerprints, JSON report) on generated nginx trees of n and 4n servers, timed in
+// this process, interleaved, best of a few. Linear work gives a ratio near 4, quadratic
+// near 16; the bound of 8 leaves room for a noisy shared machine. A stage that matches
+// every item against every other, or rescans a file per finding, fails here.
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+// @ts-expect-error: the bench generators are plain ESM without types.
+import {generate} from '../../../bench/gen/nginx.mjs'
+import {auditSnapshots, relativizeResult} from '../../../src/pipeline/audit.js'
+import {renderJson} from '../../../src/report/json.js'
+import {loadRules} from '../../../src/rules/load.js'
+import {collectFiles} from '../../../src/sources/files.js'
+import type {LoadedRule} from '../../../src/rules/types.js'
+
+const N = 400
+const RUNS = 3
+const BOUND = 8
+
+let rules: LoadedRule[]
+const dirs: string[] = []
+beforeAll(async () => {
+  rules = await loadRules()
+})
+afterAll(() => dirs.forEach((d) => rmSync(d, {recursive: true, force: true})))
+
+function tree(shape: string, n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), `ct-growth-${shape}-`))
+  dirs.push(dir)
+  // Up to 500 servers per include file, as large hosts ship them: n is one file, 4n two.
+  return (generate(dir, shape, n, {perFile: 2 * N}) as {entry: string}).entry
+}
+
+function check(entry: string, servers: number): number {
+  const t0 = process.hrtime.bigint()
+  const checked = collectFiles([entry], {kind: 'nginx', toolVersion: 'test'})
+  const result = relativizeResult(auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: 'none', nginxVersion: '1.24.0', relativeTo: tmpdir()}), tmpdir())
+  const text = renderJson(result, {name: 'conntune', version: 'test'})
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  // Guard against measuring a tree that failed to load: every generated server must be read.
+  if (result.hosts[0]?.problems.length !== 0 || text.length === 0) throw new Error(`the generated tree of ${servers} servers did not load cleanly`)
+  return ms
+}
+
+describe('growth exponent of check', () => {
+  it.each([
+    ['a', 'the issue shape: upstreams with keepalive, IPv4 + IPv6 listeners, three locations'],
+    ['b', 'every server has findings and no proxy target matches a listener'],
+    ['c', 'distinct listen addresses, every upstream target matches one'],
+  ])('shape %s (%s): 4x the servers costs < 8x the time', (shape) => {
+    const small = tree(shape, N)
+    const large = tree(shape, 4 * N)
+    check(small, N) // warm-up: JIT, rule compilation
+    let a = Infinity
+    let b = Infinity
+    for (let i = 0; i < RUNS; i++) {
+      a = Math.min(a, check(small, N))
+      b = Math.min(b, check(large, 4 * N))
+    }
+    expect({shape, ratio: +(b / a).toFixed(2), ms: [Math.round(a), Math.round(b)]}).toEqual({shape, ratio: expect.any(Number), ms: expect.any(Array)})
+    process.stderr.write(`growth ${shape}: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    expect(b / a).toBeLessThan(BOUND)
+  })
+})
