@@ -47,8 +47,20 @@ export interface Hop {
   proxyReadTimeout: number | null
   /** gunicorn's worker timeout, when the server is gunicorn. */
   serverTimeout: ConfigSetting | null
+  /**
+   * The worker timeout bounds how long one request may run: only with the sync worker. For
+   * gthread, gevent, eventlet and ASGI workers it is a heartbeat (gunicorn docs,
+   * settings#timeout). null when the worker class is not known.
+   */
+  serverTimeoutKills: boolean | null
   /** Sockets observed toward the target. */
   observed: {timeWait: number; total: number; percent: number}
+}
+
+/** gunicorn kills a worker silent for `timeout` seconds; only the sync worker is silent while a request runs. */
+function timeoutKills(app: GunicornApp): boolean | null {
+  if (app.workerFamily === 'sync') return true
+  return app.workerFamily === 'custom' ? null : false
 }
 
 function parseAddress(raw: string): Endpoint {
@@ -81,7 +93,7 @@ function listenerIndex(inp: Inputs): ListenerIndex<Listener> {
   return index
 }
 
-type Backend = {end: HopEnd; keeps: boolean | 'unknown'; timeout: ConfigSetting | null}
+type Backend = {end: HopEnd; keeps: boolean | 'unknown'; timeout: ConfigSetting | null; kills?: boolean | null}
 
 /** What listens at an address on this host (or is declared for another host). */
 function resolveBackend(target: Endpoint, inp: Inputs, listeners: ListenerIndex<Listener>): Backend | null {
@@ -92,7 +104,7 @@ function resolveBackend(target: Endpoint, inp: Inputs, listeners: ListenerIndex<
       app.idleSeconds !== null
         ? {...app.keepalive, num: app.idleSeconds}
         : {...app.keepalive, num: app.keepsIdleConnections === false ? 0 : null, unresolved: app.keepsIdleConnections === false ? undefined : `the ${app.workerFamily} worker decides its idle timeout`}
-    return {end: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.file, line: app.line}, keeps: app.keepsIdleConnections, timeout: app.timeout}
+    return {end: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.file, line: app.line}, keeps: app.keepsIdleConnections, timeout: app.timeout, kills: timeoutKills(app)}
   }
   if (found?.kind === 'nginx') {
     const s = found.server
@@ -165,6 +177,7 @@ function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs, listener
       reuseByUpgradeDefault: reuse && !u.keepalive.explicit && nginx.upstreamKeepaliveDefault,
       proxyReadTimeout: readTimeouts.length > 0 ? Math.min(...readTimeouts) : null,
       serverTimeout: backend?.timeout ?? null,
+      serverTimeoutKills: backend?.kills ?? null,
       observed: observed.get(srv) ?? {timeWait: 0, total: 0, percent: 0},
     }
   })
@@ -176,7 +189,7 @@ function frontendHops(inp: Inputs): Hop[] {
   // A TCP pass-through balancer pools nothing: the end client owns the connection.
   if (!f || !f.pools) return []
   const client: HopEnd = {kind: 'frontend', name: `${f.name} load balancer`, idle: frontendSetting(f), file: null, line: null}
-  const base = {kind: 'frontend' as const, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, observed: {timeWait: 0, total: 0, percent: 0}}
+  const base = {kind: 'frontend' as const, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, serverTimeoutKills: null, observed: {timeWait: 0, total: 0, percent: 0}}
   const hops: Hop[] = []
   if (inp.nginx) {
     for (const g of inp.nginx.clientKeepalive) {
@@ -196,7 +209,7 @@ function frontendHops(inp: Inputs): Hop[] {
     for (const app of inp.apps.filter((a) => !proxied(a))) {
       const keeps = app.keepsIdleConnections !== false
       const idle: ConfigSetting = {...app.keepalive, num: app.idleSeconds ?? (keeps ? null : 0)}
-      hops.push({...base, target: app.bind.map((b) => b.raw).join(', '), server: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.keepalive.file ?? app.file, line: app.keepalive.line ?? app.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and gunicorn keeps them' : `the ${app.workerFamily} worker closes after every response`, serverTimeout: app.timeout})
+      hops.push({...base, target: app.bind.map((b) => b.raw).join(', '), server: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.keepalive.file ?? app.file, line: app.keepalive.line ?? app.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and gunicorn keeps them' : `the ${app.workerFamily} worker closes after every response`, serverTimeout: app.timeout, serverTimeoutKills: timeoutKills(app)})
     }
   }
   return hops

@@ -55,7 +55,7 @@ function toSetting(s: GunicornSetting | undefined, name: string, insert: ConfigS
     value: text,
     num,
     explicit: true,
-    origin: `${where[s.origin.kind]} at ${s.origin.file}:${s.origin.line}`,
+    origin: `${where[s.origin.kind]} at ${s.origin.file}:${s.origin.line}${s.env ? ` (${s.env})` : ''}`,
     file: s.origin.file,
     line: s.origin.line,
     col: s.origin.col ?? 1,

@@ -3,7 +3,7 @@
 // literals (and arithmetic over them) are evaluated; everything else is reported as
 // unresolved with its line and the reason, so a reader knows the default was assumed.
 import {ParseError} from '../types.js'
-import {ExprParser, PySyntaxError, evaluate, isAugOp, isKeyword, type EvalResult, type NameState} from './py-expr.js'
+import {ExprParser, PySyntaxError, evaluate, isAugOp, isKeyword, type EnvReader, type EnvUse, type EvalResult, type NameState} from './py-expr.js'
 import {normaliseSource, tokenizePython, type PyComment, type Token} from './py-tokenizer.js'
 import {binaryOp, isContainer, markMutated, mutationOf, type PyValue} from './py-values.js'
 import {ALL_SETTING_NAMES} from './settings-table.js'
@@ -19,6 +19,8 @@ export type ConfBinding =
       col: number
       /** Later assignments that may or may not run (inside if/for/try..., or a function's global) */
       maybe?: Array<{line: number; reason: string}>
+      /** Environment variables the value was computed from */
+      env?: EnvUse[]
     }
   | {state: 'unknown'; reason: string; line: number; col: number}
 
@@ -75,6 +77,8 @@ const DYNAMIC_CALLS = new Set(['exec', 'eval', 'globals', 'locals', 'vars', 'set
 export interface ConfPyOptions {
   /** Names worth reporting when assigned where they do not reach the module (default: gunicorn settings) */
   interesting?: ReadonlySet<string>
+  /** The environment the process starts with (os.environ lookups); without it, every default is assumed */
+  env?: EnvReader
 }
 
 export function parseGunicornConfPy(text: string, file: string, options: ConfPyOptions = {}): {value: GunicornConfPy; errors: ParseError[]} {
@@ -94,7 +98,7 @@ export function parseGunicornConfPy(text: string, file: string, options: ConfPyO
   const tk = tokenizePython(src, file)
   errors.push(...tk.errors)
   value.comments = tk.comments
-  new ModuleReader(src, file, tk.tokens, value, errors, options.interesting ?? ALL_SETTING_NAMES).run()
+  new ModuleReader(src, file, tk.tokens, value, errors, options.interesting ?? ALL_SETTING_NAMES, options.env ?? (() => undefined)).run()
   errors.sort((a, b) => a.line - b.line || a.col - b.col)
   return {value, errors}
 }
@@ -116,6 +120,7 @@ class ModuleReader {
     private readonly out: GunicornConfPy,
     private readonly errors: ParseError[],
     private readonly interesting: ReadonlySet<string>,
+    private readonly env: EnvReader,
   ) {}
 
   private syntax(tok: Token, message: string): void {
@@ -457,7 +462,9 @@ class ModuleReader {
         this.syntax(this.toks[p.index], 'invalid syntax')
         return null
       }
-      return evaluate(node, (n) => this.lookup(n))
+      const uses: EnvUse[] = []
+      const r = evaluate(node, (n) => this.lookup(n), {read: this.env, uses})
+      return r.ok && uses.length > 0 ? {...r, env: uses} : r
     } catch (err) {
       if (err instanceof PySyntaxError) {
         this.syntax(err.tok, err.message)
@@ -490,7 +497,7 @@ class ModuleReader {
     if (b.maybe && b.maybe.length > 0) return {state: 'unknown', reason: b.maybe[0].reason, line: b.maybe[0].line}
     const m = mutationOf(b.value)
     if (m) return {state: 'unknown', reason: m, line: b.line}
-    return {state: 'known', value: b.value, line: b.line}
+    return {state: 'known', value: b.value, line: b.line, ...(b.env ? {env: b.env} : {})}
   }
 
   private parseTarget(s: number, e: number): Target | null {
@@ -667,7 +674,7 @@ class ModuleReader {
       return
     }
     if (result.ok) {
-      this.out.names[name] = {state: 'known', value: result.value, line: tok.line, col: tok.col}
+      this.out.names[name] = {state: 'known', value: result.value, line: tok.line, col: tok.col, ...(result.env ? {env: result.env} : {})}
     } else {
       this.out.names[name] = {state: 'unknown', reason: result.reason, line: tok.line, col: tok.col}
       if (this.interesting.has(name)) this.out.unresolved.push({name, line: tok.line, col: tok.col, reason: result.reason})

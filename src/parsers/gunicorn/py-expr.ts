@@ -14,13 +14,35 @@ export type ExprNode =
   | {k: 'un'; op: string; x: ExprNode; tok: Token}
   | {k: 'seq'; t: 'list' | 'tuple' | 'set'; items: Array<{star: boolean; x: ExprNode}>; tok: Token}
   | {k: 'dict'; entries: Array<{key: ExprNode; value: ExprNode} | {spread: ExprNode}>; tok: Token}
+  /** os.environ.get("X", d) / os.getenv("X", d) (def: the default, null for None) or os.environ["X"] (def: 'required'). */
+  | {k: 'env'; name: string; def: ExprNode | null | 'required'; tok: Token; text: string}
+  /** int(...), float(...), str(...) around an environment lookup: the usual way a default is typed. */
+  | {k: 'conv'; fn: 'int' | 'float' | 'str'; x: ExprNode; tok: Token}
 
 export type NameState =
-  | {state: 'known'; value: PyValue; line: number}
+  | {state: 'known'; value: PyValue; line: number; env?: EnvUse[]}
   | {state: 'unknown'; reason: string; line: number}
   | {state: 'undefined'}
 
-export type EvalResult = {ok: true; value: PyValue} | {ok: false; reason: string; tok: Token}
+export type EvalResult = {ok: true; value: PyValue; env?: EnvUse[]} | {ok: false; reason: string; tok: Token}
+
+/** A variable the file reads from the environment, and what was taken for it. */
+export interface EnvUse {
+  name: string
+  /** Set where the process starts (unit, env file, compose file): that value was used. */
+  set: {value: string; file: string; line: number} | null
+  /** Not set there, and it may still be set at run time: the file's default is assumed. */
+  assumed: boolean
+  /** The default written in the file (its Python repr), when one was used. */
+  default?: string
+  line: number
+}
+
+/**
+ * What the environment holds for a name where the process starts: the entry when set, null
+ * when known to be unset, undefined when it may be set at run time.
+ */
+export type EnvReader = (name: string) => {value: string; file: string; line: number} | null | undefined
 
 export class PySyntaxError extends Error {
   constructor(message: string, readonly tok: Token) {
@@ -308,6 +330,8 @@ export class ExprParser {
   }
 
   private parseAtomExpr(): ExprNode {
+    const env = this.tryEnvLookup()
+    if (env) return env
     const start = this.peek()
     let x = this.parseAtom()
     let kind: 'call' | 'subscript' | 'attribute' | null = null
@@ -326,6 +350,64 @@ export class ExprParser {
     }
     if (kind && start) x = {k: 'unres', reason: describeTrailer(kind, this.snippet(start)), tok: start}
     return x
+  }
+
+  /**
+   * os.environ.get("X", default), os.getenv("X", default), os.environ["X"] (also via
+   * `from os import environ, getenv`), optionally inside int()/float()/str(). Anything else,
+   * or one of these followed by more (`.lower()`, `[0]`), is left to the general path.
+   */
+  private tryEnvLookup(): ExprNode | null {
+    const start = this.i
+    const t = this.peek()
+    if (!t || t.type !== 'NAME') return null
+    const restore = (): null => {
+      this.i = start
+      return null
+    }
+    if ((t.text === 'int' || t.text === 'float' || t.text === 'str') && this.isOp('(', 1)) {
+      this.i += 2
+      const inner = this.tryEnvLookup()
+      if (!inner || !this.isOp(')')) return restore()
+      this.i++
+      if (this.trailerAhead()) return restore()
+      return {k: 'conv', fn: t.text, x: inner, tok: t}
+    }
+    const j = t.text === 'os' && this.isOp('.', 1) ? 2 : 0
+    const n = this.peek(j)
+    if (!n || n.type !== 'NAME') return null
+    let form: 'get' | 'index'
+    if (n.text === 'environ' && this.isOp('.', j + 1) && this.isName('get', j + 2) && this.isOp('(', j + 3)) [form, this.i] = ['get', this.i + j + 4]
+    else if (n.text === 'environ' && this.isOp('[', j + 1)) [form, this.i] = ['index', this.i + j + 2]
+    else if (n.text === 'getenv' && this.isOp('(', j + 1)) [form, this.i] = ['get', this.i + j + 2]
+    else return null
+    const key = this.peek()
+    if (!key || key.type !== 'STRING' || this.peek(1)?.type === 'STRING') return restore()
+    const d = decodeStringToken(key.text)
+    if (d.kind !== 'str') return restore()
+    this.i++
+    let def: ExprNode | null | 'required' = null
+    if (form === 'index') {
+      if (!this.isOp(']')) return restore()
+      this.i++
+      def = 'required'
+    } else {
+      if (this.isOp(',')) {
+        this.i++
+        if (!this.isOp(')')) {
+          def = this.parseTest()
+          if (this.isOp(',')) this.i++
+        }
+      }
+      if (!this.isOp(')')) return restore()
+      this.i++
+    }
+    if (this.trailerAhead()) return restore()
+    return {k: 'env', name: d.value, def, tok: t, text: this.snippet(t)}
+  }
+
+  private trailerAhead(): boolean {
+    return this.isOp('(') || this.isOp('[') || this.isOp('.')
   }
 
   private parseAtom(): ExprNode {
@@ -521,29 +603,55 @@ function numberNode(t: Token): ExprNode {
   return {k: 'const', value: {t: 'float', v: f}, tok: t}
 }
 
-/** Evaluates a parsed expression; names resolve through lookup. */
-export function evaluate(node: ExprNode, lookup: (name: string) => NameState): EvalResult {
+/**
+ * Evaluates a parsed expression; names resolve through lookup, environment variables through
+ * env (each read recorded in uses).
+ */
+export function evaluate(node: ExprNode, lookup: (name: string) => NameState, env?: {read: EnvReader; uses: EnvUse[]}): EvalResult {
   const unres = (reason: string, tok: Token): EvalResult => ({ok: false, reason, tok})
+  const ev = (x: ExprNode) => evaluate(x, lookup, env)
   switch (node.k) {
+    case 'env': {
+      const set = env?.read(node.name)
+      if (set) {
+        env!.uses.push({name: node.name, set, assumed: false, line: node.tok.line})
+        return {ok: true, value: {t: 'str', v: set.value}}
+      }
+      if (node.def === 'required') {
+        return unres(set === null ? `KeyError when executed: ${node.name} is not set (${node.text})` : `environment variable lookup ${node.text} without a default: its value is known only at run time`, node.tok)
+      }
+      const d = node.def === null ? {ok: true as const, value: {t: 'none' as const}} : ev(node.def)
+      if (!d.ok) return d
+      env?.uses.push({name: node.name, set: null, assumed: set === undefined || !env, default: pyReprShort(d.value), line: node.tok.line})
+      return {ok: true, value: d.value}
+    }
+    case 'conv': {
+      const x = ev(node.x)
+      if (!x.ok) return x
+      return convert(node.fn, x.value, node.tok)
+    }
     case 'const': return {ok: true, value: node.value}
     case 'unres': return unres(node.reason, node.tok)
     case 'name': {
       const s = lookup(node.name)
-      if (s.state === 'known') return {ok: true, value: s.value}
+      if (s.state === 'known') {
+        if (s.env && env) env.uses.push(...s.env)
+        return {ok: true, value: s.value}
+      }
       if (s.state === 'unknown') return unres(`'${node.name}' has no known value (${s.reason}, line ${s.line})`, node.tok)
       if (PY_BUILTINS.has(node.name)) return unres(`refers to the builtin '${node.name}'`, node.tok)
       return unres(`NameError when executed: name '${node.name}' is not defined`, node.tok)
     }
     case 'un': {
-      const x = evaluate(node.x, lookup)
+      const x = ev(node.x)
       if (!x.ok) return x
       const r = unaryOp(node.op, x.value)
       return r.ok ? {ok: true, value: r.value} : unres(r.reason, node.tok)
     }
     case 'bin': {
-      const l = evaluate(node.l, lookup)
+      const l = ev(node.l)
       if (!l.ok) return l
-      const r = evaluate(node.r, lookup)
+      const r = ev(node.r)
       if (!r.ok) return r
       const v = binaryOp(node.op, l.value, r.value)
       return v.ok ? {ok: true, value: v.value} : unres(v.reason, node.tok)
@@ -551,7 +659,7 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState): E
     case 'seq': {
       const items: PyValue[] = []
       for (const it of node.items) {
-        const x = evaluate(it.x, lookup)
+        const x = ev(it.x)
         if (!x.ok) return x
         if (!it.star) { items.push(x.value); continue }
         const v = x.value
@@ -577,22 +685,54 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState): E
       }
       for (const e of node.entries) {
         if ('spread' in e) {
-          const m = evaluate(e.spread, lookup)
+          const m = ev(e.spread)
           if (!m.ok) return m
           if (m.value.t !== 'dict') return unres(`TypeError when executed: '${m.value.t}' object is not a mapping`, e.spread.tok)
           for (const [k, v] of m.value.entries) put(k, v)
           continue
         }
-        const k = evaluate(e.key, lookup)
+        const k = ev(e.key)
         if (!k.ok) return k
         if (isContainer(k.value) && k.value.t !== 'tuple') return unres(`TypeError when executed: unhashable type: '${k.value.t}'`, e.key.tok)
-        const v = evaluate(e.value, lookup)
+        const v = ev(e.value)
         if (!v.ok) return v
         put(k.value, v.value)
       }
       return {ok: true, value: {t: 'dict', entries}}
     }
   }
+}
+
+function pyReprShort(v: PyValue): string {
+  switch (v.t) {
+    case 'str': return JSON.stringify(v.v)
+    case 'int': return v.v.toString()
+    case 'float': return String(v.v)
+    case 'bool': return v.v ? 'True' : 'False'
+    case 'none': return 'None'
+    default: return v.t
+  }
+}
+
+/** int()/float()/str() of a literal, as Python converts it (int() takes "  42 ", "+4_2"). */
+function convert(fn: 'int' | 'float' | 'str', v: PyValue, tok: Token): EvalResult {
+  const fail = (why: string): EvalResult => ({ok: false, reason: `${why} when executed: ${fn}(${pyReprShort(v)})`, tok})
+  if (fn === 'str') {
+    if (v.t === 'str') return {ok: true, value: v}
+    if (v.t === 'int') return {ok: true, value: {t: 'str', v: v.v.toString()}}
+    return fail('not evaluated')
+  }
+  if (v.t === 'int') return {ok: true, value: fn === 'int' ? v : {t: 'float', v: Number(v.v)}}
+  if (v.t === 'float') return fn === 'float' ? {ok: true, value: v} : Number.isFinite(v.v) ? {ok: true, value: {t: 'int', v: BigInt(Math.trunc(v.v))}} : fail('OverflowError')
+  if (v.t === 'bool') return {ok: true, value: fn === 'int' ? {t: 'int', v: v.v ? 1n : 0n} : {t: 'float', v: v.v ? 1 : 0}}
+  if (v.t !== 'str') return fail('TypeError')
+  const text = v.v.trim()
+  if (fn === 'int') {
+    if (!/^[+-]?\d+(?:_\d+)*$/.test(text)) return fail('ValueError')
+    return {ok: true, value: {t: 'int', v: BigInt(text.replace(/_/g, ''))}}
+  }
+  if (!/^[+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(text)) return fail('ValueError')
+  return {ok: true, value: {t: 'float', v: Number(text.replace(/_/g, ''))}}
 }
 
 /** Names every module can read without assigning them first. */

@@ -10,6 +10,7 @@ import {shlexSplit} from './shell-words.js'
 import {CURRENT_RELEASE, HOOK, parseVersion, settingsFor, type SettingSpec} from './settings-table.js'
 import {normalisePath, pyInt10, validate, type RawValue} from './validators.js'
 import {pyRepr} from './py-values.js'
+import type {EnvUse} from './py-expr.js'
 
 export type SettingOrigin =
   | {kind: 'default'}
@@ -21,6 +22,8 @@ export interface GunicornSetting {
   origin: SettingOrigin
   /** Why the value may not be what gunicorn uses (the value shown is then the assumed one) */
   unresolved?: string
+  /** The config file computed it from the environment: which variables, set where or assumed */
+  env?: string
 }
 
 export interface WorkerInfo {
@@ -165,7 +168,9 @@ export function resolveGunicorn(input: ResolveInput): ParseResult<GunicornConfig
     cfg.configFile = {path, from: loc.from, loaded: false}
     const given = input.configFile
     if (given && 'text' in given) {
-      const r = parseGunicornConfPy(given.text, given.path)
+      // os.environ lookups in the file see what the unit/env file/compose file sets; a variable
+      // not set there may still come at run time unless the environment is known complete.
+      const r = parseGunicornConfPy(given.text, given.path, {env: (n) => (env[n] ? env[n] : envComplete ? null : undefined)})
       errors.push(...r.errors)
       conf = r.value
       cfg.configFile = {path: given.path, from: loc.from, loaded: true}
@@ -251,7 +256,7 @@ function applyConfFile(conf: GunicornConfPy, specs: Map<string, SettingSpec>, cf
       errors.push(new ParseError('syntax', {file, line: b.line, col: b.col}, `invalid value for ${name} = ${pyRepr(b.value)}: ${v.message} (gunicorn refuses to start: "Invalid value for ${name}")`))
       continue
     }
-    const setting: GunicornSetting = {name, value: v.value, origin}
+    const setting: GunicornSetting = {name, value: v.value, origin, ...(b.env ? {env: describeEnv(b.env)} : {})}
     if (b.maybe && b.maybe.length > 0) {
       setting.unresolved = b.maybe.map((m) => m.reason).join('; ')
       for (const m of b.maybe) cfg.unresolved.push({name, file, line: m.line, reason: m.reason})
@@ -264,6 +269,20 @@ function applyConfFile(conf: GunicornConfPy, specs: Map<string, SettingSpec>, cf
     cfg.unresolved.push({name: u.name, file, line: u.line, reason: u.reason})
   }
   for (const d of conf.dynamic) cfg.unresolved.push({file, line: d.line, reason: d.reason})
+}
+
+/** "KEEP_ALIVE=75 (app.service:7)" or "KEEP_ALIVE not set: the file's default "5" assumed". */
+function describeEnv(uses: EnvUse[]): string {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const u of uses) {
+    if (seen.has(u.name)) continue
+    seen.add(u.name)
+    if (u.set) out.push(`${u.name}=${JSON.stringify(u.set.value)} from ${u.set.file}:${u.set.line}`)
+    else if (u.assumed) out.push(`${u.name} not set where conntune can see: the file's default ${u.default} is assumed`)
+    else out.push(`${u.name} not set: the file's default ${u.default}`)
+  }
+  return out.join('; ')
 }
 
 function jsToPy(v: unknown): import('./py-values.js').PyValue {
