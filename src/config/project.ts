@@ -29,6 +29,8 @@ export interface ProjectConfig {
   natIdleTimeout?: number
   role?: 'proxy' | 'server'
   versions?: {nginx?: string; lighttpd?: string; gunicorn?: string}
+  /** Third-party module directives, so that validation knows them. */
+  nginx?: {directives?: Array<{name: string; contexts?: string[]; args?: number[]; block?: boolean}>}
   backends?: ProjectBackend[]
   severity?: Record<string, 'error' | 'warning' | 'info' | 'off'>
   ignores?: ProjectIgnore[]
