@@ -167,6 +167,9 @@ function valueProblem(d: NginxDirective, ctx: string, version: string | null): s
     if (b && !ngxAtoi(b.slice(8))) return `invalid backlog "${b}": a positive number is needed`
     return null
   }
+  if (d.directive === 'worker_processes' && ctx === 'main') {
+    return d.args[0] === 'auto' || ngxAtoi(d.args[0] ?? '') !== null ? null : `"worker_processes" directive invalid value "${d.args[0]}": a number or auto`
+  }
   if (!kinds) return null
   // keepalive_timeout in upstream{} takes one time, like the msec slots.
   const list = d.directive === 'keepalive_timeout' && ctx === 'upstream' ? ['msec' as const] : kinds
