@@ -31,6 +31,8 @@ export interface ProjectConfig {
   /** Host path prefix → directory (relative to the file's directory) holding it in the checkout. */
   map?: Record<string, string>
   versions?: {nginx?: string; lighttpd?: string; gunicorn?: string}
+  /** Third-party module directives, so that validation knows them. */
+  nginx?: {directives?: Array<{name: string; contexts?: string[]; args?: number[]; block?: boolean}>}
   backends?: ProjectBackend[]
   severity?: Record<string, 'error' | 'warning' | 'info' | 'off'>
   ignores?: ProjectIgnore[]

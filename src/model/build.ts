@@ -179,12 +179,12 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
 }
 
 function emptyNginx(): HostModel['nginx'] {
-  return {present: false, version: '', versionKnown: false, versionSource: 'not installed', upstreamKeepaliveDefault: false, entry: '', source: '', files: [], servers: [], locations: [], upstreams: [], clientKeepalive: [], keepaliveRequests: []}
+  return {present: false, version: '', versionKnown: false, versionSource: 'not installed', upstreamKeepaliveDefault: false, entry: '', source: '', files: [], servers: [], locations: [], upstreams: [], clientKeepalive: [], keepaliveRequests: [], directiveProblems: [], validation: {table: '', note: 'not installed'}}
 }
 
 function emptyLighttpd(): HostModel['lighttpd'] {
   const none = {name: '', value: null, num: null, explicit: false, origin: '', file: null, line: null, col: null, insertAt: null}
-  return {present: false, version: '', versionKnown: false, versionSource: 'not installed', entry: '', files: [], scopes: [], listen: [], listenBacklog: none, proxies: [], shellIncludes: []}
+  return {present: false, version: '', versionKnown: false, versionSource: 'not installed', entry: '', files: [], scopes: [], listen: [], listenBacklog: none, proxies: [], shellIncludes: [], valueProblems: []}
 }
 
 /** A host proxies when a server on it forwards requests; it serves when one listens. */

@@ -21,6 +21,7 @@ export function projectModelOptions(project: LoadedProject | null, flags: ModelO
     nginxVersion: flags.nginxVersion ?? c.versions?.nginx,
     lighttpdVersion: flags.lighttpdVersion ?? c.versions?.lighttpd,
     gunicornVersion: flags.gunicornVersion ?? c.versions?.gunicorn,
+    nginxDirectives: [...(flags.nginxDirectives ?? []), ...(c.nginx?.directives ?? [])],
     backends: [...(flags.backends ?? []), ...(c.backends ?? []).map((b) => ({...b, file: project!.file}))],
   }
 }

@@ -16,6 +16,7 @@ import type {Problem} from '../types.js'
 import {buildGunicornApp, type GunicornApp} from './gunicorn.js'
 import {buildLighttpdModel, type LighttpdModel} from './lighttpd.js'
 import {buildNginxModel, type NginxModel} from './nginx.js'
+import type {DeclaredDirective} from '../../parsers/nginx/validate.js'
 
 /** What `conntune check` was pointed at: entry files by kind. */
 export interface ConfigEntries {
@@ -55,6 +56,8 @@ export interface ServerOptions {
   lighttpdVersion?: string
   gunicornVersion?: string
   entries?: ConfigEntries
+  /** Third-party nginx directives declared in .conntune.yaml. */
+  nginxDirectives?: DeclaredDirective[]
 }
 
 export interface CommentLine {
@@ -92,7 +95,7 @@ function versionFrom(text: string | undefined, re: RegExp): string | null {
 function mergeNginx(models: NginxModel[]): NginxModel | null {
   if (models.length <= 1) return models[0] ?? null
   const [first, ...rest] = models
-  const merged: NginxModel = {...first, files: [...first.files], servers: [...first.servers], locations: [...first.locations], upstreams: [...first.upstreams], clientKeepalive: [...first.clientKeepalive], keepaliveRequests: [...first.keepaliveRequests]}
+  const merged: NginxModel = {...first, files: [...first.files], servers: [...first.servers], locations: [...first.locations], upstreams: [...first.upstreams], clientKeepalive: [...first.clientKeepalive], keepaliveRequests: [...first.keepaliveRequests], directiveProblems: [...first.directiveProblems]}
   for (const m of rest) {
     const serverOffset = merged.servers.length
     const locationOffset = merged.locations.length
@@ -102,6 +105,7 @@ function mergeNginx(models: NginxModel[]): NginxModel | null {
     merged.upstreams.push(...m.upstreams.map((u) => ({...u, locations: u.locations.map((i) => i + locationOffset)})))
     merged.clientKeepalive.push(...m.clientKeepalive)
     merged.keepaliveRequests.push(...m.keepaliveRequests)
+    merged.directiveProblems.push(...m.directiveProblems)
   }
   return merged
 }
@@ -145,7 +149,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     problems.push(...toProblems(r.errors))
     for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
     if (r.value.files.length === 0) continue
-    const model = buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source})
+    const model = buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source, declared: opts.nginxDirectives})
     if (model.truncatedAt) problems.push({file: run.entry, message: `the include graph expands past ${model.truncatedAt} directives; only that many were read`})
     nginxModels.push(model)
   }
@@ -168,7 +172,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     })
     // Several lighttpd entries (check mode) are reported scope by scope.
     const prev = lighttpd as LighttpdModel | null
-    lighttpd = prev ? {...prev, scopes: [...prev.scopes, ...model.scopes], files: [...prev.files, ...model.files]} : model
+    lighttpd = prev ? {...prev, scopes: [...prev.scopes, ...model.scopes], files: [...prev.files, ...model.files], valueProblems: [...prev.valueProblems, ...model.valueProblems]} : model
   }
 
   // gunicorn: every unit, Procfile and Dockerfile that starts it, and standalone config files

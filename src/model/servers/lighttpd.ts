@@ -30,6 +30,29 @@ export interface LighttpdModel {
   proxies: Array<{host: string; port: number; file: string; line: number}>
   /** include_shell output is unknown: settings it makes are invisible here. */
   shellIncludes: Array<{command: string; file: string; line: number}>
+  /** Integer options given a string lighttpd refuses ("abc", "10x", "-5"): it will not start. */
+  valueProblems: Array<{name: string; value: string; file: string; line: number; message: string}>
+}
+
+// Integer options lighttpd 1.4.69 declares T_CONFIG_SHORT (0..65535) or T_CONFIG_INT.
+const INTEGER_OPTIONS: Record<string, number> = {
+  'server.max-keep-alive-idle': 65535,
+  'server.max-keep-alive-requests': 65535,
+  'server.max-read-idle': 65535,
+  'server.max-write-idle': 65535,
+  'server.port': 65535,
+  'server.listen-backlog': 2147483647,
+}
+
+/**
+ * A string given for an integer option, read as lighttpd reads it (configfile-glue.c:
+ * strtol, base 10, leading blanks and a sign allowed, nothing after the digits, in range);
+ * null when lighttpd refuses it ("got a string but expected a short").
+ */
+export function lighttpdIntegerString(text: string, max: number): number | null {
+  if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(text)) return null
+  const n = Number(text.trim())
+  return n >= 0 && n <= max ? n : null
 }
 
 function valueText(v: LighttpdValue): string | null {
@@ -40,7 +63,8 @@ function valueText(v: LighttpdValue): string | null {
 
 function fromSetting(name: string, s: LighttpdSetting): ConfigSetting {
   const text = valueText(s.value)
-  const num = s.value.type === 'integer' ? s.value.value : text !== null && /^-?\d+$/.test(text.trim()) ? Number(text) : null
+  // A string lighttpd refuses has no value: the server does not start (valueProblems says so).
+  const num = s.value.type === 'integer' ? s.value.value : text !== null ? lighttpdIntegerString(text, INTEGER_OPTIONS[name] ?? 2147483647) : null
   return {
     name,
     value: text,
@@ -120,6 +144,16 @@ export function buildLighttpdModel(input: {effective: LighttpdEffective; entry: 
     hosts.forEach((h, i) => proxies.push({host: h, port: ports[i] ?? 80, file: ps.file, line: ps.line}))
   }
 
+  const valueProblems: LighttpdModel['valueProblems'] = []
+  for (const scope of [{settings: eff.global}, ...eff.conditions]) {
+    for (const [name, max] of Object.entries(INTEGER_OPTIONS)) {
+      const set = scope.settings[name]
+      if (!set || set.value.type !== 'string' || lighttpdIntegerString(set.value.value, max) !== null) continue
+      const kind = max === 65535 ? 'a short' : 'an integer'
+      valueProblems.push({name, value: set.value.value, file: set.file, line: set.line, message: `${name} = "${set.value.value}": got a string but expected ${kind} (a whole number 0..${max}, written without quotes)`})
+    }
+  }
+
   const backlog = eff.global['server.listen-backlog']
   return {
     present: true,
@@ -133,5 +167,6 @@ export function buildLighttpdModel(input: {effective: LighttpdEffective; entry: 
     listenBacklog: backlog ? fromSetting('server.listen-backlog', backlog) : defaultSetting('server.listen-backlog', '1024', 1024, 'lighttpd', at),
     proxies,
     shellIncludes: eff.shellIncludes.map((s) => ({command: s.command, file: s.file, line: s.line})),
+    valueProblems,
   }
 }

@@ -1,21 +1,14 @@
-// nginx's value syntaxes (ngx_parse_time, ngx_parse_size, listen, proxy_pass URLs).
+// nginx's value syntaxes as the model reads them (times, listen, proxy_pass URLs).
 
-const TIME_UNITS: Record<string, number> = {ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, M: 2592000, y: 31536000}
+import {ngxParseTime} from '../../parsers/nginx/values.js'
 
-/** "75s", "75", "1m30s", "500ms" → seconds; null when not a valid nginx time. */
-export function parseNginxTime(text: string): number | null {
-  if (/^\d+$/.test(text)) return Number(text)
-  let total = 0
-  let rest = text
-  let matched = false
-  while (rest.length > 0) {
-    const m = /^(\d+)(ms|s|m|h|d|w|M|y)/.exec(rest)
-    if (!m) return null
-    total += Number(m[1]) * TIME_UNITS[m[2]]
-    rest = rest.slice(m[0].length)
-    matched = true
-  }
-  return matched ? total : null
+/**
+ * "75s", "75", "1m30s", "500ms" → seconds; null when nginx would refuse it (ngx_parse_time:
+ * msec slots such as keepalive_timeout refuse y and M; `isSec` slots refuse ms).
+ */
+export function parseNginxTime(text: string, isSec = false): number | null {
+  const v = ngxParseTime(text, isSec)
+  return v === null ? null : isSec ? v : v / 1000
 }
 
 export interface NginxAddress {

@@ -4,6 +4,7 @@
 // (FACTS.md "nginx": 1.29.7 made explicit upstream{} blocks keep connections by default).
 import type {NginxConfig, NginxDirective} from '../../parsers/nginx/types.js'
 import {inlineIncludes} from '../../parsers/nginx/tree.js'
+import {validateNginx, type DeclaredDirective, type DirectiveProblem} from '../../parsers/nginx/validate.js'
 import {versionAtLeast} from '../version.js'
 import {defaultSetting, type ConfigSetting} from './setting.js'
 import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, type ProxyTarget} from './nginx-values.js'
@@ -97,6 +98,10 @@ export interface NginxModel {
   clientKeepalive: Array<{timeout: ConfigSetting & {header: number | null}; appliesTo: string[]}>
   /** Every explicit keepalive_requests, client and upstream side, once per line. */
   keepaliveRequests: Array<ConfigSetting & {side: 'client' | 'upstream'; appliesTo: string[]}>
+  /** Directives `nginx -t` would refuse (unknown, wrong arity, wrong block, bad value), with file:line. */
+  directiveProblems: DirectiveProblem[]
+  /** The directive table the config was checked against, and why that one. */
+  validation: {table: string; note: string}
 }
 
 type Dir = NginxDirective
@@ -113,7 +118,7 @@ function insertAt(block: Dir | null, context: string, fallbackFile: string): Con
 
 function keepaliveTimeoutOf(d: Dir, context: string): ConfigSetting & {header: number | null} {
   const seconds = parseNginxTime(d.args[0] ?? '')
-  const header = d.args[1] !== undefined ? parseNginxTime(d.args[1]) : null
+  const header = d.args[1] !== undefined ? parseNginxTime(d.args[1], true) : null
   return {...explicitSetting(d, d.args.join(' '), seconds, context), header}
 }
 
@@ -165,6 +170,8 @@ export interface NginxModelInput {
   version: string | null
   versionSource: string
   source: string
+  /** Third-party directives declared in .conntune.yaml. */
+  declared?: DeclaredDirective[]
 }
 
 export function buildNginxModel(input: NginxModelInput): NginxModel {
@@ -174,6 +181,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   const requestsDefault = versionAtLeast(version, '1.19.10') || !version ? '1000' : '100'
   let truncated: number | null = null
   const tree = inlineIncludes(config, {onTruncate: (limit) => (truncated = limit)})
+  const validation = validateNginx(tree, {version: input.version, declared: input.declared})
   const http = tree.find((d) => d.directive === 'http')
   // A conf.d snippet checked on its own has server{} at the top: it lives in http context.
   const httpBlock = http?.block ?? (tree.some((d) => d.directive === 'server' || d.directive === 'upstream') ? tree : [])
@@ -391,5 +399,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     upstreams,
     clientKeepalive,
     keepaliveRequests: [...requests.values()],
+    directiveProblems: validation.problems,
+    validation: {table: validation.table, note: validation.tableNote},
   }
 }
