@@ -29,7 +29,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     const {rules, baseline, project} = await prepareReport(flags, this.argv, [...(argv as string[]), process.cwd()])
     const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version})
     const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
     if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])

@@ -24,6 +24,8 @@ export interface HostResult {
   /** What was observed, so reports can show the numbers behind the findings. */
   sockets: {observed: boolean; states: Record<string, number>; timeWait: {total: number; server: number; client: number}; listening: number[]}
   problems: Problem[]
+  /** Files not read because they are not configuration conntune checks (a Procfile that does not run gunicorn). */
+  skipped?: Array<{file: string; reason: string}>
   findings: Finding[]
   /** Findings an inline ignore (with a reason) covered. */
   suppressed: number
@@ -85,6 +87,8 @@ export interface AuditInput {
   source: HostModel['source']
   /** For `conntune check`: which files are entry points of which kind. */
   entries?: ModelOptions['entries']
+  /** For `conntune check`: files named or found that were not read, and why. */
+  skipped?: Array<{file: string; reason: string}>
 }
 
 export function auditSnapshots(
@@ -109,7 +113,7 @@ export function auditSnapshots(
   const hosts: HostResult[] = []
   const all: Finding[] = []
   const ruleFailures: RuleFailure[] = []
-  for (const {snapshot, source, entries} of snapshots) {
+  for (const {snapshot, source, entries, skipped} of snapshots) {
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
     ruleFailures.push(...failures)
@@ -139,6 +143,7 @@ export function auditSnapshots(
         listening: model.sockets.listeners.map((l) => l.port),
       },
       problems: model.problems,
+      ...(skipped && skipped.length > 0 ? {skipped} : {}),
       findings: sorted,
       suppressed: suppressed.length,
     })
@@ -171,6 +176,6 @@ export function relativizeResult(result: AuditResult, dir: string): AuditResult 
   return {
     ...result,
     findings: result.findings.map(fixFinding),
-    hosts: result.hosts.map((h) => ({...h, findings: h.findings.map(fixFinding), problems: h.problems.map((p) => ({...p, file: rel(p.file), message: rel(p.message)}))})),
+    hosts: result.hosts.map((h) => ({...h, findings: h.findings.map(fixFinding), problems: h.problems.map((p) => ({...p, file: rel(p.file), message: rel(p.message)})), ...(h.skipped ? {skipped: h.skipped.map((k) => ({...k, file: rel(k.file)}))} : {})})),
   }
 }

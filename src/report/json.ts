@@ -22,6 +22,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
       suppressed: h.suppressed,
       sockets: h.sockets,
       problems: h.problems,
+      ...(h.skipped ? {skipped: h.skipped} : {}),
     })),
     findings: result.findings,
     byRule: result.byRule,

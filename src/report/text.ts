@@ -35,6 +35,7 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
       const at = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.col ? `:${p.col}` : ''}`
       out.push(`  ${c('yellow', 'incomplete:')} ${at}: ${p.message}`)
     }
+    for (const k of h.skipped ?? []) out.push(c('dim', `  skipped: ${k.file}: ${k.reason}`))
   }
   out.push('')
 

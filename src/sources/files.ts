@@ -50,6 +50,20 @@ export interface CheckedFiles {
   entries: {nginx: string[]; lighttpd: string[]; gunicornConf: string[]; units: string[]; procfiles: string[]; dockerfiles: string[]; sysctl: string[]}
   /** Every file read with its kind. */
   kinds: Record<string, ConfigKind>
+  /** Files named or found that are not configuration conntune reads, and why. */
+  skipped: Array<{file: string; reason: string}>
+}
+
+/**
+ * A Procfile, Dockerfile or unit by its name that does not run gunicorn: a valid file of a
+ * kind conntune reads, with nothing in it for conntune (a worker, a Node app). Skipped, not an error.
+ */
+function notGunicorn(path: string): string | null {
+  const name = basename(path)
+  if (/^Procfile(\..+)?$/.test(name)) return 'a Procfile that does not run gunicorn'
+  if (/^Dockerfile(\..+)?$|\.dockerfile$|^Containerfile$/i.test(name)) return 'a Dockerfile that does not run gunicorn'
+  if (name.endsWith('.service')) return 'a systemd unit that does not run gunicorn'
+  return null
 }
 
 function walk(dir: string, out: string[]): void {
@@ -79,6 +93,7 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnkn
   const files: Snapshot['files'] = {}
   const dirs: Snapshot['dirs'] = {}
   const kinds: Record<string, ConfigKind> = {}
+  const skipped: CheckedFiles['skipped'] = []
   const named: string[] = []
   const found: string[] = []
   for (const p of paths) {
@@ -101,8 +116,12 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnkn
     }
     if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
     const kind = opts.kind ?? detectKind(path, f.text)
+    const skip = kind ? null : notGunicorn(path)
     if (kind) kinds[path] = kind
-    else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
+    else if (skip) {
+      skipped.push({file: path, reason: skip})
+      delete files[path]
+    } else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
     else delete files[path]
   }
 
@@ -141,6 +160,7 @@ export function collectFiles(paths: string[], opts: {kind?: ConfigKind; skipUnkn
   return {
     snapshot,
     kinds,
+    skipped,
     entries: {
       nginx,
       lighttpd,
