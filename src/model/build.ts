@@ -140,6 +140,17 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   if (opts.natIdleTimeout) flows.push({seconds: opts.natIdleTimeout, what: `the NAT/firewall on the path (--nat-idle-timeout ${opts.natIdleTimeout})`})
   if (frontend && frontend.tracksFlows) flows.push({seconds: frontend.idleTimeout, what: `the load balancer in front (${frontend.name}, ${frontend.source})`})
   const flowIdle = flows.sort((a, b) => a.seconds - b.seconds)[0] ?? null
+  const listeners = nginx.servers.flatMap((srv) => srv.listen.filter((l) => l.soKeepalive).map((l) => ({what: `nginx listen ${l.raw} ${l.soKeepalive!.raw} (${srv.label})`, file: l.file, line: l.line, idle: l.soKeepalive!.idle})))
+  const kernelIdleListeners = listeners.filter((l) => l.idle === null).length
+  const keepaliveFlows: HostModel['keepalive']['flow'][] = []
+  if (opts.natIdleTimeout) keepaliveFlows.push({seconds: opts.natIdleTimeout, what: `the NAT/firewall on the path (--nat-idle-timeout ${opts.natIdleTimeout})`, kind: 'nat'})
+  if (frontend && frontend.tracksFlows && kernelIdleListeners > 0) keepaliveFlows.push({seconds: frontend.idleTimeout, what: `the load balancer in front (${frontend.name}, ${frontend.source})`, kind: 'frontend'})
+  const keepalive: HostModel['keepalive'] = {
+    listeners,
+    kernelIdleListeners,
+    observedTimers: sockets.observed ? sockets.keepaliveTimers : null,
+    flow: keepaliveFlows.sort((a, b) => a!.seconds - b!.seconds)[0] ?? null,
+  }
 
   return {
     name: snap.host.name,
@@ -166,6 +177,7 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     sockets,
     outbound: {busiestTimeWait: byTimeWait(destinations), busiestRemoteTimeWait: byTimeWait(destinations.filter((d) => !d.loopback))},
     flowIdle,
+    keepalive,
     hops: buildHops({frontend, nginx: nginx.present ? nginx : null, lighttpd: lighttpd.present ? lighttpd : null, apps: gunicorn.apps, declared: opts.backends ?? [], destinations}),
     portOwners: portOwners(sockets.listeners.map((l) => l.port), nginx, lighttpd, gunicorn.apps),
     nginx,

@@ -32,7 +32,11 @@ export interface HopEnd {
 }
 
 export interface Hop {
-  kind: 'frontend' | 'upstream'
+  /**
+   * frontend: a balancer that pools connections → the first server; flow: an L4 balancer that
+   * only tracks flows (the end client owns the connection) → the first server; upstream: nginx → backend.
+   */
+  kind: 'frontend' | 'flow' | 'upstream'
   /** The address the client connects to. */
   target: string
   client: HopEnd
@@ -186,21 +190,24 @@ function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs, listener
 /** The first server behind the load balancer: what faces clients on this host. */
 function frontendHops(inp: Inputs): Hop[] {
   const f = inp.frontend
-  // A TCP pass-through balancer pools nothing: the end client owns the connection.
-  if (!f || !f.pools) return []
+  if (!f) return []
+  // A TCP pass-through balancer pools nothing: the end client owns the connection, and the
+  // balancer only forgets idle flows (FACTS.md "L4 balancers and NAT are not pools").
+  const kind = f.pools ? ('frontend' as const) : f.tracksFlows ? ('flow' as const) : null
+  if (!kind) return []
   const client: HopEnd = {kind: 'frontend', name: `${f.name} load balancer`, idle: frontendSetting(f), file: null, line: null}
-  const base = {kind: 'frontend' as const, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, serverTimeoutKills: null, observed: {timeWait: 0, total: 0, percent: 0}}
+  const base = {kind, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, serverTimeoutKills: null, observed: {timeWait: 0, total: 0, percent: 0}}
   const hops: Hop[] = []
   if (inp.nginx) {
     for (const g of inp.nginx.clientKeepalive) {
       const keeps = (g.timeout.num ?? 1) > 0
-      hops.push({...base, target: g.appliesTo.join('; '), server: {kind: 'nginx', name: g.appliesTo.length === 1 ? g.appliesTo[0] : `${g.appliesTo.length} nginx servers/locations`, idle: g.timeout, file: g.timeout.file, line: g.timeout.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and nginx keeps them' : 'nginx has keep-alive off'})
+      hops.push({...base, target: g.appliesTo.join('; '), server: {kind: 'nginx', name: g.appliesTo.length === 1 ? g.appliesTo[0] : `${g.appliesTo.length} nginx servers/locations`, idle: g.timeout, file: g.timeout.file, line: g.timeout.line}, reuse: keeps, reuseReason: keeps ? `${kind === 'flow' ? 'clients reuse connections through the balancer' : 'the load balancer pools connections'} and nginx keeps them` : 'nginx has keep-alive off'})
     }
   }
   if (inp.lighttpd?.present) {
     for (const sc of inp.lighttpd.scopes) {
       const keeps = (sc.keepAliveIdle.num ?? 1) > 0 && (sc.keepAliveRequests.num ?? 1) > 0
-      hops.push({...base, target: sc.label, server: {kind: 'lighttpd', name: `lighttpd ${sc.label === 'global' ? inp.lighttpd.entry : sc.label}`, idle: sc.keepAliveIdle, file: sc.keepAliveIdle.file ?? sc.file, line: sc.keepAliveIdle.line ?? sc.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and lighttpd keeps them' : 'lighttpd has keep-alive off'})
+      hops.push({...base, target: sc.label, server: {kind: 'lighttpd', name: `lighttpd ${sc.label === 'global' ? inp.lighttpd.entry : sc.label}`, idle: sc.keepAliveIdle, file: sc.keepAliveIdle.file ?? sc.file, line: sc.keepAliveIdle.line ?? sc.line}, reuse: keeps, reuseReason: keeps ? `${kind === 'flow' ? 'clients reuse connections through the balancer' : 'the load balancer pools connections'} and lighttpd keeps them` : 'lighttpd has keep-alive off'})
     }
   }
   // gunicorn faces the load balancer only when nothing on this host proxies to it.
@@ -209,7 +216,7 @@ function frontendHops(inp: Inputs): Hop[] {
     for (const app of inp.apps.filter((a) => !proxied(a))) {
       const keeps = app.keepsIdleConnections !== false
       const idle: ConfigSetting = {...app.keepalive, num: app.idleSeconds ?? (keeps ? null : 0)}
-      hops.push({...base, target: app.bind.map((b) => b.raw).join(', '), server: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.keepalive.file ?? app.file, line: app.keepalive.line ?? app.line}, reuse: keeps, reuseReason: keeps ? 'the load balancer pools connections and gunicorn keeps them' : `the ${app.workerFamily} worker closes after every response`, serverTimeout: app.timeout, serverTimeoutKills: timeoutKills(app)})
+      hops.push({...base, target: app.bind.map((b) => b.raw).join(', '), server: {kind: 'gunicorn', name: `gunicorn ${app.name} (${app.workerFamily} worker)`, idle, file: app.keepalive.file ?? app.file, line: app.keepalive.line ?? app.line}, reuse: keeps, reuseReason: keeps ? `${kind === 'flow' ? 'clients reuse connections through the balancer' : 'the load balancer pools connections'} and gunicorn keeps them` : `the ${app.workerFamily} worker closes after every response`, serverTimeout: app.timeout, serverTimeoutKills: timeoutKills(app)})
     }
   }
   return hops

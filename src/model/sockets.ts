@@ -10,7 +10,7 @@
 import {ParseError, type ParseResult} from '../parsers/types.js'
 import type {ByteOrder} from '../parsers/proc/address.js'
 import {AddressTable} from '../parsers/proc/address.js'
-import {scanProcNetTcp} from '../parsers/proc/tcp.js'
+import {scanProcNetTcp, TCP_TIMER_KEEPALIVE} from '../parsers/proc/tcp.js'
 
 export type TcpStateName =
   | 'ESTABLISHED'
@@ -78,6 +78,8 @@ export interface SocketSummary {
   closeWait: CloseWaitGroup[]
   /** how many destination groups were dropped past the cap */
   truncated: {destinations: number}
+  /** Sockets whose keepalive timer runs ("tr" 2 in /proc/net/tcp): they enabled SO_KEEPALIVE. */
+  keepaliveTimers: number
 }
 
 export interface SummarizeInput {
@@ -214,7 +216,9 @@ export function summarizeSockets(input: SummarizeInput, range: PortRange, opts: 
   // Rows are ~150 characters; sizing from the text avoids regrowing on big hosts.
   const rows = new RowStore(Math.ceil(((input.tcp?.length ?? 0) + (input.tcp6?.length ?? 0)) / 120))
   let fam = 4
-  const onRow = (state: number, l: number, lp: number, r: number, rp: number): void => {
+  let keepaliveTimers = 0
+  const onRow = (state: number, l: number, lp: number, r: number, rp: number, timer: number): void => {
+    if (timer === TCP_TIMER_KEEPALIVE) keepaliveTimers++
     if (rows.n === rows.state.length) rows.grow()
     const i = rows.n++
     rows.state[i] = state === NEW_SYN_RECV ? SYN_RECV : state
@@ -384,6 +388,7 @@ export function summarizeSockets(input: SummarizeInput, range: PortRange, opts: 
       destinations,
       closeWait,
       truncated: {destinations: order.length - kept.length},
+      keepaliveTimers,
     },
     errors,
   }

@@ -14,7 +14,16 @@ export interface PersistedEntry {
   key: string
   /** Last path component: tcp_tw_reuse */
   name: string
+  /**
+   * The value shown: for a numeric value followed by "# ...", the numbers only. Neither
+   * systemd-sysctl (252) nor procps sysctl (4.0.2) strips a trailing comment: both write
+   * "30 # c" to the kernel, whose integer handlers keep 30 and succeed (checked on 6.18). The
+   * line as written is in `raw`.
+   */
   value: string
+  raw: string
+  /** The trailing "# ..." that is not part of the value, when there is one. */
+  trailingComment: string | null
   num: number | null
   file: string
   line: number
@@ -24,6 +33,8 @@ export interface PersistedEntry {
   /** This line decides the value at boot (a later line or an explicit key did not replace it). */
   effective: boolean
 }
+
+const NUMERIC_THEN_COMMENT = /^(-?\d+(?:\s+-?\d+)*)\s+(#.*)$/
 
 export interface PersistedSettings {
   /** Files in the order they are applied, with the directory they came from. */
@@ -89,10 +100,13 @@ export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>, order?: st
     comments[shownPath] = parsed.value.comments
     for (const e of parsed.value.entries) {
       if (e.value === undefined || e.value === null) continue // a glob exclusion, not an assignment
+      const commented = NUMERIC_THEN_COMMENT.exec(e.value)
       entries.push({
         key: e.key,
         name: e.key.slice(e.key.lastIndexOf('.') + 1),
-        value: e.value,
+        value: commented ? commented[1] : e.value,
+        raw: e.value,
+        trailingComment: commented ? commented[2] : null,
         num: firstInt(e.value),
         file: shownPath,
         line: e.line,

@@ -86,6 +86,20 @@ export interface HostModel {
    * balancer, --nat-idle-timeout); L7 balancers end TCP themselves and are not counted.
    */
   flowIdle: {seconds: number; what: string} | null
+  /**
+   * Which sockets use TCP keepalive (SO_KEEPALIVE), so the kernel's tcp_keepalive_* apply:
+   * server sockets that enable it in config with the kernel's idle time (nginx
+   * `listen ... so_keepalive=on` or without an idle part; gunicorn never sets it), sockets seen
+   * with a keepalive timer on a live host, and the middlebox whose flow timeout the kernel's
+   * keepalive must beat: --nat-idle-timeout always (outgoing clients commonly enable it), an L4
+   * frontend only when a listening socket uses the kernel's idle time.
+   */
+  keepalive: {
+    listeners: Array<{what: string; file: string; line: number; idle: number | null}>
+    kernelIdleListeners: number
+    observedTimers: number | null
+    flow: {seconds: number; what: string; kind: 'nat' | 'frontend'} | null
+  }
   /** nginx on this host (present: false and empty lists when there is none). */
   nginx: NginxModel | (Omit<NginxModel, 'present'> & {present: false})
   lighttpd: LighttpdModel | (Omit<LighttpdModel, 'present'> & {present: false})

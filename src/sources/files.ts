@@ -3,6 +3,7 @@
 // includes reach. No /proc: the kernel side is judged from sysctl files alone.
 import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
+import {parse as parseYaml} from 'yaml'
 import {UserError} from '../errors.js'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/types.js'
@@ -10,7 +11,7 @@ import {captureIncluded, followIncludes, type IncludeView, type OutsideInclude} 
 import {checkBoundary, isInside, OUTSIDE, parseMapping, treeOf, type PathMapping} from './contain.js'
 import {RootFs} from './rootfs.js'
 
-export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile'] as const
+export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile', 'compose', 'script'] as const
 export type ConfigKind = (typeof CONFIG_KINDS)[number]
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'dist', 'build'])
@@ -29,6 +30,8 @@ function isDir(p: string): boolean {
 const NGINX_CONTENT = /^\s*(?:(?:http|events|upstream|server|location|map|stream)\b[^;{]*\{|(?:listen|proxy_pass|server_name|keepalive_timeout|root|include|worker_processes)\s+[^;]*;)/m
 const LIGHTTPD_CONTENT = /^\s*(?:server\.[a-z-]+|\$(?:HTTP|SERVER|REQUEST_HEADER)\[|var\.[A-Za-z_]+|mod_[a-z]+)\s*(?:[+:]?=|\[|\s)/m
 const SYSCTL_LINE = /^\s*-?(?:net|kernel|vm|fs|user|dev|abi|debug|crypto)[./][\w./*-]*\s*=/
+/** Compose file names (the Compose specification's compose.yaml, docker-compose.yml, overrides and *.compose.yml). */
+const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$|\.compose\.ya?ml$/
 const GUNICORN_NAMES = /^\s*(?:bind|workers|worker_class|keepalive|threads|timeout|graceful_timeout|backlog|worker_connections)\s*(?::[^=]+)?=/gm
 
 /** What kind of configuration a file is, by its name first and its content second. */
@@ -38,6 +41,9 @@ export function detectKind(path: string, text: string): ConfigKind | null {
   if (/^Procfile(\..+)?$/.test(name)) return /\bgunicorn\b/.test(text) ? 'procfile' : null
   if (/^Dockerfile(\..+)?$|\.dockerfile$|^Containerfile$/i.test(name)) return /\bgunicorn\b/.test(text) ? 'dockerfile' : null
   if (name.endsWith('.service')) return /\bgunicorn\b/.test(text) ? 'systemd' : null
+  if (COMPOSE_NAME.test(name)) return /\bgunicorn\b/.test(text) ? 'compose' : null
+  // Shell entry points (docker-entrypoint.sh, start.sh) that start gunicorn.
+  if (name.endsWith('.sh') || /^docker-entrypoint/.test(name)) return /\bgunicorn\b/.test(text) && /^#!.*\b(sh|bash|dash|ash)\b|\bexec\b/m.test(text) ? 'script' : null
   if (name.endsWith('.py')) return /gunicorn/i.test(name) || (text.match(GUNICORN_NAMES) ?? []).length >= 2 ? 'gunicorn' : null
   if (name === 'sysctl.conf' || parent === 'sysctl.d') return 'sysctl'
   if (name === 'nginx.conf' || /nginx/.test(path) || parent === 'sites-available' || parent === 'sites-enabled') {
@@ -63,6 +69,8 @@ export interface CheckedFiles {
     units: string[]
     procfiles: string[]
     dockerfiles: string[]
+    composes: string[]
+    scripts: string[]
     sysctl: string[]
     /** Where absolute paths of the checked configs are read (--map, --root): parsers follow them the same way. */
     map: PathMapping[]
@@ -71,8 +79,43 @@ export interface CheckedFiles {
   }
   /** Every file read with its kind. */
   kinds: Record<string, ConfigKind>
-  /** Files under the directories named that were not checked, and why. */
+  /** Files named or found that were not checked, and why. */
   skipped: SkippedFile[]
+}
+
+/**
+ * A Procfile, Dockerfile or unit by its name that does not run gunicorn: a valid file of a
+ * kind conntune reads, with nothing in it for conntune (a worker, a Node app). Skipped, not an error.
+ */
+function notGunicorn(path: string): string | null {
+  const name = basename(path)
+  if (/^Procfile(\..+)?$/.test(name)) return 'a Procfile that does not run gunicorn'
+  if (/^Dockerfile(\..+)?$|\.dockerfile$|^Containerfile$/i.test(name)) return 'a Dockerfile that does not run gunicorn'
+  if (name.endsWith('.service')) return 'a systemd unit that does not run gunicorn'
+  if (COMPOSE_NAME.test(name)) return 'a Compose file that does not run gunicorn'
+  if (name.endsWith('.sh')) return 'a shell script that does not start gunicorn'
+  return null
+}
+
+/** env_file: paths of every service (string, list, or {path} items); nothing when the YAML is invalid. */
+function composeEnvFiles(text: string): string[] {
+  let doc: unknown
+  try {
+    doc = parseYaml(text, {maxAliasCount: 100})
+  } catch {
+    return []
+  }
+  const services = (doc as {services?: Record<string, {env_file?: unknown}>} | null)?.services
+  if (!services || typeof services !== 'object') return []
+  const out: string[] = []
+  for (const svc of Object.values(services).slice(0, 1000)) {
+    const ef = svc?.env_file
+    for (const item of Array.isArray(ef) ? ef : ef === undefined ? [] : [ef]) {
+      const path = typeof item === 'string' ? item : typeof item === 'object' && item && typeof (item as {path?: unknown}).path === 'string' ? (item as {path: string}).path : null
+      if (path) out.push(path)
+    }
+  }
+  return out.slice(0, 100)
 }
 
 export interface SkippedFile {
@@ -197,6 +240,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     }
     if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
     const kind = opts.kind ?? detectKind(path, f.text)
+    const skip = kind ? null : notGunicorn(path)
     if (kind) kinds[path] = kind
     else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
     else {
@@ -220,13 +264,19 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
   const nginx = entryFor('nginx')
   const lighttpd = entryFor('lighttpd')
   // gunicorn config files named by units/Procfiles/Dockerfiles are read through the reader.
-  for (const u of [...of('systemd'), ...of('procfile'), ...of('dockerfile')]) {
+  for (const u of [...of('systemd'), ...of('procfile'), ...of('dockerfile'), ...of('compose'), ...of('script')]) {
     for (const m of (files[u].text ?? '').matchAll(/(?:^|\s)(?:-c|--config)(?:=|\s+)["']?([^\s"']+)/g)) {
       if (m[1].startsWith('python:')) continue
       const target = m[1].startsWith('/') ? view.translate(m[1]) : resolve(dirname(u), m[1])
       if (target === null) view.outside.push({file: u, line: (files[u].text ?? '').slice(0, m.index).split('\n').length, path: m[1]})
       else captureIncluded(fs, {files, dirs}, target)
     }
+  }
+  // Compose services read the project's .env (interpolation) and their env_file: files.
+  for (const c of of('compose')) {
+    const dir = dirname(c)
+    captureIncluded(fs, {files, dirs}, join(dir, '.env'))
+    for (const p of composeEnvFiles(files[c].text ?? '')) captureIncluded(fs, {files, dirs}, resolve(dir, p))
   }
   const snapshot: Snapshot = {
     format: SNAPSHOT_FORMAT,
@@ -243,6 +293,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
   return {
     snapshot,
     kinds,
+    skipped,
     entries: {
       nginx,
       lighttpd,
@@ -250,10 +301,11 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       units: of('systemd'),
       procfiles: of('procfile'),
       dockerfiles: of('dockerfile'),
+      composes: of('compose'),
+      scripts: of('script'),
       sysctl: of('sysctl').sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b)),
       map,
       outside: view.outside,
     },
-    skipped,
   }
 }

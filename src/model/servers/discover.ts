@@ -4,7 +4,7 @@
 import {posix} from 'node:path'
 import {resolveInvocation} from '../../parsers/gunicorn/index.js'
 import {resolveGunicorn} from '../../parsers/gunicorn/settings.js'
-import {gunicornFromDockerfile, gunicornFromProcfile, gunicornFromSystemdUnit} from '../../parsers/gunicorn/sources.js'
+import {gunicornFromCompose, gunicornFromDockerfile, gunicornFromProcfile, gunicornFromScript, gunicornFromSystemdUnit} from '../../parsers/gunicorn/sources.js'
 import {effectiveLighttpd, parseLighttpd} from '../../parsers/lighttpd/index.js'
 import {MemoryFileReader, type FileTexts} from '../../parsers/memory-reader.js'
 import {parseNginx, splitNginxDump} from '../../parsers/nginx/index.js'
@@ -26,6 +26,9 @@ export interface ConfigEntries {
   units?: string[]
   procfiles?: string[]
   dockerfiles?: string[]
+  composes?: string[]
+  /** Shell entry points (docker-entrypoint.sh) that start gunicorn. */
+  scripts?: string[]
   /** sysctl files, in the order they apply. */
   sysctl?: string[]
   /** conntune check: where absolute paths are read (--map, --root as `/`), longest prefix first. */
@@ -199,6 +202,17 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   for (const p of entries?.dockerfiles ?? []) {
     const text = reader.read(p)
     if ('text' in text) fromInvocations(gunicornFromDockerfile(text.text, p), () => p)
+  }
+  for (const p of entries?.composes ?? []) {
+    const text = reader.read(p)
+    if ('text' in text) {
+      const r = gunicornFromCompose(text.text, p, {reader})
+      fromInvocations(r, (i) => `${p} service ${r.value[i].name}`)
+    }
+  }
+  for (const p of entries?.scripts ?? []) {
+    const text = reader.read(p)
+    if ('text' in text) fromInvocations(gunicornFromScript(text.text, p), () => p)
   }
   // check names every file itself; an audit adds named gunicorn configs to what it finds.
   const found = Object.keys(snap.files).filter((p) => (p === '/etc/gunicorn.conf.py' || p.startsWith('/etc/gunicorn.d/')) && !gunicorn.some((g) => g.configFile === p))

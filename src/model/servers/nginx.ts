@@ -11,10 +11,24 @@ import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, ty
 
 export interface NginxListen extends NginxAddress {
   backlog: number | null
+  /**
+   * listen ... so_keepalive=on|[idle]:[intvl]:[cnt]: accepted sockets get SO_KEEPALIVE; idle is
+   * TCP_KEEPIDLE when given, else the kernel's tcp_keepalive_time applies. null: not enabled.
+   */
+  soKeepalive: {raw: string; idle: number | null} | null
   ssl: boolean
   http2: boolean
   file: string
   line: number
+}
+
+function soKeepalive(arg: string | undefined): NginxListen['soKeepalive'] {
+  if (!arg) return null
+  const v = arg.slice('so_keepalive='.length)
+  if (v === 'off') return null
+  if (v === 'on') return {raw: arg, idle: null}
+  const idle = v.split(':')[0]
+  return {raw: arg, idle: idle ? parseNginxTime(idle) : null}
 }
 
 export interface NginxServer {
@@ -249,13 +263,14 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
         return {
           ...parseNginxAddress(d.args[0], 80),
           backlog: backlog ? Number(backlog.slice(8)) : null,
+          soKeepalive: soKeepalive(d.args.find((a) => a.startsWith('so_keepalive='))),
           ssl: d.args.includes('ssl'),
           http2: d.args.includes('http2'),
           file: d.file,
           line: d.line,
         }
       })
-    if (listen.length === 0) listen.push({host: '*', port: 80, unix: null, raw: '*:80 (default)', backlog: null, ssl: false, http2: false, file: s.file, line: s.line})
+    if (listen.length === 0) listen.push({host: '*', port: 80, unix: null, raw: '*:80 (default)', backlog: null, soKeepalive: null, ssl: false, http2: false, file: s.file, line: s.line})
     const label = `server ${names.filter((n) => n && n !== '_')[0] ?? '_'} (listen ${listen.map((l) => l.raw).join(', ')}) at ${s.file}:${s.line}`
     const serverAt = insertAt(s, 'server', entry)
     servers.push({

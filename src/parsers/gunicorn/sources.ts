@@ -3,6 +3,7 @@
 // environment it starts with, and its working directory, all with file:line.
 import {ParseError, type FileReader, type ParseResult} from '../types.js'
 import {findGunicorn, type FoundGunicorn} from './command.js'
+import {readCompose} from './compose.js'
 import {effectiveCommand, readDockerfile} from './dockerfile.js'
 import {parseShell, type EnvLookup} from './shell-words.js'
 import {parseEnvFile, parseEnvironmentValue, parseExecValue, parseUnitFile, type UnitEntry} from './systemd.js'
@@ -11,7 +12,7 @@ import {normalisePath} from './validators.js'
 export type EnvEntry = {value: string; file: string; line: number}
 
 export interface GunicornInvocation {
-  source: 'systemd' | 'procfile' | 'dockerfile'
+  source: 'systemd' | 'procfile' | 'dockerfile' | 'compose' | 'script'
   file: string
   line: number
   /** How gunicorn is started ("/srv/venv/bin/gunicorn", "python3 -m gunicorn") */
@@ -311,3 +312,33 @@ export function gunicornFromDockerfile(text: string, file: string, opts: {stage?
 }
 
 export type {FoundGunicorn}
+
+// ---------------------------------------------------------------------------------------------
+// Compose files and shell entry-point scripts
+
+export function gunicornFromCompose(text: string, file: string, opts: SourceOptions = {}): ParseResult<GunicornInvocation[]> {
+  const parsed = readCompose(text, file, opts)
+  const errors: ParseError[] = [...parsed.errors]
+  const out: GunicornInvocation[] = []
+  for (const svc of parsed.value) {
+    const notes = [...svc.notes, 'the image may add environment variables (Dockerfile ENV) at run time']
+    // The working directory is the image's WORKDIR; the build context is the usual guess.
+    if (svc.buildDir) notes.push(`working directory assumed to hold the build context ${svc.buildDir}`)
+    const base: Omit<GunicornInvocation, 'program' | 'wrappers' | 'argv'> = {
+      source: 'compose', file, line: svc.wordsLine, env: svc.env, envComplete: false, name: svc.name, notes,
+      ...(svc.buildDir ? {cwd: svc.buildDir} : {}),
+    }
+    out.push(...fromWords(svc.words, svc.words.map(() => 1), svc.unresolved, base, errors))
+  }
+  return {value: out, errors}
+}
+
+/** docker-entrypoint.sh and the like: the script's commands, following `exec gunicorn ...`. */
+export function gunicornFromScript(text: string, file: string): ParseResult<GunicornInvocation[]> {
+  const errors: ParseError[] = []
+  const body = text.replace(/^#![^\n]*\n/, '\n')
+  const base: Omit<GunicornInvocation, 'program' | 'wrappers' | 'argv'> = {
+    source: 'script', file, line: 1, env: nullEnv(), envComplete: false, notes: ['the container or unit that runs the script may set environment variables'],
+  }
+  return {value: fromShellScript(body, 1, base, [file], errors, 1), errors}
+}

@@ -38,7 +38,10 @@ const MIN_FIELDS = 12
  * Called once per row. Addresses are ids in the scan's AddressTable; the state is the raw
  * kernel number (1..12, see TCP_STATE_NAMES).
  */
-export type TcpRowHandler = (state: number, localAddr: number, localPort: number, remoteAddr: number, remotePort: number) => void
+export type TcpRowHandler = (state: number, localAddr: number, localPort: number, remoteAddr: number, remotePort: number, timer: number) => void
+
+/** The "tr" field (timer active): 0 none, 1 retransmit/probe, 2 keepalive (SO_KEEPALIVE on), 3 TIME_WAIT, 4 zero-window probe (proc_net_tcp.rst). */
+export const TCP_TIMER_KEEPALIVE = 2
 
 export interface TcpScanOptions {
   /** Shared by the tcp and tcp6 scans of one host so equal addresses get equal ids. */
@@ -232,18 +235,29 @@ export function scanProcNetTcpDetailed(
       continue
     }
 
-    // The rest is not needed, but a row cut short means the file was truncated.
+    // Only the timer ("tr" of field 6, tr:when) is needed from the rest, but a row cut short
+    // means the file was truncated.
     let fields = 4
     let inField = false
+    let timer = -1
     for (let r = p; r < end && fields < MIN_FIELDS; r++) {
       const blank = isBlank(text.charCodeAt(r))
-      if (!blank && !inField) fields++
+      if (!blank && !inField) {
+        fields++
+        if (fields === 6) {
+          const t1 = text.charCodeAt(r)
+          const t2 = r + 1 < end ? text.charCodeAt(r + 1) : 0
+          const h1 = t1 < 128 ? hex[t1] : -1
+          const h2 = t2 < 128 ? hex[t2] : -1
+          if (h1 >= 0 && h2 >= 0) timer = (h1 << 4) | h2
+        }
+      }
       inField = !blank
     }
     if (fields < MIN_FIELDS) fail(line, end - start + 1, `truncated row: ${fields} of at least ${MIN_FIELDS} fields`)
 
     rows++
-    onRow(state, localAddr, localPort, remoteAddr, remotePort)
+    onRow(state, localAddr, localPort, remoteAddr, remotePort, timer)
   }
 
   if (dropped > 0) {

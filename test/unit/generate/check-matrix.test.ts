@@ -190,6 +190,8 @@ describe('the same check catches each value pushed the wrong way (the matrix abo
     const s = stack('aws-nlb', 'gunicorn', '1.22.1')
     const dir = await materialize({...s, name: 'mut-keepalive-time'})
     mutate(dir, 'sysctl.d/60-conntune.conf', /^net\.ipv4\.tcp_keepalive_time = 290$/m, 'net.ipv4.tcp_keepalive_time = 7200')
+    // Kernel keepalive applies only to sockets with SO_KEEPALIVE: nginx sets it with so_keepalive=on.
+    mutate(dir, 'nginx/app.conf', /(\blisten [^;]+);/, '$1 so_keepalive=on;')
     expect(ruleIds(await check(dir, s.checkArgs))).toEqual(['warning sysctl-keepalive-exceeds-idle-timeout'])
 
     const l = await materialize({name: 'mut-lighttpd', files: [{kind: 'lighttpd', path: 'lighttpd/lighttpd.conf', profile: {behind: 'oci-lb'}}, {kind: 'sysctl', path: 'sysctl.d/60.conf', profile: {behind: 'oci-lb'}}], checkArgs: []})
