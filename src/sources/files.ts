@@ -242,7 +242,10 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     const kind = opts.kind ?? detectKind(path, f.text)
     const skip = kind ? null : notGunicorn(path)
     if (kind) kinds[path] = kind
-    else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
+    else if (skip) {
+      skipped.push({file: path, reason: skip})
+      delete files[path]
+    } else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
     else {
       if (!named.includes(path) && CONFIG_LIKE.test(basename(path))) skipped.push({file: path, reason: 'kind not recognised (name it with --kind)'})
       delete files[path]
