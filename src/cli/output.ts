@@ -117,7 +117,10 @@ export async function emitReport(result: AuditResult, flags: {format?: string[];
   ])
   const tool = {name: 'conntune', version: opts.version}
   const ctx = {tool, rules: activeRules(opts.rules ?? [], opts.project ?? null), baseDir: resolve(opts.baseDir ?? process.cwd())}
-  // --json owns stdout; files named with --output are still written.
+  // --json owns stdout; files named with --output are still written. A format that would
+  // also go to stdout is refused rather than silently dropped (--format json is the same thing).
+  const clash = opts.json ? targets.find((t) => t.output === null && t.format !== 'json') : undefined
+  if (clash) throw new UserError(`--json and --format ${clash.format} would both go to stdout; give --format ${clash.format} an --output FILE, or drop --json`)
   const chosen = opts.json ? targets.filter((t) => t.output !== null) : targets
   const rendered = chosen.map((t) => {
     if (!isFormat(t.format)) throw new UserError(`--format ${t.format}: not a report format`)
