@@ -117,7 +117,12 @@ export async function emitReport(result: AuditResult, flags: {format?: string[];
   ])
   const tool = {name: 'conntune', version: opts.version}
   const ctx = {tool, rules: activeRules(opts.rules ?? [], opts.project ?? null), baseDir: resolve(opts.baseDir ?? process.cwd())}
-  // --json owns stdout; files named with --output are still written.
+  // --json owns stdout; files named with --output are still written. A format that would
+  // also go to stdout is refused rather than silently dropped (--format json is the same thing).
+  // Only a --format the user named: the default (text) yields to --json.
+  const named = (opts.argv ?? []).some((a) => /^(--format|-f)(=|$)|^-f\w/.test(a))
+  const clash = opts.json && named ? targets.find((t) => t.output === null && t.format !== 'json') : undefined
+  if (clash) throw new UserError(`--json and --format ${clash.format} would both go to stdout; give --format ${clash.format} an --output FILE, or drop --json`)
   const chosen = opts.json ? targets.filter((t) => t.output !== null) : targets
   const rendered = chosen.map((t) => {
     if (!isFormat(t.format)) throw new UserError(`--format ${t.format}: not a report format`)

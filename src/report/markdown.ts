@@ -7,6 +7,7 @@ import {atOrAbove, type AuditResult} from '../pipeline/audit.js'
 import type {Finding} from '../rules/types.js'
 import type {ReportContext} from './index.js'
 import {META_RULES, ruleHelpUri} from './sarif.js'
+import {noFindingsHeadline} from './text.js'
 
 const MAX_MESSAGE = 300
 const MAX_FIX = 200
@@ -150,6 +151,6 @@ export function renderMarkdown(result: AuditResult, ctx: ReportContext): string 
     // Blank lines around the table: GitHub renders Markdown inside <details> only then.
     out.push('', '<details>', `<summary>${HEADING.info} (${info.length})</summary>`, '', ...table(info, ctx, multiHost), '', '</details>')
   }
-  if (s.error + s.warning + s.info === 0) out.push('', 'No findings.')
+  if (s.error + s.warning + s.info === 0) out.push('', noFindingsHeadline(result))
   return out.join('\n') + '\n'
 }

@@ -1,7 +1,7 @@
 // SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDE viewers). One run: the driver
 // describes every rule that ran (title, rationale, help, documentation link), each finding
-// is a result at file:line:col — or at a logical location when it points at a sysctl key or
-// a listening port — with a stable partial fingerprint so viewers track it across line moves.
+// is a result at file:line:col inside the checkout (or a stable conntune/HOST/ path, see
+// HOST_PREFIX; sysctl keys and ports keep logical locations too), with a stable partial fingerprint so viewers track it across line moves.
 // Only line deletions become SARIF `fixes`; sysctl changes have no file to edit yet, so they
 // are described in the result's properties. Valid against the OASIS schema (tests check).
 import {isAbsolute, relative, resolve, sep} from 'node:path'
@@ -115,12 +115,33 @@ function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/')
 }
 
-/** A file as an artifactLocation: relative to %SRCROOT% when inside the base dir, else a file: URI. */
-export function artifactLocation(file: string, baseDir: string): {uri: string; uriBaseId?: string} {
-  const abs = resolve(baseDir, file)
-  const rel = relative(baseDir, abs)
-  const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
-  return inside ? {uri: encodePath(rel.split(sep).join('/')), uriBaseId: SRCROOT} : {uri: pathToFileURL(abs).href}
+/**
+ * Where a result lives that has no file inside the checkout: code scanning (GitHub) rejects a
+ * whole upload when a result lacks a physical location or names an absolute URI. Such a place
+ * gets a stable relative path under `conntune/HOST/`: the host's own absolute path for a file
+ * outside the checkout (`conntune/web1/etc/nginx/nginx.conf`), the kernel's path for a sysctl
+ * key (`conntune/web1/proc/sys/net/ipv4/tcp_tw_reuse`), `conntune/web1/sockets` for ports.
+ */
+export const HOST_PREFIX = 'conntune'
+
+function segments(path: string): string[] {
+  // "." and ".." would climb out of the checkout once a viewer resolves the URI.
+  return path.split('/').filter((s) => s !== '' && s !== '.').map((s) => (s === '..' ? '%2E%2E' : encodeURIComponent(s)))
+}
+
+function hostPath(host: string, path: string[]): {uri: string; uriBaseId: string} {
+  return {uri: [HOST_PREFIX, encodeURIComponent(host).replace(/^\.\.?$/, (d) => d.replace(/\./g, '%2E')), ...path].join('/'), uriBaseId: SRCROOT}
+}
+
+function insideRel(file: string, baseDir: string): string | null {
+  const rel = relative(baseDir, resolve(baseDir, file))
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? rel.split(sep).join('/') : null
+}
+
+/** A file as an artifactLocation: relative to %SRCROOT% inside the base dir, else under conntune/HOST/. */
+export function artifactLocation(file: string, baseDir: string, host: string): {uri: string; uriBaseId: string} {
+  const rel = insideRel(file, baseDir)
+  return rel !== null ? {uri: encodePath(rel), uriBaseId: SRCROOT} : hostPath(host, segments(resolve(baseDir, file)))
 }
 
 function region(line?: number, col?: number) {
@@ -134,10 +155,13 @@ function locationOf(f: Finding, baseDir: string) {
     : !loc.file
       ? [{name: loc.text, fullyQualifiedName: `${f.host}/${loc.text}`, kind: 'resource'}]
       : []
+  const physical = loc.file
+    ? {artifactLocation: artifactLocation(loc.file, baseDir, f.host), ...region(loc.line, loc.col)}
+    : {artifactLocation: hostPath(f.host, loc.sysctl ? ['proc', 'sys', ...segments(loc.sysctl.replace(/\./g, '/'))] : ['sockets'])}
   // "file", "file:line" or "file:line:col" say nothing the region does not.
   const plain = loc.file ? [loc.file, `${loc.file}:${loc.line}`, `${loc.file}:${loc.line}:${loc.col}`] : []
   return {
-    ...(loc.file ? {physicalLocation: {artifactLocation: artifactLocation(loc.file, baseDir), ...region(loc.line, loc.col)}} : {}),
+    physicalLocation: physical,
     ...(logical.length > 0 ? {logicalLocations: logical} : {}),
     // The text says more than file:line where a setting is missing ("... not set in location /").
     ...(!plain.includes(loc.text) ? {message: {text: loc.text}} : {}),
@@ -148,9 +172,11 @@ function fixesOf(f: Finding, baseDir: string) {
   const deletions = (f.fix?.actions ?? []).flatMap((a) => (a.kind === 'delete-line' ? [a] : []))
   if (deletions.length === 0) return {}
   const byFile = new Map<string, number[]>()
-  for (const d of deletions) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d.line])
+  // A fix is offered only for files in the checkout: a viewer applies it there.
+  for (const d of deletions) if (insideRel(d.file, baseDir) !== null) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d.line])
+  if (byFile.size === 0) return {}
   const artifactChanges = [...byFile].map(([file, lines]) => ({
-    artifactLocation: artifactLocation(file, baseDir),
+    artifactLocation: artifactLocation(file, baseDir, f.host),
     // The whole line with its line break: from column 1 of it to column 1 of the next.
     replacements: [...new Set(lines)].sort((a, b) => b - a).map((line) => ({deletedRegion: {startLine: line, startColumn: 1, endLine: line + 1, endColumn: 1}})),
   }))
@@ -196,7 +222,7 @@ export function toSarif(result: AuditResult, ctx: ReportContext): object {
       h.problems.map((p) => ({
         level: 'warning',
         message: {text: `${h.name}: ${p.message}`},
-        locations: [{physicalLocation: {artifactLocation: artifactLocation(p.file, ctx.baseDir), ...region(p.line, p.col)}}],
+        locations: [{physicalLocation: {artifactLocation: artifactLocation(p.file, ctx.baseDir, h.name), ...region(p.line, p.col)}}],
         properties: {host: h.name},
       })),
     ),

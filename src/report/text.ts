@@ -70,10 +70,25 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
     const b = result.baseline
     out.push(c('dim', `Baseline ${b.file}: ${b.accepted} accepted finding${b.accepted === 1 ? '' : 's'} not shown${b.gone.length ? `; ${b.gone.length} no longer found (fixed — rewrite the baseline to drop them)` : ''}.`))
   }
-  if (s.error + s.warning + s.info === 0) out.push(c('bold', result.baseline ? 'No new findings.' : 'No findings.'))
+  if (s.error + s.warning + s.info === 0) out.push(c('bold', noFindingsHeadline(result)))
   const parts = [plural(s.error, 'error'), plural(s.warning, 'warning'), `${s.info} info`]
   let line = `${parts.join(', ')} on ${plural(s.hosts, 'host')}`
   if (s.incompleteHosts > 0) line += `; incomplete on ${plural(s.incompleteHosts, 'host')}`
   out.push(line + '.')
   return out.join('\n') + '\n'
+}
+
+/** A fleet host that gave no snapshot (fleet.ts unreachableHost): nothing on it was judged. */
+export function isUnaudited(h: AuditResult['hosts'][number]): boolean {
+  return h.source === 'ssh' && h.kernel === null && !h.sockets.observed && h.problems.some((p) => p.file.startsWith('ssh://'))
+}
+
+/** "No findings" only means something about hosts that were read; unreachable ones are said apart. */
+export function noFindingsHeadline(result: AuditResult): string {
+  const none = result.baseline ? 'No new findings' : 'No findings'
+  const unaudited = result.hosts.filter(isUnaudited).length
+  if (unaudited === 0) return `${none}.`
+  const audited = result.hosts.length - unaudited
+  if (audited === 0) return `Nothing was audited: ${unaudited === 1 ? 'the host was' : `all ${unaudited} hosts were`} unreachable (see the problems above).`
+  return `${none} on the ${audited} host${audited === 1 ? '' : 's'} audited; ${unaudited} unreachable, not audited.`
 }

@@ -5,7 +5,7 @@ import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync} fr
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {sarifErrors} from '../unit/report/sarif-validate.js'
+import {githubErrors, sarifErrors} from '../unit/report/sarif-validate.js'
 import {child, findAll, parseXml} from '../unit/report/xml-reader.js'
 import {HOSTS, REPO, conntune, expectOneLineError, json, type CliResult} from './run-cli.js'
 
@@ -28,6 +28,7 @@ function ok(r: CliResult, code: number): string {
 function checkSarif(text: string, report: any): any {
   const doc = JSON.parse(text)
   expect(sarifErrors(doc)).toEqual([])
+  expect(githubErrors(doc)).toEqual([])
   const run = doc.runs[0]
   expect(run.results.map((r: any) => r.ruleId)).toEqual(report.findings.map((f: any) => f.ruleId))
   expect(run.results.map((r: any) => r.partialFingerprints['conntune/v1'])).toEqual(report.findings.map((f: any) => f.fingerprint))
@@ -68,10 +69,10 @@ describe.each(HOST_NAMES)('audit --root fixture host %s', (name) => {
 
   it('sarif: valid, one result per finding', () => {
     const doc = checkSarif(single.sarif!, report)
-    // Host paths are outside the working directory: absolute file: URIs.
+    // Host paths are outside the working directory: under conntune/HOST/, as code scanning needs.
     for (const r of doc.runs[0].results) {
-      const art = r.locations[0].physicalLocation?.artifactLocation
-      if (art) expect(art.uri).toMatch(/^file:\/\/\/(etc|srv|usr|lib|run)\//)
+      const art = r.locations[0].physicalLocation.artifactLocation
+      expect(art.uri).toMatch(new RegExp(`^conntune/${encodeURIComponent(r.properties.host)}/(etc|srv|usr|lib|run|proc/sys|sockets)(/|$)`))
     }
   })
 

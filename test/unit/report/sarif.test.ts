@@ -3,12 +3,13 @@ import {loadRules} from '../../../src/rules/load.js'
 import {FINGERPRINT_KEY, artifactLocation, renderSarif, ruleHelpUri} from '../../../src/report/sarif.js'
 import {BASE, RULES, SPACED, brokenResult, ctx, finding, host, result, richResult} from './results.js'
 import {existsSync} from 'node:fs'
-import {REPO_ROOT, sarifErrors} from './sarif-validate.js'
+import {REPO_ROOT, githubErrors, sarifErrors} from './sarif-validate.js'
 
 function sarif(r = richResult(), c = ctx()): any {
   const text = renderSarif(r, c)
   const doc = JSON.parse(text)
   expect(sarifErrors(doc)).toEqual([])
+  expect(githubErrors(doc)).toEqual([])
   return doc
 }
 
@@ -74,7 +75,7 @@ describe('SARIF 2.1.0', () => {
     )
   })
 
-  it('gives file locations relative to %SRCROOT% when inside the base dir (percent-encoded), else file: URIs', () => {
+  it('gives file locations relative to %SRCROOT% when inside the base dir (percent-encoded), else under conntune/HOST/, never absolute', () => {
     const doc = sarif()
     expect(doc.runs[0].originalUriBaseIds).toEqual({'%SRCROOT%': {uri: 'file:///srv/my%20repo/'}})
     expect(byRule(doc, 'sysctl-tw-recycle-enabled').locations).toEqual([
@@ -82,25 +83,28 @@ describe('SARIF 2.1.0', () => {
     ])
     expect(byRule(doc, 'nginx-keepalive-header-exceeds-timeout').locations).toEqual([
       {
-        physicalLocation: {artifactLocation: {uri: 'file:///etc/nginx/nginx.conf'}, region: {startLine: 10, startColumn: 5}},
+        physicalLocation: {artifactLocation: {uri: 'conntune/web1/etc/nginx/nginx.conf', uriBaseId: '%SRCROOT%'}, region: {startLine: 10, startColumn: 5}},
         message: {text: '/etc/nginx/nginx.conf:10 (in server, listen 80)'},
       },
     ])
     // A line without a column; a file without a line.
     expect(byRule(doc, 'conntune-ignore-without-reason').locations[0].physicalLocation.region).toEqual({startLine: 4})
     expect(byRule(doc, 'conntune-ignore-expired').locations[0].physicalLocation).toEqual({artifactLocation: {uri: '.conntune.yaml', uriBaseId: '%SRCROOT%'}})
-    expect(artifactLocation('/srv/my repo/a.conf', BASE)).toEqual({uri: 'a.conf', uriBaseId: '%SRCROOT%'})
-    expect(artifactLocation('/srv/my repo2/a.conf', BASE)).toEqual({uri: 'file:///srv/my%20repo2/a.conf'})
-    expect(artifactLocation('../x.conf', BASE)).toEqual({uri: 'file:///srv/x.conf'})
+    expect(artifactLocation('/srv/my repo/a.conf', BASE, 'h')).toEqual({uri: 'a.conf', uriBaseId: '%SRCROOT%'})
+    expect(artifactLocation('/srv/my repo2/a.conf', BASE, 'h')).toEqual({uri: 'conntune/h/srv/my%20repo2/a.conf', uriBaseId: '%SRCROOT%'})
+    expect(artifactLocation('../x.conf', BASE, 'h')).toEqual({uri: 'conntune/h/srv/x.conf', uriBaseId: '%SRCROOT%'})
+    // A crafted host name cannot climb out of the checkout either.
+    expect(artifactLocation('/etc/x', BASE, '..')).toEqual({uri: 'conntune/%2E%2E/etc/x', uriBaseId: '%SRCROOT%'})
+    expect(artifactLocation('/etc/x', BASE, 'a/b')).toEqual({uri: 'conntune/a%2Fb/etc/x', uriBaseId: '%SRCROOT%'})
   })
 
-  it('gives sysctl keys and ports logical locations, not files', () => {
+  it('gives sysctl keys and ports a stable path under conntune/HOST/ and their logical location', () => {
     const doc = sarif()
     expect(byRule(doc, 'sysctl-fin-timeout-not-time-wait').locations).toEqual([
-      {logicalLocations: [{name: 'net.ipv4.tcp_fin_timeout', fullyQualifiedName: 'web1/sysctl/net.ipv4.tcp_fin_timeout', kind: 'variable'}], message: {text: 'sysctl net.ipv4.tcp_fin_timeout (runtime)'}},
+      {physicalLocation: {artifactLocation: {uri: 'conntune/web1/proc/sys/net/ipv4/tcp_fin_timeout', uriBaseId: '%SRCROOT%'}}, logicalLocations: [{name: 'net.ipv4.tcp_fin_timeout', fullyQualifiedName: 'web1/sysctl/net.ipv4.tcp_fin_timeout', kind: 'variable'}], message: {text: 'sysctl net.ipv4.tcp_fin_timeout (runtime)'}},
     ])
     expect(byRule(doc, 'sockets-server-closes-first').locations).toEqual([
-      {logicalLocations: [{name: 'listening port 80', fullyQualifiedName: 'web1/listening port 80', kind: 'resource'}], message: {text: 'listening port 80'}},
+      {physicalLocation: {artifactLocation: {uri: 'conntune/web1/sockets', uriBaseId: '%SRCROOT%'}}, logicalLocations: [{name: 'listening port 80', fullyQualifiedName: 'web1/listening port 80', kind: 'resource'}], message: {text: 'listening port 80'}},
     ])
   })
 
@@ -138,12 +142,29 @@ describe('SARIF 2.1.0', () => {
       {
         level: 'warning',
         message: {text: 'web1: unexpected "}" \u001B[31m'},
-        locations: [{physicalLocation: {artifactLocation: {uri: 'file:///etc/nginx/conf.d/bad%07.conf'}, region: {startLine: 2, startColumn: 7}}}],
+        locations: [{physicalLocation: {artifactLocation: {uri: 'conntune/web1/etc/nginx/conf.d/bad%07.conf', uriBaseId: '%SRCROOT%'}, region: {startLine: 2, startColumn: 7}}}],
         properties: {host: 'web1'},
       },
       {level: 'error', message: {text: 'rule my-own-rule failed on web2: no such key: host.foo'}, associatedRule: {id: 'my-own-rule', index: 5}, properties: {host: 'web2', ruleFile: '/rules/my-own-rule.yaml'}},
     ])
     expect(run.results.map((r: any) => r.properties.host)).toEqual(['web1', 'web2'])
+  })
+
+  it('the GitHub checks reject what made uploads fail: no physical location, absolute URIs', () => {
+    const doc = sarif()
+    const logicalOnly = structuredClone(doc)
+    delete logicalOnly.runs[0].results[0].locations[0].physicalLocation
+    expect(githubErrors(logicalOnly).join('\n')).toMatch(/no physical location/)
+    const absolute = structuredClone(doc)
+    absolute.runs[0].results[0].locations[0].physicalLocation.artifactLocation = {uri: 'file:///etc/nginx/nginx.conf'}
+    expect(githubErrors(absolute).join('\n')).toMatch(/absolute URI file:\/\/\/etc\/nginx\/nginx.conf/)
+  })
+
+  it('offers no fix for a file outside the checkout', () => {
+    const outside = finding({ruleId: 'sysctl-tw-recycle-dead-config', severity: 'warning', location: {file: '/etc/sysctl.conf', line: 2, text: '/etc/sysctl.conf:2'}, fix: {summary: 'Delete line 2 of /etc/sysctl.conf.', actions: [{kind: 'delete-line', file: '/etc/sysctl.conf', line: 2}]}})
+    const r = sarif(result([host('web1', [outside])])).runs[0].results[0]
+    expect(r.fixes).toBeUndefined()
+    expect(r.locations[0].physicalLocation.artifactLocation).toEqual({uri: 'conntune/web1/etc/sysctl.conf', uriBaseId: '%SRCROOT%'})
   })
 
   it('is valid with no findings and with no hosts at all', () => {
