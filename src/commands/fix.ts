@@ -46,8 +46,25 @@ export default class Fix extends BaseCommand {
     }
     const result = auditSnapshots([input], rules, opts)
     const texts = snapshotTexts(input.snapshot)
-    const plan = planConverged(input.snapshot, result.findings, (snapshot) => auditSnapshots([{...input, snapshot}], rules, opts).findings, {prefer: flags.prefer as 'backend' | 'proxy'})
-    const existed = (p: string) => texts[p] !== undefined
+    const planned = planConverged(input.snapshot, result.findings, (snapshot) => auditSnapshots([{...input, snapshot}], rules, opts).findings, {prefer: flags.prefer as 'backend' | 'proxy'})
+    const {canonicalPlan} = await import('../fix/canonical.js')
+    const {checkBoundary, resolveForWrite, rootBoundary, OUTSIDE} = await import('../sources/contain.js')
+    // Writes are contained like reads: a repo's files stay in the checkout, a --root tree's in
+    // it (absolute links re-rooted), and a link is written through to its target.
+    const boundary = paths.length > 0 ? checkBoundary({trees: [process.cwd(), ...paths.map((p) => resolve(p))], map: []}) : flags.root === '/' ? {trees: ['/'], rebase: (t: string) => t} : rootBoundary(flags.root)
+    const base = boundary.floor ?? ''
+    const place = (p: string): string => {
+      const r = resolveForWrite(base + p, boundary)
+      if ('error' in r) throw new UserError(`${p}: ${r.error === OUTSIDE ? `leads outside ${paths.length > 0 ? 'the checked tree' : flags.root}; refused` : `cannot resolve: ${r.error}`}; nothing was changed`)
+      return r.real
+    }
+    const canon = (p: string): string => {
+      const r = resolveForWrite(base + p, boundary)
+      if ('error' in r) return p
+      return base && r.real.startsWith(`${base}/`) ? r.real.slice(base.length) : r.real
+    }
+    const {plan, origin} = canonicalPlan(planned, canon)
+    const existed = (p: string) => texts[origin.get(p) ?? p] !== undefined
     // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
     const shown = (p: string) => (paths.length > 0 && isAbsolute(p) && !relative(process.cwd(), p).startsWith('..') ? relative(process.cwd(), p) : p)
     const patches = planPatches(plan, existed).map(({file, patch}) => ({file: shown(file), patch: patch.replaceAll(file, shown(file))}))
@@ -56,8 +73,7 @@ export default class Fix extends BaseCommand {
     let written: Array<{file: string; backup: string | null; created: boolean}> = []
     if (flags.write) {
       const {applyPlan} = await import('../fix/write.js')
-      const onDisk = (p: string) => (paths.length > 0 || flags.root === '/' ? p : join(resolve(flags.root), p))
-      written = applyPlan(plan, onDisk, {existed})
+      written = applyPlan(plan, place, {existed})
       const dropIn = written.find((w) => w.file.endsWith('/90-conntune.conf'))
       if (dropIn && flags['apply-sysctl']) {
         const {execFileSync} = await import('node:child_process')

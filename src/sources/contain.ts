@@ -116,3 +116,32 @@ export function checkBoundary(opts: {trees: string[]; map: PathMapping[]}): Boun
   const trees = [...opts.trees.map(treeOf), ...map.map((m) => m.to)]
   return {trees, rebase: (target) => mapPath(target, map) ?? (trees.some((t) => isInside(target, t)) ? target : null)}
 }
+
+/**
+ * Where a write to `path` lands: its real place when it exists (a link's target, re-rooted and
+ * checked like a read), or, for a file to create, below the nearest existing directory's real
+ * place. The same boundary as reads, so fix --write can never land outside --root.
+ */
+export function resolveForWrite(path: string, b: Boundary): Contained {
+  const r = resolveContained(path, b)
+  if (!('error' in r) || r.error !== 'ENOENT') return r
+  const parent = posix.dirname(posix.resolve(path))
+  if (parent === path) return r
+  const up = resolveForWrite(parent, b)
+  if ('error' in up) return up
+  const real = posix.join(up.real, posix.basename(path))
+  // Only a name that is not there at all is created: a dangling link would be written through.
+  try {
+    lstatSync(real)
+    return {error: 'a link to nothing inside the tree'}
+  } catch {
+    // absent, as expected
+  }
+  return b.trees.some((t) => isInside(real, t)) ? {real} : {error: OUTSIDE}
+}
+
+/** The boundary of a host tree under --root R: absolute links mean R + target, `..` stops at R. */
+export function rootBoundary(root: string): Boundary {
+  const real = treeOf(root)
+  return {trees: [real], floor: real, rebase: (target) => posix.join(real, target)}
+}

@@ -4,7 +4,7 @@
 import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, statSync} from 'node:fs'
 import {posix} from 'node:path'
 import {LIMITS} from '../snapshot/kernel-keys.js'
-import {resolveContained, treeOf, type Boundary} from './contain.js'
+import {resolveContained, rootBoundary, type Boundary} from './contain.js'
 import type {CapturedFile} from '../snapshot/types.js'
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/
@@ -19,9 +19,8 @@ export class RootFs {
     private readonly boundary?: Boundary,
   ) {
     if (!boundary && root !== '/') {
-      const real = treeOf(root)
-      this.boundary = {trees: [real], floor: real, rebase: (target) => posix.join(real, target)}
-      this.realRoot = real
+      this.boundary = rootBoundary(root)
+      this.realRoot = this.boundary.floor!
     }
   }
 
