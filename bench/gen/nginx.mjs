@@ -10,7 +10,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 const ip4 = (i, a = 10) => `${a}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
-const head = (body) => `user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nevents {\n    worker_connections 4096;\n}\nhttp {\n    sendfile on;\n    tcp_nopush on;\n    keepalive_timeout 65s;\n    types_hash_max_size 2048;\n    access_log /var/log/nginx/access.log;\n    error_log /var/log/nginx/error.log;\n${body}}\n`
+const head = (body) => `user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nevents {\n    worker_connections 4096;\n}\nhttp {\n    server_names_hash_max_size 262144;\n    server_names_hash_bucket_size 128;\n    sendfile on;\n    tcp_nopush on;\n    keepalive_timeout 65s;\n    types_hash_max_size 2048;\n    access_log /var/log/nginx/access.log;\n    error_log /var/log/nginx/error.log;\n${body}}\n`
 
 function serverA(i) {
   return `upstream app_${i} {

@@ -116,7 +116,8 @@ export function auditSnapshots(
   for (const {snapshot, source, entries, skipped} of snapshots) {
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
-    ruleFailures.push(...failures)
+    // Loops, not push(...list): a spread of 100 000+ findings overflows the call stack.
+    for (const x of failures) ruleFailures.push(x)
     const inline = applyIgnores(findings, parseIgnores(model.comments, model.texts), model.name)
     const byProject = applyProjectIgnores(inline.kept, project, model.name, today)
     const suppressed = [...inline.suppressed, ...byProject.suppressed]
@@ -130,7 +131,7 @@ export function auditSnapshots(
     baselinedTotal += base.baselined.length
     for (const g of base.gone) if (g.host === model.name) gone.push(g)
     const sorted = sortFindings(base.fresh)
-    all.push(...sorted)
+    for (const f of sorted) all.push(f)
     hosts.push({
       name: model.name,
       source,

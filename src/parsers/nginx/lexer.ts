@@ -79,6 +79,9 @@ export function escapeControls(s: string): string {
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
+/** Where a character is, built only when a statement ends or an error is recorded there. */
+const markAt = (line: number, col: number, offset: number): Mark => ({line, col, offset})
+
 function firstBytes(s: string, n: number): string {
   const b = Buffer.from(s.slice(0, n), 'utf8')
   return b.subarray(0, n).toString('utf8')
@@ -173,7 +176,9 @@ export class NginxLexer {
         return done('eof', at)
       }
 
-      const {bytes} = charAt(text, this.i)
+      // ASCII without the helper call: this loop runs once per character of every config.
+      const code = text.charCodeAt(this.i)
+      const bytes = code < 0x80 ? 1 : charAt(text, this.i).bytes
       if (this.byte + bytes - 1 - startByte >= NGX_CONF_BUFFER && tooLongAt !== startByte) {
         // nginx refills its buffer here and finds it full of one parameter.
         tooLongAt = startByte
@@ -184,8 +189,19 @@ export class NginxLexer {
       }
 
       const idx = this.i
-      const at = this.mark()
-      const ch = this.advance()
+      const atLine = this.line
+      const atCol = idx - this.lineStart + 1
+      let ch: string
+      if (code < 0x80) {
+        // advance() for one ASCII character, inlined.
+        ch = text[idx]
+        this.i++
+        this.byte++
+        if (code === 10) {
+          this.line++
+          this.lineStart = this.i
+        }
+      } else ch = this.advance()
       const idxByte = this.byte - bytes
 
       if (ch === '\n' && sharpComment) {
@@ -205,12 +221,12 @@ export class NginxLexer {
           needSpace = false
           continue
         }
-        if (ch === ';') return done(';', at)
-        if (ch === '{') return done('{', at)
+        if (ch === ';') return done(';', markAt(atLine, atCol, idx))
+        if (ch === '{') return done('{', markAt(atLine, atCol, idx))
         if (ch !== ')') {
-          this.error(at, `unexpected "${escapeControls(ch)}"`)
+          this.error(markAt(atLine, atCol, idx), `unexpected "${escapeControls(ch)}"`)
           // Recover as a missing `;` before the block's end.
-          if (ch === '}') return done('}', at)
+          if (ch === '}') return done('}', markAt(atLine, atCol, idx))
         }
         // `)` (and, as recovery, anything else) starts a new token: "a")  ->  a  )
         lastSpace = true
@@ -221,7 +237,7 @@ export class NginxLexer {
         start = idx
         startByte = idxByte
         // nginx's start_line is read after an LF has been counted.
-        startMark = {line: this.line, col: at.col, offset: idx}
+        startMark = {line: this.line, col: atCol, offset: idx}
 
         if (isSpace(ch)) continue
 
@@ -229,18 +245,18 @@ export class NginxLexer {
           case ';':
           case '{':
             if (words.length === 0) {
-              this.error(at, `unexpected "${ch}"`)
+              this.error(markAt(atLine, atCol, idx), `unexpected "${ch}"`)
               if (ch === ';') continue
             }
-            return done(ch, at)
+            return done(ch, markAt(atLine, atCol, idx))
 
           case '}':
-            if (words.length !== 0) this.error(at, 'unexpected "}"')
-            return done('}', at)
+            if (words.length !== 0) this.error(markAt(atLine, atCol, idx), 'unexpected "}"')
+            return done('}', markAt(atLine, atCol, idx))
 
           case '#':
             sharpComment = true
-            comment = {line: at.line, col: at.col, from: this.i}
+            comment = {line: atLine, col: atCol, from: this.i}
             continue
 
           case '\\':
@@ -271,8 +287,8 @@ export class NginxLexer {
             lastSpace = false
         }
         tokStart = idx
-        tokLine = at.line
-        tokCol = at.col
+        tokLine = atLine
+        tokCol = atCol
         continue
       }
 
@@ -309,8 +325,8 @@ export class NginxLexer {
       if (found) {
         const isQuoted = needSpace
         pushWord(idx, isQuoted ? idx + 1 : idx, isQuoted)
-        if (ch === ';') return done(';', at)
-        if (ch === '{') return done('{', at)
+        if (ch === ';') return done(';', markAt(atLine, atCol, idx))
+        if (ch === '{') return done('{', markAt(atLine, atCol, idx))
       }
     }
   }

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Scale shapes (issue 14): `conntune check --format json` on generated trees at several sizes,
+// with wall time, MB/s, peak RSS, `nginx -t` on the same files in the same run, and the
+// growth exponent fitted over the sizes (log time / log size: 1 is linear, 2 quadratic).
+//   node bench/scale.mjs [--shapes a,b,c,d1,d2,d3,e] [--sizes 1000,10000] [--no-nginx]
+// Shapes a-d are nginx trees (bench/gen/nginx.mjs); e is a repo of small files of all four
+// kinds (nginx, lighttpd, gunicorn, sysctl), sized in files. Socket tables (shape f) are
+// bench/socket-summary.mjs (BENCH_ROWS=50000 and 200000).
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {generate, generateLayout} from './gen/nginx.mjs'
+
+const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : def
+}
+const shapes = arg('shapes', 'a,b,c,d1,d2,d3,e').split(',')
+const sizes = arg('sizes', '1000,10000').split(',').map(Number)
+const withNginx = !process.argv.includes('--no-nginx') && spawnSync('nginx', ['-v']).status === 0
+
+function repo(dir, files) {
+  let bytes = 0
+  const put = (p, t) => {
+    mkdirSync(join(dir, p, '..'), {recursive: true})
+    writeFileSync(join(dir, p), t)
+    bytes += Buffer.byteLength(t)
+  }
+  for (let i = 0; i < files / 4; i++) {
+    put(`svc${i}/nginx/nginx.conf`, `events {}\nhttp {\n    keepalive_timeout 65s;\n    upstream app {\n        server 127.0.0.1:${8000 + (i % 1000)};\n        keepalive 8;\n    }\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://app;\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n        }\n    }\n}\n`)
+    put(`svc${i}/gunicorn.conf.py`, `bind = "127.0.0.1:${8000 + (i % 1000)}"\nworkers = 4\nworker_class = "gthread"\nthreads = 4\nkeepalive = 75\ntimeout = 30\n`)
+    put(`svc${i}/lighttpd/lighttpd.conf`, `server.document-root = "/srv/www"\nserver.port = ${9000 + (i % 1000)}\nserver.max-keep-alive-idle = 5\nserver.max-keep-alive-requests = 100\n`)
+    put(`svc${i}/sysctl.d/60-net.conf`, `net.ipv4.tcp_tw_reuse = 1\nnet.ipv4.ip_local_port_range = 15000 65000\nnet.ipv4.tcp_keepalive_time = 600\n`)
+  }
+  return {entry: dir, bytes, files}
+}
+
+function peakOf(stderr) {
+  return Number(/peakKiB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024
+}
+
+function timed(cmd, args) {
+  const t0 = process.hrtime.bigint()
+  const r = spawnSync('/usr/bin/time', ['-f', 'peakKiB=%M', cmd, ...args], {encoding: 'utf8', maxBuffer: 1 << 28})
+  return {s: Number(process.hrtime.bigint() - t0) / 1e9, peakMiB: peakOf(r.stderr), status: r.status, stderr: r.stderr}
+}
+
+const rows = []
+for (const shape of shapes) {
+  const series = []
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), `ct-scale-${shape}-`))
+    const g = shape === 'e' ? repo(dir, n) : shape.startsWith('d') ? generateLayout(dir, shape, n) : generate(dir, shape, n)
+    const args = [bin, 'check', g.entry, ...(shape === 'e' ? [] : ['--kind', 'nginx']), '--nginx-version', '1.24.0', '--format', 'json', '--fail-on', 'none', '-o', join(dir, 'report.json')]
+    const r = timed(process.execPath, args)
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${shape} ${n}: exit ${r.status}: ${r.stderr.slice(-400)}`)
+    const row = {shape, size: n, files: g.files, MiB: +(g.bytes / 2 ** 20).toFixed(2), seconds: +r.s.toFixed(2), MiBPerSec: +(g.bytes / 2 ** 20 / r.s).toFixed(1), peakMiB: Math.round(r.peakMiB)}
+    if (withNginx && shape !== 'e') {
+      const t = timed('nginx', ['-t', '-q', '-c', g.entry, '-p', `${dir}/`])
+      Object.assign(row, {nginxT: +t.s.toFixed(2), nginxTPeakMiB: Math.round(t.peakMiB), nginxTStatus: t.status, ratioNginxT: +(t.s / r.s).toFixed(2)})
+    }
+    series.push(row)
+    rows.push(row)
+    process.stderr.write(`${JSON.stringify(row)}\n`)
+    rmSync(dir, {recursive: true, force: true})
+  }
+  if (series.length > 1) {
+    const [a, b] = [series[0], series[series.length - 1]]
+    rows.push({shape, growthExponent: +(Math.log(b.seconds / a.seconds) / Math.log(b.size / a.size)).toFixed(2), over: `${a.size}..${b.size}`})
+  }
+}
+console.log(JSON.stringify({bench: 'scale', node: process.version, rows}, null, 2))
