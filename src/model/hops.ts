@@ -2,6 +2,7 @@
 // that reuses idle connections the server must keep them longer than the client, or the
 // client sends a request on a connection the server is closing and the proxy answers 502
 // (FACTS.md "The alignment rule").
+import type {HopLogs} from './evidence.js'
 import type {Frontend} from './frontends.js'
 import {endpointMatches, endpointText, type Endpoint} from './servers/address-match.js'
 import type {GunicornApp} from './servers/gunicorn.js'
@@ -21,7 +22,7 @@ export interface DeclaredBackend {
 }
 
 export interface HopEnd {
-  kind: 'frontend' | 'nginx' | 'lighttpd' | 'gunicorn' | 'declared' | 'unknown'
+  kind: 'frontend' | 'nginx' | 'lighttpd' | 'gunicorn' | 'declared' | 'probed' | 'unknown'
   /** How findings name it: "upstream app at FILE:LINE", "gunicorn app.service". */
   name: string
   /** Seconds an idle connection is kept by this end, with where that comes from. */
@@ -48,6 +49,8 @@ export interface Hop {
   serverTimeout: ConfigSetting | null
   /** Sockets observed toward the target. */
   observed: {timeWait: number; total: number; percent: number}
+  /** nginx's logs toward the target (filled in by the host model, evidence.ts). */
+  logs?: HopLogs
 }
 
 function parseAddress(raw: string): Endpoint {

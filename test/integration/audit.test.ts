@@ -123,7 +123,7 @@ describe('snapshots', () => {
     const snap = join(tmp, 'self.json')
     expect(conntune(['collect', '-o', snap]).code).toBe(0)
     const data = JSON.parse(readFileSync(snap, 'utf8'))
-    expect(data).toMatchObject({format: 'conntune-snapshot', version: 1, collector: {source: 'local'}})
+    expect(data).toMatchObject({format: 'conntune-snapshot', version: 2, collector: {source: 'local'}})
     expect(data.sysctl['net.ipv4.tcp_tw_recycle']).toEqual({absent: true})
     expect(conntune(['audit', '--snapshot', snap, '--format', 'json']).code).not.toBe(2)
   })
