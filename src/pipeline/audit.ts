@@ -24,6 +24,8 @@ export interface HostResult {
   /** What was observed, so reports can show the numbers behind the findings. */
   sockets: {observed: boolean; states: Record<string, number>; timeWait: {total: number; server: number; client: number}; listening: number[]}
   problems: Problem[]
+  /** nginx logs read as evidence: files, the window, what could not be used. */
+  logs?: {window: string; files: HostModel['logs']['files']; unattributed: HostModel['logs']['unattributed']; notes: string[]}
   findings: Finding[]
   /** Findings an inline ignore (with a reason) covered. */
   suppressed: number
@@ -139,6 +141,7 @@ export function auditSnapshots(
         listening: model.sockets.listeners.map((l) => l.port),
       },
       problems: model.problems,
+      logs: {window: model.logs.window.text, files: model.logs.files, unattributed: model.logs.unattributed, notes: model.logs.notes},
       findings: sorted,
       suppressed: suppressed.length,
     })

@@ -22,6 +22,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
       suppressed: h.suppressed,
       sockets: h.sockets,
       problems: h.problems,
+      ...(h.logs && h.logs.files.length > 0 ? {logs: h.logs} : {}),
     })),
     findings: result.findings,
     byRule: result.byRule,
