@@ -143,7 +143,7 @@ describe('snapshots', () => {
     const snap = JSON.parse(readFileSync(join(tmp, 'clean.json'), 'utf8'))
     const newer = join(tmp, 'newer.json')
     writeFileSync(newer, JSON.stringify({...snap, version: 99}))
-    expectOneLineError(conntune(['audit', '--snapshot', newer]), 2, /newer\.json: snapshot version 99 is newer than this conntune reads \(1\); upgrade conntune/)
+    expectOneLineError(conntune(['audit', '--snapshot', newer]), 2, /newer\.json: snapshot version 99 is newer than this conntune reads \(2\); upgrade conntune/)
   })
 
   it('rejects a snapshot that does not match the schema, naming where', () => {
