@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 import {resolve as resolvePath} from 'node:path'
 import {FRONTEND_NAMES} from '../model/frontends.js'
+import {UserError} from '../errors.js'
 
 export const sourceFlags = {
   'nginx-conf': Flags.string({description: 'Audit this nginx.conf (with its includes) instead of the one nginx -T reports', multiple: true, helpValue: 'FILE'}),
@@ -22,6 +23,19 @@ export const modelFlags = {
   'nginx-version': Flags.string({description: 'nginx version, where `nginx -V` cannot tell (upstream keep-alive defaults changed in 1.29.7)', helpValue: 'X.Y.Z'}),
   'lighttpd-version': Flags.string({description: 'lighttpd version, where `lighttpd -v` cannot tell', helpValue: 'X.Y.Z'}),
   'gunicorn-version': Flags.string({description: 'gunicorn version (settings and defaults by release)', helpValue: 'X.Y.Z'}),
+  since: Flags.string({description: "Count nginx's log evidence in this window before collection (30m, 24h, 7d) or since an ISO time (default 24h)", helpValue: 'DURATION|TIME'}),
+}
+
+/** --since: "90s", "30m", "24h", "7d", or an ISO 8601 time. */
+export function parseSince(raw: string | undefined): {seconds?: number; at?: string} | undefined {
+  if (raw === undefined) return undefined
+  const m = /^(\d{1,9})([smhd]?)$/.exec(raw)
+  if (m) {
+    const seconds = Number(m[1]) * {'': 1, s: 1, m: 60, h: 3600, d: 86400}[m[2]]!
+    if (seconds > 0) return {seconds}
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(Date.parse(raw))) return {at: new Date(raw).toISOString()}
+  throw new UserError(`--since ${JSON.stringify(raw.slice(0, 40))}: not a duration (30m, 24h, 7d) or an ISO time (2026-12-02T10:00:00Z)`)
 }
 
 /** Model options from the shared flags. */
@@ -35,6 +49,7 @@ export function modelOptions(flags: Record<string, unknown>) {
     nginxVersion: flags['nginx-version'] as string | undefined,
     lighttpdVersion: flags['lighttpd-version'] as string | undefined,
     gunicornVersion: flags['gunicorn-version'] as string | undefined,
+    since: parseSince(flags.since as string | undefined),
   }
 }
 

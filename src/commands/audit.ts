@@ -1,6 +1,7 @@
 import {BaseCommand} from '../cli/base.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 import {emitReport, recordBaseline} from '../cli/output.js'
+import {Flags} from '@oclif/core'
 import {modelFlags, modelOptions, namedConfigs, reportFlags, sourceFlags} from '../cli/flags.js'
 
 export default class Audit extends BaseCommand {
@@ -16,7 +17,14 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     '<%= config.bin %> audit --inventory hosts.ini --limit web --concurrency 32 --format json -o fleet.json',
     '<%= config.bin %> audit --root test/fixtures/hosts/proxy-tw-pressure',
   ]
-  static flags = {...sourceFlags, ...sshFlags, ...modelFlags, ...reportFlags}
+  static flags = {
+    ...sourceFlags,
+    ...sshFlags,
+    ...modelFlags,
+    ...reportFlags,
+    probe: Flags.boolean({description: "Measure the idle timeout of backends conntune has no config for (this host only; loopback/private addresses and unix sockets; one connection each)"}),
+    'probe-timeout': Flags.integer({description: 'Bound on each --probe connection, in seconds', default: 90, min: 1, max: 3700, helpValue: 'S'}),
+  }
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Audit)
@@ -36,7 +44,17 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       result = withFailedHosts(auditSnapshots(read, rules, opts), fleet)
     } else {
       const snapshots = await gatherSnapshots({root: flags.root, snapshots: flags.snapshot, toolVersion: this.config.version, ...(named.configs ? {configs: named.configs} : {})})
-      result = auditSnapshots(snapshots, rules, opts)
+      let measured = {}
+      if (flags.probe) {
+        const {UserError} = await import('../errors.js')
+        // A snapshot's or a --root tree's addresses are not this machine's to connect to.
+        if (flags.snapshot?.length || flags.root !== '/') throw new UserError('--probe measures backends from this host: it cannot be combined with --snapshot or --root')
+        const {probeUnknownBackends} = await import('../probe/backends.js')
+        const r = await probeUnknownBackends(snapshots[0].snapshot, {...opts, source: 'local'}, {timeoutSeconds: flags['probe-timeout']})
+        for (const n of r.notes) process.stderr.write(`conntune: ${n}\n`)
+        measured = {measured: r.measured}
+      }
+      result = auditSnapshots(snapshots, rules, {...opts, ...measured})
     }
     if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])
     this.finish(result.exitCode)

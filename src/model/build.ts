@@ -11,6 +11,9 @@ import type {Destination, HostModel, Problem, SysctlSetting} from './types.js'
 import {discoverServers, type ServerOptions} from './servers/discover.js'
 import {ListenerIndex} from './servers/endpoint-index.js'
 import {buildHops, type DeclaredBackend} from './hops.js'
+import {hopLogs, readLogEvidence, windowFor} from './evidence.js'
+import {parseNginxAddress} from './servers/nginx-values.js'
+import {applyMeasured, type MeasuredBackend} from './measured.js'
 import type {ConfigSetting} from './servers/setting.js'
 
 export interface ModelOptions extends ServerOptions {
@@ -24,6 +27,10 @@ export interface ModelOptions extends ServerOptions {
   lbIdleTimeout?: number
   natIdleTimeout?: number
   expectedRate?: number
+  /** The log window: seconds before collection (default 24 h), or an absolute start. */
+  since?: {seconds?: number; at?: string}
+  /** Backends measured by --probe. */
+  measured?: MeasuredBackend[]
 }
 
 function shortName(key: string): string {
@@ -152,6 +159,11 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     flow: keepaliveFlows.sort((a, b) => a!.seconds - b!.seconds)[0] ?? null,
   }
 
+  const hops = buildHops({frontend, nginx: nginx.present ? nginx : null, lighttpd: lighttpd.present ? lighttpd : null, apps: gunicorn.apps, declared: opts.backends ?? [], destinations})
+  applyMeasured(hops, opts.measured ?? [])
+  const logs = readLogEvidence(snap, windowFor(snap.collectedAt, opts.since))
+  for (const hop of hops) hop.logs = hopLogs(logs, hop.kind === 'upstream' ? parseNginxAddress(hop.target, 80) : null, hop.target)
+
   return {
     name: snap.host.name,
     source: opts.source ?? 'local',
@@ -178,7 +190,8 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     outbound: {busiestTimeWait: byTimeWait(destinations), busiestRemoteTimeWait: byTimeWait(destinations.filter((d) => !d.loopback))},
     flowIdle,
     keepalive,
-    hops: buildHops({frontend, nginx: nginx.present ? nginx : null, lighttpd: lighttpd.present ? lighttpd : null, apps: gunicorn.apps, declared: opts.backends ?? [], destinations}),
+    hops,
+    logs,
     portOwners: portOwners(sockets.listeners.map((l) => l.port), nginx, lighttpd, gunicorn.apps),
     nginx,
     lighttpd,

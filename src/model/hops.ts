@@ -2,6 +2,7 @@
 // that reuses idle connections the server must keep them longer than the client, or the
 // client sends a request on a connection the server is closing and the proxy answers 502
 // (FACTS.md "The alignment rule").
+import type {HopLogs} from './evidence.js'
 import type {Frontend} from './frontends.js'
 import {endpointMatches, endpointText, type Endpoint} from './servers/address-match.js'
 import {ListenerIndex} from './servers/endpoint-index.js'
@@ -22,7 +23,7 @@ export interface DeclaredBackend {
 }
 
 export interface HopEnd {
-  kind: 'frontend' | 'nginx' | 'lighttpd' | 'gunicorn' | 'declared' | 'unknown'
+  kind: 'frontend' | 'nginx' | 'lighttpd' | 'gunicorn' | 'declared' | 'probed' | 'unknown'
   /** How findings name it: "upstream app at FILE:LINE", "gunicorn app.service". */
   name: string
   /** Seconds an idle connection is kept by this end, with where that comes from. */
@@ -59,6 +60,8 @@ export interface Hop {
   serverTimeoutKills: boolean | null
   /** Sockets observed toward the target. */
   observed: {timeWait: number; total: number; percent: number}
+  /** nginx's logs toward the target (filled in by the host model, evidence.ts). */
+  logs?: HopLogs
 }
 
 /** gunicorn kills a worker silent for `timeout` seconds; only the sync worker is silent while a request runs. */

@@ -13,6 +13,7 @@ import type {NginxModel} from './servers/nginx.js'
 import type {ConfigSetting} from './servers/setting.js'
 import type {CommentLine} from './servers/discover.js'
 import type {Hop} from './hops.js'
+import type {LogEvidence} from './evidence.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -106,6 +107,8 @@ export interface HostModel {
   gunicorn: {apps: GunicornApp[]}
   /** The request path: frontend → first server, nginx upstream → backend. */
   hops: Hop[]
+  /** nginx's logs as evidence: what was read, counts per upstream peer, notes on what could not be used. */
+  logs: LogEvidence
   /** What serves each listening port, for naming the server behind observed sockets. */
   portOwners: Array<{port: number; owners: string[]; keepalive: string[]}>
   /** Every listen backlog a server asks for, for net.core.somaxconn. */

@@ -26,6 +26,8 @@ export interface HostResult {
   problems: Problem[]
   /** conntune check on directories: files found there and not checked, and why. */
   skipped?: Array<{file: string; reason: string}>
+  /** nginx logs read as evidence: files, the window, what could not be used. */
+  logs?: {window: string; files: HostModel['logs']['files']; unattributed: HostModel['logs']['unattributed']; notes: string[]}
   findings: Finding[]
   /** Findings an inline ignore (with a reason) covered. */
   suppressed: number
@@ -146,6 +148,7 @@ export function auditSnapshots(
       },
       problems: model.problems,
       ...(skipped?.length ? {skipped} : {}),
+      logs: {window: model.logs.window.text, files: model.logs.files, unattributed: model.logs.unattributed, notes: model.logs.notes},
       findings: sorted,
       suppressed: suppressed.length,
     })

@@ -23,6 +23,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
       sockets: h.sockets,
       problems: h.problems,
       ...(h.skipped ? {skipped: h.skipped} : {}),
+      ...(h.logs && h.logs.files.length > 0 ? {logs: h.logs} : {}),
     })),
     findings: result.findings,
     byRule: result.byRule,

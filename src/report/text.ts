@@ -31,6 +31,12 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
     if (h.frontend) facts.push(`behind ${h.frontend}`)
     out.push(c('bold', `${h.name}`) + c('dim', ` (${facts.join(', ')})`))
     if (h.suppressed > 0) out.push(c('dim', `  ${h.suppressed} finding${h.suppressed === 1 ? '' : 's'} covered by inline ignores`))
+    if (h.logs && h.logs.files.length > 0) {
+      const read = h.logs.files.filter((f) => !f.error)
+      out.push(c('dim', `  nginx logs ${h.logs.window}: ${read.length} of ${h.logs.files.length} read${read.length > 0 ? ` (${read.map((f) => `${f.file}: ${f.inWindow} signature line${f.inWindow === 1 ? '' : 's'}`).join(', ')})` : ''}`))
+      for (const u of h.logs.unattributed) out.push(`  ${c('yellow', 'observed:')} ${u.file}: ${u.status502} 502 and ${u.status504} 504 responses (its log_format does not record the upstream)`)
+      for (const n of h.logs.notes) out.push(c('dim', `  note: ${n}`))
+    }
     for (const p of h.problems) {
       const at = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.col ? `:${p.col}` : ''}`
       out.push(`  ${c('yellow', 'incomplete:')} ${at}: ${p.message}`)

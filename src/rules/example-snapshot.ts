@@ -6,6 +6,7 @@ import {kernelDefault, parseKernelRelease} from '../model/kernel.js'
 import {SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/types.js'
 import type {RuleExample} from './types.js'
+import {keepLine} from '../parsers/nginx-logs/signatures.js'
 
 const STATE_HEX: Record<string, string> = {
   ESTABLISHED: '01', SYN_SENT: '02', SYN_RECV: '03', FIN_WAIT1: '04', FIN_WAIT2: '05', TIME_WAIT: '06',
@@ -127,6 +128,14 @@ export function exampleSnapshot(ex: RuleExample): Snapshot {
     const entries = snap.dirs[dir]?.entries ?? []
     entries.push(posix.basename(path))
     snap.dirs[dir] = {entries: entries.sort()}
+  }
+  const logs: Array<['error' | 'access', string | undefined, string]> = [['error', h.errorLog, '/var/log/nginx/error.log'], ['access', h.accessLog, '/var/log/nginx/access.log']]
+  for (const [kind, text, path] of logs) {
+    if (text === undefined) continue
+    // As the collector keeps it: only the lines it would grep for.
+    const lines = text.split('\n').filter((l) => keepLine(kind, l))
+    snap.logs ??= {utcOffset: '+0000', files: {}}
+    snap.logs.files[path] = {kind, lines, matched: lines.length, bytes: text.length}
   }
   return snap
 }

@@ -16,6 +16,8 @@ export interface RuleExample {
     nginx?: string
     lighttpd?: string
     gunicorn?: string
+    errorLog?: string
+    accessLog?: string
   }
 }
 

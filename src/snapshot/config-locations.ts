@@ -34,3 +34,15 @@ export const CAPTURE_LIMITS = {
   commandSeconds: 10,
   includeRounds: 8,
 } as const
+
+/**
+ * nginx logs read as evidence: the last `tailBytes` of each log (and of its rotated `.1`
+ * while the budget lasts), at most `files` logs, keeping the newest `lines` matching lines
+ * per log, each cut at `lineChars`. The SSH collector uses the same numbers.
+ */
+export const LOG_LIMITS = {
+  tailBytes: 8 * 1024 * 1024,
+  files: 32,
+  lines: 500,
+  lineChars: 2048,
+} as const

@@ -3,7 +3,8 @@
 // newer parser. Bump SNAPSHOT_VERSION on any incompatible change; readers refuse newer ones.
 
 export const SNAPSHOT_FORMAT = 'conntune-snapshot'
-export const SNAPSHOT_VERSION = 1
+// 2: the optional `logs` section (version-1 snapshots still load).
+export const SNAPSHOT_VERSION = 2
 
 /** A file as the collector found it: its text, or why it has none. */
 export interface CapturedFile {
@@ -31,6 +32,24 @@ export interface CapturedCommand {
   error?: string
 }
 
+/**
+ * The part of one nginx log the collector kept: only lines carrying one of the fixed
+ * signatures (error log) or a 502/504 (access log), newest last, each cut at a length bound —
+ * never the whole log. Counting them (per upstream, in a time window) is analysis.
+ */
+export interface CapturedLog {
+  kind: 'error' | 'access'
+  lines?: string[]
+  /** Lines that matched in the bytes read; more than lines.length when the line cap cut older ones. */
+  matched?: number
+  /** Bytes read from the end of the file (and its rotated `.1`). */
+  bytes?: number
+  /** The size bound cut the tail: lines older than it were not read. */
+  truncated?: boolean
+  /** ENOENT, EACCES, binary, "syslog target", "variables in the path"… */
+  error?: string
+}
+
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT
   version: number
@@ -50,4 +69,10 @@ export interface Snapshot {
   commands?: Record<string, CapturedCommand>
   /** Config entry points named at collection (--nginx-conf…), instead of the usual places. */
   entries?: {nginx?: string[]; lighttpd?: string[]; gunicornConf?: string[]}
+  /** nginx logs as evidence, by the path nginx writes them to. */
+  logs?: {
+    /** The host's UTC offset when collected, "+0100": nginx error-log times are local time. */
+    utcOffset: string
+    files: Record<string, CapturedLog>
+  }
 }

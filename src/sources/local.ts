@@ -5,6 +5,7 @@ import {posix} from 'node:path'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedCommand, type CapturedSysctl, type Snapshot} from '../snapshot/types.js'
 import {captureConfigs, followIncludes} from './capture-configs.js'
+import {collectLogs} from './logs.js'
 import {nginxConfPath, runCommands} from './commands.js'
 import {RootFs} from './rootfs.js'
 
@@ -13,6 +14,8 @@ export interface LocalOptions {
   toolVersion: string
   /** Config files named on the command line (--nginx-conf…), captured with their includes. */
   configs?: {nginx?: string[]; lighttpd?: string[]; gunicorn?: string[]}
+  /** Read nginx's logs as evidence (default true). */
+  logs?: boolean
 }
 
 export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
@@ -65,11 +68,13 @@ export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
       ? {...(c.nginx?.length ? {nginx: c.nginx} : {}), ...(c.lighttpd?.length ? {lighttpd: c.lighttpd} : {}), ...(c.gunicorn?.length ? {gunicornConf: c.gunicorn} : {})}
       : undefined
   const name = hostname.text?.trim() || 'localhost'
+  const now = new Date()
+  const logs = opts.logs === false ? undefined : collectLogs(fs, {files, commands, ...(named ? {entries: named} : {})}, now)
   return {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     collector: {tool: 'conntune', version: opts.toolVersion, source: 'local'},
-    collectedAt: new Date().toISOString(),
+    collectedAt: now.toISOString(),
     host: opts.root === '/' ? {name} : {name, root: opts.root},
     kernel: release.text !== undefined ? {release: release.text.trim()} : {release: null, error: release.error ?? 'EIO'},
     sysctl,
@@ -78,5 +83,6 @@ export async function collectLocal(opts: LocalOptions): Promise<Snapshot> {
     dirs,
     ...(Object.keys(commands).length > 0 ? {commands} : {}),
     ...(named ? {entries: named} : {}),
+    ...(logs ? {logs} : {}),
   }
 }

@@ -123,7 +123,7 @@ describe('snapshots', () => {
     const snap = join(tmp, 'self.json')
     expect(conntune(['collect', '-o', snap]).code).toBe(0)
     const data = JSON.parse(readFileSync(snap, 'utf8'))
-    expect(data).toMatchObject({format: 'conntune-snapshot', version: 1, collector: {source: 'local'}})
+    expect(data).toMatchObject({format: 'conntune-snapshot', version: 2, collector: {source: 'local'}})
     expect(data.sysctl['net.ipv4.tcp_tw_recycle']).toEqual({absent: true})
     expect(conntune(['audit', '--snapshot', snap, '--format', 'json']).code).not.toBe(2)
   })
@@ -143,7 +143,7 @@ describe('snapshots', () => {
     const snap = JSON.parse(readFileSync(join(tmp, 'clean.json'), 'utf8'))
     const newer = join(tmp, 'newer.json')
     writeFileSync(newer, JSON.stringify({...snap, version: 99}))
-    expectOneLineError(conntune(['audit', '--snapshot', newer]), 2, /newer\.json: snapshot version 99 is newer than this conntune reads \(1\); upgrade conntune/)
+    expectOneLineError(conntune(['audit', '--snapshot', newer]), 2, /newer\.json: snapshot version 99 is newer than this conntune reads \(2\); upgrade conntune/)
   })
 
   it('rejects a snapshot that does not match the schema, naming where', () => {
