@@ -11,6 +11,7 @@ export default class Generate extends BaseCommand {
 nginx: an http{} snippet with one upstream and one server, keep-alive written the way --nginx-version needs it. gunicorn: gunicorn.conf.py (gthread worker). lighttpd: a lighttpd.conf. sysctl: a sysctl.d drop-in for --role.`
   static examples = [
     '<%= config.bin %> generate nginx --behind aws-alb --backend gunicorn@127.0.0.1:8000 --nginx-version 1.30.0 -o /etc/nginx/conf.d/app.conf',
+    '<%= config.bin %> generate nginx --behind aws-alb --real-ip-from 10.0.0.0/16 --websocket --backend gunicorn@unix:/run/app.sock',
     '<%= config.bin %> generate gunicorn --behind aws-alb --role proxy -o gunicorn.conf.py',
     '<%= config.bin %> generate nginx --backend node@127.0.0.1:3000 --backend-idle-timeout 65',
     '<%= config.bin %> generate sysctl --role proxy --behind aws-nlb -o /etc/sysctl.d/60-conntune.conf',
@@ -26,6 +27,8 @@ nginx: an http{} snippet with one upstream and one server, keep-alive written th
     'nginx-version': Flags.string({description: 'The nginx version the config is for (upstream keep-alive defaults changed in 1.29.7; default: written for any version)', helpValue: 'X.Y.Z'}),
     listen: Flags.string({description: 'Where nginx/lighttpd listen: PORT, HOST:PORT or [IPv6]:PORT (default 80)', helpValue: 'ADDR'}),
     'document-root': Flags.string({description: 'lighttpd server.document-root (default /var/www/html)', helpValue: 'DIR'}),
+    'real-ip-from': Flags.string({description: 'nginx: a balancer address range to take the client address from (set_real_ip_from; repeatable)', multiple: true, helpValue: 'CIDR'}),
+    websocket: Flags.boolean({description: 'nginx: proxy WebSocket upgrades, with the upgrade map that keeps ordinary requests on pooled connections'}),
     output: Flags.string({char: 'o', description: 'Write to FILE (whole or not at all) instead of stdout', helpValue: 'FILE'}),
   }
 
@@ -42,6 +45,8 @@ nginx: an http{} snippet with one upstream and one server, keep-alive written th
       nginxVersion: flags['nginx-version'],
       listen: flags.listen,
       documentRoot: flags['document-root'],
+      realIpFrom: flags['real-ip-from'],
+      websocket: flags.websocket,
     })
     if (flags.output) {
       const {writeFileAtomic} = await import('../cli/write.js')

@@ -50,7 +50,9 @@ function findNginx(ds: NginxDirective[], pred: (d: NginxDirective) => boolean): 
 /** nginx: rewrite the directive on that line, or add it right after its block's `{`. */
 function editNginx(text: string, file: string, a: SetAction): {text: string} | {note: string} {
   const parsed = parseNginxText(text, file, {spans: true}).value.parsed
-  const [directive, ...fixedArgs] = a.name.split(' ')
+  const [written, ...fixedArgs] = a.name.split(' ')
+  // A map entry's key may be quoted as written ('' for an empty source); the parser unquotes it.
+  const directive = written.replace(/^(['"])(.*)\1$/, '$2')
   const statement = `${a.name} ${a.value};`
   if (a.line !== null) {
     const d = findNginx(parsed, (x) => x.line === a.line && x.directive === directive && fixedArgs.every((f, i) => (x.args[i] ?? '').toLowerCase() === f.toLowerCase()))

@@ -22,7 +22,14 @@ export interface Profile {
   nginxVersion?: string
   listen?: string
   documentRoot?: string
+  /** The balancer's address ranges: nginx takes the client address from X-Forwarded-For only from these. */
+  realIpFrom?: string[]
+  /** Proxy WebSocket upgrades with the keepalive-friendly upgrade map. */
+  websocket?: boolean
 }
+
+// An IPv4 or IPv6 address with an optional prefix length, as set_real_ip_from takes it.
+const CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?:\/(?:3[0-2]|[12]?\d))?|[0-9a-f:]*:[0-9a-f:.]*(?:\/(?:12[0-8]|1[01]\d|\d?\d))?)$/i
 
 /** A choice and why, with the numbers. */
 export interface Choice<T = number> {
@@ -54,6 +61,9 @@ export interface GenerateValues {
     upstreamKeepalive: Choice<number | null>
     upstreamKeepaliveTimeout: Choice
     proxyReadTimeout: Choice
+    forwardedProto: Choice<string>
+    realIpFrom: string[]
+    websocket: boolean
   }
   backend: {
     kind: BackendKind
@@ -73,6 +83,7 @@ export interface GenerateValues {
     keepalive: Choice
     timeout: Choice
     facing: 'nginx' | 'balancer' | 'either'
+    forwardedAllowIps: Choice<string> | null
   }
   lighttpd: {
     bind: string | null
@@ -142,6 +153,8 @@ function commandLine(kind: GenerateKind, p: Profile): string {
   if (p.nginxVersion) parts.push('--nginx-version', p.nginxVersion)
   if (p.listen) parts.push('--listen', p.listen)
   if (p.documentRoot) parts.push('--document-root', p.documentRoot)
+  for (const r of p.realIpFrom ?? []) parts.push('--real-ip-from', r)
+  if (p.websocket) parts.push('--websocket')
   return parts.join(' ')
 }
 
@@ -195,6 +208,7 @@ export function computeValues(kind: GenerateKind, p: Profile): GenerateValues {
   path.push(`nginx upstream keepalive_timeout ${upstreamTimeout.value} s -> ${spec.kind} at ${spec.address} idle ${backendIdle.value} s`)
 
   const sysctl = sysctlValues(p, frontend, listen, spec.port)
+  for (const r of p.realIpFrom ?? []) if (!CIDR.test(r)) throw new UserError(`--real-ip-from ${r}: not an address or CIDR range (e.g. 10.0.0.0/16 or 2001:db8::/32)`)
   return {
     command: commandLine(kind, p),
     frontend,
@@ -207,6 +221,10 @@ export function computeValues(kind: GenerateKind, p: Profile): GenerateValues {
       clientKeepaliveTimeout: nginxClient,
       keepaliveRequests: {value: 1000, why: 'the default since nginx 1.19.10 (100 before), written out so older versions close pooled connections less often'},
       upstreamName: 'app_backend',
+      // Behind an L7 balancer nginx sees plain http: pass on the scheme the balancer saw.
+      forwardedProto: frontend?.pools ? {value: '$http_x_forwarded_proto', why: `${lbName(frontend)} ends TLS and sets X-Forwarded-Proto; nginx's own $scheme would say http`} : {value: '$scheme', why: 'the scheme of the request nginx received'},
+      realIpFrom: p.realIpFrom ?? [],
+      websocket: p.websocket === true,
       upstreamKeepalive: modern
         ? {value: null, why: `nginx ${version} keeps up to ${UPSTREAM_POOL} idle connections per worker by default`}
         : {value: UPSTREAM_POOL, why: `up to ${UPSTREAM_POOL} idle connections per worker process (the size nginx 1.29.7 made the default)`},
@@ -232,6 +250,11 @@ export function computeValues(kind: GenerateKind, p: Profile): GenerateValues {
       keepalive: gunicornKeepalive,
       timeout: {value: GUNICORN_TIMEOUT, why: `gunicorn's default ${GUNICORN_TIMEOUT} s, <= nginx proxy_read_timeout ${PROXY_READ_TIMEOUT} s so nginx does not time out first`},
       facing: gunicornFacing,
+      // gunicorn trusts X-Forwarded-* only from these peers: the nginx on this host, never '*'.
+      forwardedAllowIps:
+        gunicornFacing === 'balancer'
+          ? null
+          : {value: '127.0.0.1,::1', why: `trust X-Forwarded-Proto/For only from nginx on this host (gunicorn's forwarded_allow_ips; never '*', which lets any client spoof them)${spec.address.startsWith('unix:') ? '; over a unix socket the peer has no IP address' : ''}`},
     },
     lighttpd: {
       // lighttpd resolves a bare "::1" as IPv4 unless server.use-ipv6 is on; "[::1]" works either way.
@@ -258,8 +281,10 @@ function gunicornKeepaliveChoice(facing: GenerateValues['gunicorn']['facing'], f
 }
 
 function sysctlValues(p: Profile, f: GenerateValues['frontend'], listen: GenerateValues['listen'], backendPort: number | null): GenerateValues['sysctl'] {
-  const role = p.role ?? (p.backend ? 'proxy' : 'server')
-  const roleWhy = p.role ? `--role ${p.role}` : p.backend ? 'a --backend was named: this host proxies to it (--role overrides)' : 'no --backend: this host serves (pass --role proxy if it connects to upstreams)'
+  // A unix-socket backend takes no outgoing TCP connection: the client-side TCP settings do not apply (unix(7)).
+  const unixBackend = /@unix:/.test(p.backend ?? '')
+  const role = p.role ?? (p.backend && !unixBackend ? 'proxy' : 'server')
+  const roleWhy = p.role ? `--role ${p.role}` : unixBackend ? 'the --backend is a unix socket: no outgoing TCP connections, so this host is a server for the kernel (--role overrides)' : p.backend ? 'a --backend was named: this host proxies to it (--role overrides)' : 'no --backend: this host serves (pass --role proxy if it connects to upstreams)'
   const entries: SysctlEntry[] = []
   const notes: string[] = []
   entries.push({key: 'net.core.somaxconn', value: '4096', why: ['the default since Linux 5.4 (128 before), which silently caps nginx\'s listen backlog (511) and gunicorn\'s (2048)']})

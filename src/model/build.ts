@@ -215,7 +215,12 @@ function emptyLighttpd(): HostModel['lighttpd'] {
 /** A host proxies when a server on it forwards requests; it serves when one listens. */
 function inferRole(flag: 'proxy' | 'server' | undefined, nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps']): {role: HostModel['role']; source: string} {
   if (flag) return {role: flag, source: '--role'}
-  const proxied = nginx.locations.find((l) => l.proxyPass)
+  // Proxying only to unix sockets makes no outgoing TCP connection: the kernel's client-side
+  // settings (tw_reuse, port range) do not apply to it (unix(7)).
+  const unixOnly = (l: HostModel['nginx']['locations'][number]) => !!l.proxyPass && (!!l.proxyPass.unix || nginx.upstreams.some((u) => u.name === l.proxyPass!.upstream && u.unixOnly))
+  const proxied = nginx.locations.find((l) => l.proxyPass && !unixOnly(l))
+  const unixProxied = nginx.locations.find(unixOnly)
+  if (!proxied && unixProxied && !lighttpd.proxies.length) return {role: 'server', source: `inferred: nginx proxies only to unix sockets (${unixProxied.proxyPass!.raw} at ${unixProxied.proxyPass!.file}:${unixProxied.proxyPass!.line}), so it makes no outgoing TCP connections`}
   if (proxied) return {role: 'proxy', source: `inferred: nginx proxies to ${proxied.proxyPass!.raw} at ${proxied.proxyPass!.file}:${proxied.proxyPass!.line}`}
   if (lighttpd.proxies.length > 0) return {role: 'proxy', source: `inferred: lighttpd mod_proxy to ${lighttpd.proxies[0].host}:${lighttpd.proxies[0].port}`}
   if (nginx.servers.length > 0) return {role: 'server', source: 'inferred: nginx serves and proxies nothing'}

@@ -55,6 +55,22 @@ describeReal('generated nginx snippets pass nginx -t', [missingProgram('nginx', 
     expect(n).toBe(PRESETS.length * KINDS.length * ADDRESSES.length * 3)
   })
 
+  it('with --websocket and --real-ip-from, for every address form and nginx version', async () => {
+    const failures: string[] = []
+    for (const address of ADDRESSES) {
+      for (const nginxVersion of ['1.22.1', '1.30.0', undefined]) {
+        for (const extra of [{websocket: true}, {realIpFrom: ['10.0.0.0/16', '2001:db8::/32']}, {websocket: true, realIpFrom: ['192.0.2.0/24']}]) {
+          const {text} = await generate('nginx', {behind: 'aws-alb', backend: `gunicorn@${address}`, nginxVersion, listen: '127.0.0.1:18080', ...extra})
+          const name = `extras-${address.replace(/\W/g, '_')}-${nginxVersion ?? 'any'}-${Object.keys(extra).join('_')}`
+          const r = nginxT(name, text)
+          if (r.status !== 0) failures.push(`${name}: exit ${r.status}: ${r.out.trim()}`)
+          if (extra.websocket && !/''\s+'';/.test(text)) failures.push(`${name}: no keepalive-friendly upgrade map`)
+        }
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
   it('and nginx -t does reject a broken one (the harness is live)', async () => {
     const {text} = await generate('nginx', {behind: 'aws-alb'})
     const r = nginxT('broken', text.replace('keepalive_timeout 65s;', 'keepalive_timeout 65s'))
@@ -101,6 +117,9 @@ describeReal('generated gunicorn.conf.py passes gunicorn --check-config and sets
           // What gunicorn itself resolves from the file is what the values say.
           const p = sh('gunicorn', ['--print-config', '-c', file, '--chdir', app, 'app:app'])
           const got = Object.fromEntries(p.stdout.split('\n').map((l) => /^(\w+)\s*=\s*(.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m).map((m) => [m[1], m[2].trim()]))
+          // forwarded_allow_ips: nginx on this host, never '*' (gunicorn trusts X-Forwarded-* from these peers).
+          if (role !== 'server' && !/^forwarded_allow_ips\s*=\s*\['127\.0\.0\.1', '::1'\]$/m.test(p.stdout)) failures.push(`${file}: forwarded_allow_ips not 127.0.0.1,::1: ${p.stdout.split('\n').find((l) => l.startsWith('forwarded_allow_ips'))}`)
+          if (/^forwarded_allow_ips\s*=\s*["']\*["']/m.test(out.text)) failures.push(`${file}: trusts every peer`)
           const want = {worker_class: 'gthread', keepalive: String(out.values.gunicorn.keepalive.value), timeout: '30', threads: '4', workers: '2', bind: `['${address}']`}
           const seen = Object.fromEntries(Object.keys(want).map((k) => [k, got[k]]))
           if (JSON.stringify(seen) !== JSON.stringify(want)) failures.push(`${file}: gunicorn --print-config ${JSON.stringify(seen)}, values ${JSON.stringify(want)}`)

@@ -7,6 +7,7 @@ import {inlineIncludes} from '../../parsers/nginx/tree.js'
 import {validateNginx, type DeclaredDirective, type DirectiveProblem} from '../../parsers/nginx/validate.js'
 import {versionAtLeast} from '../version.js'
 import {defaultSetting, type ConfigSetting} from './setting.js'
+import {resolveConnection, variableSources, type ConnectionValue} from './nginx-connection.js'
 import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, type ProxyTarget} from './nginx-values.js'
 
 export interface NginxListen extends NginxAddress {
@@ -40,6 +41,8 @@ export interface NginxServer {
   listen: NginxListen[]
   /** "server example.com (listen 80) at FILE:LINE": how findings name it. */
   label: string
+  /** Only rejects (return 444 / 4xx, deny all at server level): serves no request, so no alignment applies. */
+  rejectOnly: boolean
   keepaliveTimeout: ConfigSetting & {header: number | null}
   keepaliveRequests: ConfigSetting
 }
@@ -55,6 +58,8 @@ export interface NginxLocation {
   proxyHttpVersion: ConfigSetting
   /** The Connection header sent upstream after proxy_set_header inheritance; "" means cleared. */
   connectionHeader: ConfigSetting
+  /** What that header is for an ordinary request (no Upgrade), with maps, geo and set resolved. */
+  connection: ConnectionValue
   proxyReadTimeout: ConfigSetting
   keepaliveTimeout: ConfigSetting & {header: number | null}
   /** Idle connections to the upstream are reused for this location (version and config). */
@@ -77,6 +82,8 @@ export interface NginxUpstream {
   line: number
   col: number
   servers: NginxUpstreamServer[]
+  /** Every server is a unix socket: no ports and no TIME_WAIT (unix(7)). */
+  unixOnly: boolean
   keepalive: ConfigSetting
   keepaliveTimeout: ConfigSetting
   keepaliveRequests: ConfigSetting
@@ -145,6 +152,8 @@ interface Level {
   /** proxy_set_header directives of the nearest level that has any. */
   proxySetHeaders: Dir[] | null
   proxySetHeadersFrom: string
+  /** The last `set $name` seen from this level (rewrite module order: outer levels run first). */
+  sets: Map<string, Dir>
 }
 
 // Inner levels share their parent's setting objects: the origin ("set in http at FILE:LINE")
@@ -169,6 +178,10 @@ function applyLevel(parent: Level, block: Dir[], label: string): Level {
         break
       case 'proxy_set_header':
         own.push(d)
+        break
+      case 'set':
+        if (next.sets === parent.sets) next.sets = new Map(parent.sets)
+        if (d.args[0]?.startsWith('$')) next.sets.set(d.args[0].replace(/^\$\{?(\w+)\}?$/, '$1'), d)
         break
     }
   }
@@ -208,6 +221,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     proxyReadTimeout: defaultSetting('proxy_read_timeout', '60s', 60, 'nginx', null),
     proxySetHeaders: null,
     proxySetHeadersFrom: 'default',
+    sets: new Map(),
   }
   const httpLevel = applyLevel(base, httpBlock, 'http')
 
@@ -225,6 +239,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       line: d.line,
       col: d.col,
       servers: [],
+      unixOnly: false,
       keepalive: upstreamKeepaliveDefault
         ? defaultSetting('keepalive', '32 local', 32, 'nginx ≥ 1.29.7', at)
         : defaultSetting('keepalive', null, 0, version ? `nginx ${version}: no idle connections kept` : 'nginx version unknown; none kept before 1.29.7', at),
@@ -241,8 +256,29 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       else if (x.directive === 'keepalive_timeout') u.keepaliveTimeout = explicitSetting(x, x.args[0] ?? '', parseNginxTime(x.args[0] ?? ''))
       else if (x.directive === 'keepalive_requests') u.keepaliveRequests = explicitSetting(x, x.args[0] ?? '', /^\d+$/.test(x.args[0] ?? '') ? Number(x.args[0]) : null)
     }
+    u.unixOnly = u.servers.length > 0 && u.servers.every((x) => x.unix !== null)
     upstreams.push(u)
     if (!explicitByName.has(u.name)) explicitByName.set(u.name, u)
+  }
+
+  const mapsAndGeos = variableSources(httpBlock)
+  // Uses of a map's variable other than as the Connection header: editing the map changes them too.
+  const uses = new Map<string, string[]>()
+  const otherUses = (name: string): string[] => {
+    let list = uses.get(name)
+    if (list) return list
+    list = []
+    const re = new RegExp(`\\$(\\{${name}\\}|${name}(?!\\w))`)
+    const walk = (ds: Dir[]) => {
+      for (const x of ds) {
+        const isConnection = x.directive === 'proxy_set_header' && (x.args[0] ?? '').toLowerCase() === 'connection'
+        if (!isConnection && !(x.directive === 'map' || x.directive === 'geo') && x.args.some((a) => re.test(a))) list!.push(`${x.directive} at ${x.file}:${x.line}`)
+        if (x.block && x.directive !== 'map' && x.directive !== 'geo') walk(x.block)
+      }
+    }
+    walk(tree)
+    uses.set(name, list)
+    return list
   }
 
   // One setting per proxy_set_header Connection line (and the level it is seen from), shared by the locations it applies to.
@@ -281,6 +317,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       names,
       listen,
       label,
+      rejectOnly: rejectsOnly(s.block),
       keepaliveTimeout: level.keepaliveTimeout.explicit ? level.keepaliveTimeout : {...level.keepaliveTimeout, insertAt: serverAt},
       keepaliveRequests: level.keepaliveRequests.explicit ? level.keepaliveRequests : {...level.keepaliveRequests, insertAt: serverAt},
     })
@@ -297,13 +334,14 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   }
 
 
-  function walkLocations(block: Dir[], parent: Level, server: number, serverLabel: string): void {
+  function walkLocations(block: Dir[], parent: Level, server: number, serverLabel: string, parentPath = ''): void {
     for (const d of block) {
       if ((d.directive !== 'location' && d.directive !== 'if' && d.directive !== 'limit_except') || !d.block) continue
       const level = applyLevel(parent, d.block, d.directive)
       if (level.keepaliveTimeout !== parent.keepaliveTimeout) locationTimeouts.push({timeout: level.keepaliveTimeout, who: `${d.directive} ${d.args.join(' ')} in ${serverLabel}`})
       const pp = d.block.find((x) => x.directive === 'proxy_pass')
-      if (d.directive === 'location' && pp) {
+      // proxy_pass inside `if` in a location (Puma's and Passenger's documented sites) is that request's proxy config.
+      if ((d.directive === 'location' || d.directive === 'if') && pp) {
         const target = parseProxyPass(pp.args[0] ?? '')
         const named = !target.dynamic && target.host && target.port === null ? explicitByName.get(target.host) : undefined
         let upstream = named?.name ?? null
@@ -322,6 +360,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
               line: pp.line,
               col: pp.col,
               servers: [addr],
+              unixOnly: addr.unix !== null,
               keepalive: defaultSetting('keepalive', null, 0, 'implicit upstream: proxy_pass without an upstream{} block never keeps connections', null),
               keepaliveTimeout: defaultSetting('keepalive_timeout', '60s', 60, 'nginx', null),
               keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', null),
@@ -346,18 +385,20 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
             : defaultSetting('proxy_set_header Connection', upstreamKeepaliveDefault ? '' : 'close', null, upstreamKeepaliveDefault ? 'nginx ≥ 1.29.7 sends none' : 'nginx before 1.29.7 sends "Connection: close"', locAt)
         const u = named ?? (upstream ? implicitByName.get(upstream) : undefined)
         const httpVersion = level.proxyHttpVersion.explicit ? level.proxyHttpVersion : {...level.proxyHttpVersion, insertAt: locAt}
-        const reusesUpstream = !!u && (u.keepalive.num ?? 0) > 0 && httpVersion.value === '1.1' && connectionHeader.value === ''
+        const connection = resolveConnection(connectionHeader, mapsAndGeos, level.sets, otherUses)
+        const reusesUpstream = !!u && (u.keepalive.num ?? 0) > 0 && httpVersion.value !== '1.0' && connection.closes !== true
         const index = locations.length
         locations.push({
           server,
           serverLabel,
-          path: d.args.join(' '),
+          path: d.directive === 'if' ? `${parentPath} if (${d.args.join(' ')})` : d.args.join(' '),
           file: d.file,
           line: d.line,
           col: d.col,
           proxyPass: {...target, file: pp.file, line: pp.line, upstream},
           proxyHttpVersion: httpVersion,
           connectionHeader,
+          connection,
           proxyReadTimeout: level.proxyReadTimeout,
           keepaliveTimeout: level.keepaliveTimeout,
           reusesUpstream,
@@ -370,7 +411,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
           if (!u.locationConnectionHeaders.includes(connectionHeader)) u.locationConnectionHeaders.push(connectionHeader)
         }
       }
-      walkLocations(d.block, level, server, serverLabel)
+      walkLocations(d.block, level, server, serverLabel, d.directive === 'location' ? d.args.join(' ') : parentPath)
     }
   }
 
@@ -386,7 +427,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     if (!g) timeouts.set(t, (g = {timeout: t, appliesTo: []}))
     g.appliesTo.push(who)
   }
-  for (const s of servers) addTimeout(s.keepaliveTimeout, s.label)
+  for (const s of servers) if (!s.rejectOnly) addTimeout(s.keepaliveTimeout, s.label)
   for (const l of locationTimeouts) addTimeout(l.timeout, l.who)
   const requests = new Map<ConfigSetting, NginxModel['keepaliveRequests'][number]>()
   const addRequests = (r: ConfigSetting, side: 'client' | 'upstream', who: string) => {
@@ -395,7 +436,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     if (!g) requests.set(r, (g = {...r, side, appliesTo: []}))
     g.appliesTo.push(who)
   }
-  for (const s of servers) addRequests(s.keepaliveRequests, 'client', s.label)
+  for (const s of servers) if (!s.rejectOnly) addRequests(s.keepaliveRequests, 'client', s.label)
   for (const u of upstreams) if (!u.implicit) addRequests(u.keepaliveRequests, 'upstream', `upstream ${u.name}`)
   const clientKeepalive = [...timeouts.values(), ...(defaultTimeouts.appliesTo.length > 0 ? [defaultTimeouts] : [])]
 
@@ -417,4 +458,17 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     directiveProblems: validation.problems,
     validation: {table: validation.table, note: validation.tableNote},
   }
+}
+
+// A server that answers every request with a rejection: `return 444` (close without a
+// response) or `return 4xx` at server level runs before any location is chosen; `deny all`
+// at server level with no `allow` anywhere denies every location (ngx_http_rewrite_module,
+// ngx_http_access_module). Locations that only return 4xx count as rejecting too.
+function rejectsOnly(block: Dir[]): boolean {
+  const rejects = (d: Dir) => d.directive === 'return' && /^(444|4\d\d)$/.test(d.args[0] ?? '')
+  if (block.some(rejects)) return true
+  const serving = (ds: Dir[]): boolean => ds.some((d) => ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass', 'allow', 'root', 'alias', 'try_files', 'index'].includes(d.directive) || (d.directive === 'return' && !rejects(d)) || (!!d.block && d.directive !== 'location' && serving(d.block)))
+  const locations = block.filter((d) => d.directive === 'location' && d.block)
+  if (block.some((d) => d.directive === 'deny' && d.args[0] === 'all') && !serving(block.filter((d) => d.directive !== 'location')) && !locations.some((l) => l.block!.some((d) => d.directive === 'allow'))) return true
+  return locations.length > 0 && !serving(block.filter((d) => d.directive !== 'location')) && locations.every((l) => l.block!.some(rejects))
 }

@@ -81,6 +81,9 @@ const SCENARIOS: Scenario[] = [
   ...PRESETS.flatMap((p) => KINDS.flatMap((k) => VERSIONS.map((v) => stack(p, k, v)))),
   ...VERSIONS.map((v) => stack('aws-alb', 'gunicorn', v, 'unix:/run/app.sock')),
   stack('gcp-lb', 'node', '1.22.1', '[::1]:3000', {backendIdleTimeout: 65}),
+  // --websocket (the upgrade map) and --real-ip-from keep the stack clean on both sides of 1.29.7.
+  ...VERSIONS.map((v) => stack('aws-alb', 'gunicorn', v, 'unix:/run/app.sock', {websocket: true, realIpFrom: ['10.0.0.0/16']})),
+  ...VERSIONS.map((v) => stack('gcp-lb', 'gunicorn', v, '127.0.0.1:8000', {websocket: true})),
   stack('aws-alb', 'uvicorn', '1.30.0', '127.0.0.1:8000', {natIdleTimeout: 200}),
   // gunicorn facing the balancer itself (no nginx), and not told which (safe for both).
   ...PRESETS.flatMap((p) => (['server', undefined] as const).map((role) => ({
@@ -132,7 +135,7 @@ describe('conntune check finds nothing in generated configs', () => {
 
   it(`covers ${SCENARIOS.length} profiles, every preset × backend kind × nginx version among them`, () => {
     expect(results.map((r) => r.name)).toEqual(SCENARIOS.map((s) => s.name))
-    expect(results.filter((r) => r.name.startsWith('stack-')).length).toBe(PRESETS.length * KINDS.length * VERSIONS.length + 4)
+    expect(results.filter((r) => r.name.startsWith('stack-')).length).toBe(PRESETS.length * KINDS.length * VERSIONS.length + 8)
   })
 
   it('no warning or error, no info beyond the allowed ones, every file read and parsed', () => {
@@ -145,7 +148,8 @@ describe('conntune check finds nothing in generated configs', () => {
 
   it('the roles check infers match the roles the sysctl files were generated for', () => {
     for (const r of results) {
-      if (r.name.startsWith('stack-') || r.name === 'custom-lb-idle') expect([r.name, r.report.hosts[0].role]).toEqual([r.name, 'proxy'])
+      // A unix-socket backend makes no outgoing TCP connection: a server, for the kernel.
+      if ((r.name.startsWith('stack-') && !r.name.includes('unix_')) || r.name === 'custom-lb-idle') expect([r.name, r.report.hosts[0].role]).toEqual([r.name, 'proxy'])
       else expect([r.name, r.report.hosts[0].role]).toEqual([r.name, 'server'])
     }
   })

@@ -20,8 +20,8 @@ describe('shipped rules', () => {
     ]) expect(ids).toContain(id)
   })
 
-  it('cite primary sources only (kernel, RFCs, vendor and project docs)', () => {
-    const primary = /^https:\/\/(docs\.kernel\.org|www\.kernel\.org|git\.kernel\.org|www\.rfc-editor\.org|nginx\.org|docs\.gunicorn\.org|www\.freedesktop\.org|redmine\.lighttpd\.net|docs\.aws\.amazon\.com|cloud\.google\.com|learn\.microsoft\.com|docs\.oracle\.com|devcenter\.heroku\.com)\//
+  it('cite primary sources only (kernel, RFCs, vendor and project docs, the Linux man-pages project)', () => {
+    const primary = /^https:\/\/(docs\.kernel\.org|www\.kernel\.org|git\.kernel\.org|www\.rfc-editor\.org|nginx\.org|docs\.gunicorn\.org|www\.freedesktop\.org|redmine\.lighttpd\.net|docs\.aws\.amazon\.com|cloud\.google\.com|learn\.microsoft\.com|docs\.oracle\.com|devcenter\.heroku\.com|man7\.org)\//
     for (const r of rules) for (const ref of r.references) expect(`${r.id}: ${ref.url}`).toMatch(new RegExp(`: ${primary.source.slice(1)}`))
   })
 

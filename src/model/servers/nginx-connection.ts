@@ -1,0 +1,105 @@
+// What `proxy_set_header Connection X` sends for an ordinary request (no Upgrade header) when
+// X is a variable from a map, geo or set — decided from the config where nginx would decide it
+// the same way for every such request, and said to be undecidable where it would not.
+// nginx: map (ngx_http_map_module: exact keys win over regexes; "" matches an empty source;
+// no default means ""), geo (keyed on the client address), set (rewrite module, runs in order).
+import type {NginxDirective} from '../../parsers/nginx/types.js'
+import type {ConfigSetting} from './setting.js'
+
+type Dir = NginxDirective
+
+export interface VariableSource {
+  kind: 'map' | 'geo'
+  dir: Dir
+  variable: string
+  source: string
+  hostnames: boolean
+  defaultValue: {value: string; dir: Dir | null}
+  entries: Array<{key: string; value: string; dir: Dir}>
+}
+
+export interface ConnectionValue {
+  /** The value sent on an ordinary request; null when the config cannot decide it. */
+  value: string | null
+  /** true: the backend closes after the response; null: undecidable. */
+  closes: boolean | null
+  /** How the value was decided, in words. */
+  how: string
+  /** The settings a fix changes to stop the close, and the value to write. */
+  fixTarget: ConfigSetting[]
+  fixValue: string
+  fixHow: string
+}
+
+const varName = (raw: string): string | null => /^\$(\w+)$/.exec(raw)?.[1] ?? /^\$\{(\w+)\}$/.exec(raw)?.[1] ?? null
+
+/** map and geo blocks at http level, by the variable they define. */
+export function variableSources(http: Dir[]): Map<string, VariableSource> {
+  const out = new Map<string, VariableSource>()
+  for (const d of http) {
+    if ((d.directive !== 'map' && d.directive !== 'geo') || !d.block) continue
+    const variable = varName(d.args[d.args.length - 1] ?? '')
+    if (!variable) continue
+    const src: VariableSource = {kind: d.directive, dir: d, variable, source: d.directive === 'map' ? d.args[0] ?? '' : d.args.length > 1 ? d.args[0] : '$remote_addr', hostnames: false, defaultValue: {value: '', dir: null}, entries: []}
+    for (const e of d.block) {
+      if (e.directive === 'hostnames') src.hostnames = true
+      else if (e.directive === 'default') src.defaultValue = {value: e.args[0] ?? '', dir: e}
+      else if (['include', 'volatile', 'ranges', 'delete', 'proxy', 'proxy_recursive'].includes(e.directive)) continue
+      else src.entries.push({key: e.directive, value: e.args[0] ?? '', dir: e})
+    }
+    out.set(variable, src)
+  }
+  return out
+}
+
+/** The last unconditional `set $name` of the levels a location sees (outer first). */
+export type SetsInScope = Map<string, Dir>
+
+const closes = (v: string) => v.toLowerCase().split(',').some((t) => t.trim() === 'close')
+const at = (d: Dir) => `${d.file}:${d.line}`
+const q = (v: string) => JSON.stringify(v)
+
+function entrySetting(e: {key: string; value: string; dir: Dir}): ConfigSetting {
+  return {name: "''", value: e.value, num: null, explicit: true, origin: `map entry at ${at(e.dir)}`, file: e.dir.file, line: e.dir.line, col: e.dir.col, insertAt: null}
+}
+
+export function resolveConnection(header: ConfigSetting, sources: Map<string, VariableSource>, sets: SetsInScope, otherUses: (variable: string) => string[]): ConnectionValue {
+  const raw = header.value ?? ''
+  const headerFix = {fixTarget: [header], fixValue: '""', fixHow: 'proxy_set_header Connection ""'}
+  const name = varName(raw)
+  if (!raw.includes('$')) return {value: raw, closes: closes(raw), how: header.explicit ? `set to ${q(raw)}` : header.origin, ...headerFix}
+  if (!name) return {value: null, closes: null, how: `${q(raw)} is built from variables at request time`, ...headerFix}
+  const set = sets.get(name)
+  if (set) {
+    const v = set.args[1] ?? ''
+    if (v.includes('$')) return {value: null, closes: null, how: `$${name} is set from ${q(v)} at ${at(set)}, known only at request time`, ...headerFix}
+    return {value: v, closes: closes(v), how: `$${name} is set to ${q(v)} at ${at(set)}`, ...headerFix}
+  }
+  const src = sources.get(name)
+  if (!src) return {value: null, closes: null, how: `$${name} is not defined by a map, geo or set conntune can see`, ...headerFix}
+  const where = `${src.kind} ${src.kind === 'map' ? `${src.source} ` : ''}$${name} at ${at(src.dir)}`
+  if (src.kind === 'map' && /^\$http_upgrade$/i.test(src.source) && !src.hostnames) {
+    // An ordinary request has no Upgrade header: the source is "", which only an exact "" key
+    // (exact keys are checked before regexes) or a regex matching "" can catch.
+    const empty = src.entries.find((e) => e.key === '')
+    const regexes = src.entries.filter((e) => e.key.startsWith('~'))
+    const uses = otherUses(name)
+    const shared = uses.length > 0
+    const mapFix = (target: ConfigSetting): Pick<ConnectionValue, 'fixTarget' | 'fixValue' | 'fixHow'> =>
+      shared
+        ? {fixTarget: [], fixValue: "''", fixHow: `$${name} is also used by ${uses.join(', ')}: editing the map would change those too, so add a new map $http_upgrade $connection_upgrade_keepalive { default upgrade; '' ''; } and send Connection $connection_upgrade_keepalive here`}
+        : {fixTarget: [target], fixValue: "''", fixHow: `in ${where}, make the value for '' (no Upgrade header) '' instead of close: upgrades still get "Connection: upgrade", ordinary requests send no Connection header and reuse the connection. Every location sending $${name} changes with it`}
+    if (empty) return {value: empty.value, closes: closes(empty.value), how: `${where} yields ${q(empty.value)} for a request without Upgrade (its '' entry at ${at(empty.dir)})`, ...mapFix(entrySetting(empty))}
+    if (regexes.length > 0) return {value: null, closes: null, how: `${where} has regex keys that may match an empty Upgrade header`, ...headerFix}
+    const d = src.defaultValue
+    const insert: ConfigSetting = {name: "''", value: null, num: null, explicit: false, origin: `no '' entry in ${where}`, file: null, line: null, col: null, insertAt: {file: src.dir.file, line: src.dir.line, col: src.dir.col, context: `map $${name}`}}
+    return {value: d.value, closes: closes(d.value), how: `${where} has no '' entry, so a request without Upgrade gets its default ${q(d.value)}`, ...mapFix(insert)}
+  }
+  // Keyed on something else (host names, client address, regexes): one answer only when every value agrees.
+  const values = new Set([src.defaultValue.value, ...src.entries.map((e) => e.value)])
+  if (values.size === 1) {
+    const v = [...values][0]
+    return {value: v, closes: closes(v), how: `every value of ${where} is ${q(v)}`, ...headerFix}
+  }
+  return {value: null, closes: null, how: `${where} is keyed on ${src.source} and its values differ (${[...values].map(q).join(', ')}): what an ordinary request sends cannot be decided from the config`, ...headerFix}
+}
