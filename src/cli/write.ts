@@ -1,19 +1,48 @@
 // Output files are written whole or not at all: a temp file beside the target, then rename.
-import {renameSync, unlinkSync, writeFileSync} from 'node:fs'
+// A rename only makes sense over a regular file: renaming over /dev/null or /dev/stdout as root
+// would replace the device node with a report. Devices and pipes are written in place, like a
+// shell redirection; anything else that is not a regular file is refused.
+import {realpathSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UserError} from '../errors.js'
 
+function fail(path: string, error: unknown): never {
+  throw new UserError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+}
+
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+  let st
   try {
-    writeFileSync(tmp, text, {flag: 'wx'})
-    renameSync(tmp, path)
+    st = statSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fail(path, error)
+  }
+  if (st && (st.isCharacterDevice() || st.isFIFO())) {
+    try {
+      writeFileSync(path, text, {flag: 'w'})
+      return
+    } catch (error) {
+      fail(path, error)
+    }
+  }
+  if (st && !st.isFile()) throw new UserError(`${path}: cannot write: not a regular file`)
+  // A link to a file stays a link: the file it names is replaced.
+  let target = path
+  try {
+    if (st) target = realpathSync(path)
+  } catch (error) {
+    fail(path, error)
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
+  try {
+    writeFileSync(tmp, text, {flag: 'wx', mode: st ? st.mode & 0o7777 : 0o666})
+    renameSync(tmp, target)
   } catch (error) {
     try {
       unlinkSync(tmp)
     } catch {
       // Nothing was written, or it is already gone.
     }
-    throw new UserError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    fail(path, error)
   }
 }
