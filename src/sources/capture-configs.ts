@@ -58,6 +58,9 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
   const inTrees = (f: string) => CONFIG_TREES[kind].some((t) => f.startsWith(`${t}/`))
   let frontier = [main, ...Object.keys(sink.files).filter(inTrees)]
   const seen = new Set<string>()
+  // A pattern met again names the same files, already in a frontier: files that each
+  // include the whole directory would otherwise cost files × matches lookups.
+  const patterns = new Set<string>()
   for (let round = 0; round < CAPTURE_LIMITS.includeRounds && frontier.length > 0; round++) {
     const next: string[] = []
     for (const file of frontier) {
@@ -67,7 +70,10 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
       for (const m of text.matchAll(pattern)) {
         const raw = m[1] ?? m[2] ?? m[3]
         if (!raw || raw.includes('$')) continue
-        next.push(...captureIncluded(fs, sink, posix.isAbsolute(raw) ? raw : posix.join(confDir, raw)))
+        const path = posix.isAbsolute(raw) ? raw : posix.join(confDir, raw)
+        if (patterns.has(path)) continue
+        patterns.add(path)
+        next.push(...captureIncluded(fs, sink, path))
       }
     }
     frontier = next
