@@ -44,4 +44,17 @@ export const INCLUDE_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES]
+export const SYSCTL_CASES: HostileCase[] = [
+  {
+    // indexOf('=') from each line scanned the rest of the file: quadratic, 45 s.
+    name: '4 MiB sysctl.conf of "x" lines, none an assignment (parse sysctl)',
+    files: {'sysctl.conf': 'x\n'.repeat(2 * 1024 * 1024)},
+    args: ['parse', 'sysctl', 'sysctl.conf'],
+    exit: 3,
+    message: /sysctl\.conf:1:1: line is not an assignment/,
+    maxSeconds: 15,
+    maxRssMb: 500,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES]
