@@ -1,5 +1,6 @@
 // Where server configuration lives on a host: what the collectors capture (as raw text) so
 // the analysis side can parse it. One list, shared by the local source and the SSH collector.
+import {MAX_INCLUDE_DEPTH} from '../limits.js'
 
 /** Directory trees captured whole (bounded), for nginx's and lighttpd's include graphs. */
 export const CONFIG_TREES = {
@@ -32,7 +33,7 @@ export const CAPTURE_LIMITS = {
   unitBytes: 256 * 1024,
   commandBytes: 64 * 1024 * 1024,
   commandSeconds: 10,
-  includeRounds: 8,
+  includeRounds: MAX_INCLUDE_DEPTH,
 } as const
 
 /**

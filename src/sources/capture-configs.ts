@@ -72,6 +72,9 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
   const inTrees = (f: string) => CONFIG_TREES[kind].some((t) => f.startsWith(`${t}/`))
   let frontier = [main, ...Object.keys(sink.files).filter(inTrees)]
   const seen = new Set<string>()
+  // A pattern met again names the same files, already in a frontier: files that each
+  // include the whole directory would otherwise cost files × matches lookups.
+  const patterns = new Set<string>()
   for (let round = 0; round < CAPTURE_LIMITS.includeRounds && frontier.length > 0; round++) {
     const next: string[] = []
     for (const file of frontier) {
@@ -90,6 +93,8 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
           }
           target = mapped
         }
+        if (patterns.has(target)) continue
+        patterns.add(target)
         next.push(...captureIncluded(fs, sink, target))
       }
     }

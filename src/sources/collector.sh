@@ -89,7 +89,7 @@ CMD_BYTES=67108864
 CMD_SECONDS=10
 FILES_PER_TREE=2000
 UNIT_FILES=5000
-INCLUDE_ROUNDS=8
+INCLUDE_ROUNDS=32
 TREE_DEPTH=16
 
 B=
@@ -309,6 +309,7 @@ follow_includes() {
   done
   IFS=" 	$NL"
   _fseen=$NL
+  _fpats=$NL
   _round=0
   while [ "$_round" -lt "$INCLUDE_ROUNDS" ] && [ -n "$_front" ]; do
     _round=$((_round + 1))
@@ -332,7 +333,8 @@ follow_includes() {
             esac
             case $_w in ''|*'$'*) continue ;; /*) ;; *) _w=$_fconf/$_w ;; esac
             normalize "$_w"
-            capture_included "$NORM"
+            # a pattern met again names files already in a frontier (see capture-configs.ts)
+            case $_fpats in *"$NL$NORM$NL"*) ;; *) _fpats=$_fpats$NORM$NL; capture_included "$NORM" ;; esac
             IFS=" 	;{}"
           elif [ "$_w" = include ]; then _want=1
           fi

@@ -153,7 +153,10 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
     if (r.value.files.length === 0) continue
     const model = buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source, declared: opts.nginxDirectives})
-    if (model.truncatedAt) problems.push({file: run.entry, message: `the include graph expands past ${model.truncatedAt} directives; only that many were read`})
+    if (model.truncatedAt) {
+      const chain = (model.truncatedChain ?? []).join(' -> ')
+      problems.push({file: run.entry, message: `include expansion stopped at its budget of ${model.truncatedAt} directives and includes, expanding ${chain}; the rest was not read`})
+    }
     nginxModels.push(model)
   }
 

@@ -100,6 +100,8 @@ export interface NginxModel {
   present: true
   /** The include graph expanded past this many directives and was cut: the model is partial. */
   truncatedAt?: number
+  /** The include chain (entry first) being expanded when the budget ran out. */
+  truncatedChain?: string[]
   version: string
   versionKnown: boolean
   versionSource: string
@@ -206,8 +208,8 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   const version = input.version ?? ''
   const upstreamKeepaliveDefault = versionAtLeast(version, '1.29.7')
   const requestsDefault = versionAtLeast(version, '1.19.10') || !version ? '1000' : '100'
-  let truncated: number | null = null
-  const tree = inlineIncludes(config, {onTruncate: (limit) => (truncated = limit)})
+  const truncated: Array<{truncatedAt: number; truncatedChain: string[]}> = []
+  const tree = inlineIncludes(config, {onTruncate: (limit, chain) => truncated.push({truncatedAt: limit, truncatedChain: chain})})
   const validation = validateNginx(tree, {version: input.version, declared: input.declared})
   const http = tree.find((d) => d.directive === 'http')
   // A conf.d snippet checked on its own has server{} at the top: it lives in http context.
@@ -442,7 +444,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
 
   return {
     present: true,
-    ...(truncated !== null ? {truncatedAt: truncated} : {}),
+    ...truncated[0],
     version,
     versionKnown: version !== '',
     versionSource: input.versionSource,

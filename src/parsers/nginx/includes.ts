@@ -4,6 +4,7 @@
 // Files are listed once each, breadth-first, as crossplane lists them, so include indices
 // line up with `crossplane parse`. nginx has no cycle guard (it recurses until it crashes);
 // conntune reports cycles and over-deep nesting instead.
+import {MAX_INCLUDE_DEPTH} from '../../limits.js'
 import {posix} from 'node:path'
 import {ParseError} from '../types.js'
 import type {FileReader, ParseErrorKind, ParseResult} from '../types.js'
@@ -17,12 +18,17 @@ export interface ParseNginxOptions {
   spans?: boolean
   /** nginx's conf_prefix; default: the entry file's directory. */
   prefix?: string
-  /** Default 32. */
+  /** Default MAX_INCLUDE_DEPTH (32), as far as the collectors follow includes. */
   maxIncludeDepth?: number
   /** Default 8 MiB. */
   maxFileBytes?: number
   /** Default 5000. */
   maxFiles?: number
+  /**
+   * Include edges (file -> included file) in all, default 100 000: 5000 files that each glob
+   * the whole directory would be 25 million edges for the checks below to walk.
+   */
+  maxIncludeEdges?: number
 }
 
 const ERRNO: Record<string, number> = {
@@ -70,9 +76,13 @@ function readFailure(path: string, error: string, code: string | undefined): {ki
 export function parseNginx(entry: string, reader: FileReader, opts: ParseNginxOptions = {}): ParseResult<NginxConfig> {
   let prefix = opts.prefix ?? dirOf(entry)
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/'
-  const maxDepth = opts.maxIncludeDepth ?? 32
+  const maxDepth = opts.maxIncludeDepth ?? MAX_INCLUDE_DEPTH
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const maxFiles = opts.maxFiles ?? 5000
+  const maxEdges = opts.maxIncludeEdges ?? 100_000
+  let edges = 0
+  // The tree cannot change during one parse: a pattern met again matches the same files.
+  const globbed = new Map<string, string[]>()
 
   const read = (path: string): {text: string} | {error: string; code?: string} => {
     const r = reader.read(path)
@@ -117,6 +127,7 @@ export function parseNginx(entry: string, reader: FileReader, opts: ParseNginxOp
   add(entry, first.text, 0)
 
   let tooManyFiles = false
+  let tooManyEdges = false
   for (let i = 0; i < files.length; i++) {
     const file = files[i]
     const r = parseNginxText(texts[i], file.file, {maxFileBytes, spans: opts.spans ?? true})
@@ -141,7 +152,18 @@ export function parseNginx(entry: string, reader: FileReader, opts: ParseNginxOp
       }
       const full = resolveIncludePath(d.args[0], prefix)
       const glob = isGlobPath(full)
-      const paths = glob ? sortBytes(reader.glob(full)) : [full]
+      let paths = glob ? globbed.get(full) : [full]
+      if (paths === undefined) {
+        paths = sortBytes(reader.glob(full))
+        globbed.set(full, paths)
+      }
+      if (edges + paths.length > maxEdges) {
+        // Once: the run is partial either way, and one line per file would flood the report.
+        if (!tooManyEdges) flag(i, d, 'limit', escapeControls(`more than ${maxEdges} includes in all; "${d.args[0]}" and later includes not followed`))
+        tooManyEdges = true
+        continue
+      }
+      edges += paths.length
       for (const p of paths) {
         const known = indexOf.get(p)
         if (known !== undefined) {
@@ -164,7 +186,7 @@ export function parseNginx(entry: string, reader: FileReader, opts: ParseNginxOp
     }
   }
 
-  checkIncludeGraph(files, maxDepth, flag)
+  checkIncludeGraph(files, maxDepth, flagged, flag)
 
   for (let i = 0; i < files.length; i++) {
     const f = files[i]
@@ -192,6 +214,7 @@ function edgesOf(file: NginxFile): Edge[] {
 function checkIncludeGraph(
   files: NginxFile[],
   maxDepth: number,
+  flagged: ReadonlySet<NginxDirective>,
   flag: (i: number, d: NginxDirective, kind: ParseErrorKind, message: string) => void,
 ): void {
   const edges = files.map(edgesOf)
@@ -212,6 +235,9 @@ function checkIncludeGraph(
     const e = out[top.next++]
     if (color[e.to] === 1) {
       back.add(e)
+      // One message per directive: building the chain for every back edge of a wide glob
+      // would cost the path length each time.
+      if (flagged.has(e.via)) continue
       const from = path.findIndex((p) => p.node === e.to)
       const chain = [...path.slice(from).map((p) => files[p.node].file), files[e.to].file]
       flag(top.node, e.via, 'include', escapeControls(`include cycle: ${chain.join(' -> ')}`))
@@ -246,6 +272,7 @@ function errorsInNginxOrder(files: NginxFile[]): ParseError[] {
     e: number
     d: number
     pending: number[]
+    p: number
   }
   const frame = (i: number): Frame => ({
     errors: files[i].errors,
@@ -257,12 +284,13 @@ function errorsInNginxOrder(files: NginxFile[]): ParseError[] {
     e: 0,
     d: 0,
     pending: [],
+    p: 0,
   })
   const stack: Frame[] = [frame(0)]
   while (stack.length > 0) {
     const f = stack[stack.length - 1]
-    if (f.pending.length > 0) {
-      const next = f.pending.shift() as number
+    if (f.p < f.pending.length) {
+      const next = f.pending[f.p++]
       if (!seen.has(next)) {
         seen.add(next)
         stack.push(frame(next))
@@ -279,7 +307,8 @@ function errorsInNginxOrder(files: NginxFile[]): ParseError[] {
       out.push(err)
       f.e++
     } else {
-      f.pending = [...(inc.includes ?? [])]
+      f.pending = inc.includes ?? []
+      f.p = 0
       f.d++
     }
   }

@@ -1,5 +1,6 @@
 // Walking and flattening nginx trees. Walks use an explicit stack: an inlined tree can nest
 // files inside blocks inside files, deeper than is safe for recursion.
+import {MAX_INCLUDE_DEPTH} from '../../limits.js'
 import type {NginxConfig, NginxDirective} from './types.js'
 
 /**
@@ -27,11 +28,20 @@ export function walkNginx(
   }
 }
 
+export const DEFAULT_EXPANSION_BUDGET = 5_000_000
+
 export interface InlineOptions {
-  /** Stop expanding after this many directives (an include graph can fan out). Default 2e7. */
+  /**
+   * One budget for directives copied and includes expanded: a graph of files that each
+   * include the whole directory expands factorially, and its includes alone (no directive
+   * to count) must stop it too. Default 5e6 (a 100 000-server config uses about 1.3e6).
+   */
   maxDirectives?: number
-  /** Called once if maxDirectives cut the tree short, so callers can say the result is partial. */
-  onTruncate?: (limit: number) => void
+  /**
+   * Called once if the budget cut the tree short, with the include chain (entry first) being
+   * expanded at that moment, so callers can say the result is partial and where it blew up.
+   */
+  onTruncate?: (limit: number, chain: string[]) => void
   /** Expand includes this many levels deep, like parseNginx's bound. Default 32. */
   maxIncludeDepth?: number
 }
@@ -43,11 +53,15 @@ export interface InlineOptions {
  * expands to nothing; an include without `includes` (malformed) is kept as it is.
  */
 export function inlineIncludes(config: NginxConfig, opts: InlineOptions = {}): NginxDirective[] {
-  const limit = opts.maxDirectives ?? 20_000_000
+  const limit = opts.maxDirectives ?? DEFAULT_EXPANSION_BUDGET
   let left = limit
   let truncated = false
-  const maxDepth = opts.maxIncludeDepth ?? 32
+  const maxDepth = opts.maxIncludeDepth ?? MAX_INCLUDE_DEPTH
   const expanding = new Set<number>([0])
+  const stop = (chain: number[]): void => {
+    if (!truncated) opts.onTruncate?.(limit, chain.map((i) => config.files[i]?.file ?? '?'))
+    truncated = true
+  }
 
   // Directives without includes below them are shared with the parsed files, not copied:
   // a config with a million directives would otherwise exist twice in memory.
@@ -55,12 +69,18 @@ export function inlineIncludes(config: NginxConfig, opts: InlineOptions = {}): N
     const out: NginxDirective[] = []
     for (const d of list) {
       if (left <= 0) {
-        if (!truncated) opts.onTruncate?.(limit)
-        truncated = true
+        stop([...expanding])
         break
       }
       if (d.includes !== undefined) {
         for (const idx of d.includes) {
+          // Even an include that expands to nothing (a cycle, too deep) costs one: a wide
+          // glob at the depth limit is met once per path that reaches it.
+          if (left <= 0) {
+            stop([...expanding, idx])
+            break
+          }
+          left--
           const f = config.files[idx]
           if (f === undefined || expanding.has(idx) || expanding.size > maxDepth) continue
           expanding.add(idx)

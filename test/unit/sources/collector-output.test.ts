@@ -10,6 +10,7 @@ import {CollectorOutputError, looksLikeCollectorOutput, parseCollectorOutput} fr
 import {collectLocal} from '../../../src/sources/local.js'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../../../src/snapshot/kernel-keys.js'
 import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../../../src/snapshot/config-locations.js'
+import {MAX_INCLUDE_DEPTH} from '../../../src/limits.js'
 import {validateSnapshot} from '../../../src/snapshot/validate.js'
 import {buildHostModel} from '../../../src/model/build.js'
 
@@ -58,6 +59,9 @@ describe('collector.sh lists', () => {
     expect(shNumber('FILES_PER_TREE')).toBe(CAPTURE_LIMITS.filesPerTree)
     expect(shNumber('UNIT_FILES')).toBe(CAPTURE_LIMITS.unitFiles)
     expect(shNumber('INCLUDE_ROUNDS')).toBe(CAPTURE_LIMITS.includeRounds)
+    // Collection follows as many include levels as the parser: a file nested 9 deep was
+    // reported missing when collection stopped at 8 rounds and the parser went on to 32.
+    expect(CAPTURE_LIMITS.includeRounds).toBe(MAX_INCLUDE_DEPTH)
   })
 
   it('is valid POSIX sh (dash -n)', () => {

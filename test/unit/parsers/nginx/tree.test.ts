@@ -64,3 +64,37 @@ describe('inlineIncludes', () => {
     expect(inlineIncludes(r.value, {maxDirectives: 10_000}).length).toBeLessThanOrEqual(10_000)
   })
 })
+
+describe('include budget (hostile include graphs)', () => {
+  // Files that each `include d/*.conf;` hold no directive but include: the expansion is
+  // factorial in the number of files and only counting includes stops it.
+  const allIncludeAll = (n: number): Record<string, string> => {
+    const files: Record<string, string> = {'/e/nginx.conf': 'include d/*.conf;\n'}
+    for (let i = 1; i <= n; i++) files[`/e/d/${String(i).padStart(2, '0')}.conf`] = 'include d/*.conf;\n'
+    return files
+  }
+
+  it('counts include expansions against the budget and names the chain', () => {
+    const r = parseNginx('/e/nginx.conf', new MemoryFileReader(allIncludeAll(14)))
+    const cuts: Array<{limit: number; chain: string[]}> = []
+    inlineIncludes(r.value, {maxDirectives: 50_000, onTruncate: (limit, chain) => cuts.push({limit, chain})})
+    expect(cuts).toHaveLength(1)
+    expect(cuts[0].limit).toBe(50_000)
+    expect(cuts[0].chain[0]).toBe('/e/nginx.conf')
+    expect(cuts[0].chain.length).toBeGreaterThan(2)
+  })
+
+  it('stops a wide glob at the depth limit too (skipped includes cost)', () => {
+    const r = parseNginx('/e/nginx.conf', new MemoryFileReader(allIncludeAll(60)), {maxIncludeDepth: 3})
+    let cut = false
+    inlineIncludes(r.value, {maxDirectives: 20_000, maxIncludeDepth: 3, onTruncate: () => (cut = true)})
+    expect(cut).toBe(true)
+  })
+
+  it('parseNginx bounds include edges in all, with one limit error', () => {
+    const r = parseNginx('/e/nginx.conf', new MemoryFileReader(allIncludeAll(40)), {maxIncludeEdges: 500})
+    const limits = r.errors.filter((e) => e.kind === 'limit')
+    expect(limits).toHaveLength(1)
+    expect(limits[0].message).toMatch(/more than 500 includes in all/)
+  })
+})

@@ -1,0 +1,60 @@
+// The hostile-input catalogue, as data: one entry per crafted input. Add a case family by
+// adding an array here (or a file exporting one) and listing it in ALL_CASES; catalogue.test.ts
+// runs every case through the built CLI and checks exit code, message and bounds.
+export interface HostileCase {
+  /** Shown as the test name. */
+  name: string
+  /** Files to create in a fresh temporary directory (relative path -> content). */
+  files: Record<string, string>
+  /** conntune arguments; paths are relative to the temporary directory (the cwd). */
+  args: string[]
+  exit: number
+  /** Must appear in stdout + stderr. */
+  message: RegExp
+  /** Generous bounds, so machine noise never flakes a run. */
+  maxSeconds: number
+  maxRssMb: number
+}
+
+/** Files that each include the whole directory: factorial expansion unless bounded. */
+function allIncludeAll(n: number): Record<string, string> {
+  const files: Record<string, string> = {'nginx.conf': 'include d/*.conf;\n'}
+  for (let i = 1; i <= n; i++) files[`d/${String(i).padStart(2, '0')}.conf`] = 'include d/*.conf;\n'
+  return files
+}
+
+export const INCLUDE_CASES: HostileCase[] = [
+  {
+    name: 'fourteen 18-byte files that each include d/*.conf (check)',
+    files: allIncludeAll(14),
+    args: ['check', 'nginx.conf'],
+    exit: 3,
+    message: /include expansion stopped at its budget of \d+ directives and includes, expanding nginx\.conf -> d\//,
+    maxSeconds: 15,
+    maxRssMb: 500,
+  },
+  {
+    name: '2000 files that each include d/*.conf (check)',
+    files: allIncludeAll(2000),
+    args: ['check', 'nginx.conf'],
+    exit: 3,
+    message: /more than 100000 includes in all/,
+    maxSeconds: 20,
+    maxRssMb: 600,
+  },
+]
+
+export const SYSCTL_CASES: HostileCase[] = [
+  {
+    // indexOf('=') from each line scanned the rest of the file: quadratic, 45 s.
+    name: '4 MiB sysctl.conf of "x" lines, none an assignment (parse sysctl)',
+    files: {'sysctl.conf': 'x\n'.repeat(2 * 1024 * 1024)},
+    args: ['parse', 'sysctl', 'sysctl.conf'],
+    exit: 3,
+    message: /sysctl\.conf:1:1: line is not an assignment/,
+    maxSeconds: 15,
+    maxRssMb: 500,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES]
