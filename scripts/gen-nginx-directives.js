@@ -9,7 +9,11 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const from = process.argv[2] ?? join(root, '../../shared/data/nginx-directives.json')
+const from = process.argv[2]
+if (!from) {
+  console.error('usage: node scripts/gen-nginx-directives.js PATH/TO/nginx-directives.json')
+  process.exit(2)
+}
 const data = JSON.parse(readFileSync(from, 'utf8'))
 const versions = data.versions
 const out = {}

@@ -45,7 +45,7 @@ describe('fix on the WebSocket upgrade map', () => {
   })
 
   it('leaves a map that is also used for something else alone and says to add a new one', () => {
-    const dir = copy('shared')
+    const dir = copy('map-used-twice')
     const file = join(dir, 'nginx/nginx.conf')
     const before = readFileSync(file, 'utf8').replace('proxy_redirect off;', 'proxy_redirect off;\n            add_header X-Conn $connection_upgrade;')
     writeFileSync(file, before)
