@@ -9,7 +9,10 @@ import {collectorScript} from '../../../src/sources/collector-script.js'
 import {CollectorOutputError, looksLikeCollectorOutput, parseCollectorOutput} from '../../../src/sources/collector-output.js'
 import {collectLocal} from '../../../src/sources/local.js'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../../../src/snapshot/kernel-keys.js'
-import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../../../src/snapshot/config-locations.js'
+import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, LOG_LIMITS, MAIN_CONFIGS, UNIT_DIRS} from '../../../src/snapshot/config-locations.js'
+import {ACCESS_NEEDLE, SIGNATURES} from '../../../src/parsers/nginx-logs/signatures.js'
+import {readLog} from '../../../src/sources/logs.js'
+import {RootFs} from '../../../src/sources/rootfs.js'
 import {validateSnapshot} from '../../../src/snapshot/validate.js'
 import {buildHostModel} from '../../../src/model/build.js'
 
@@ -58,6 +61,16 @@ describe('collector.sh lists', () => {
     expect(shNumber('FILES_PER_TREE')).toBe(CAPTURE_LIMITS.filesPerTree)
     expect(shNumber('UNIT_FILES')).toBe(CAPTURE_LIMITS.unitFiles)
     expect(shNumber('INCLUDE_ROUNDS')).toBe(CAPTURE_LIMITS.includeRounds)
+    expect(shNumber('LOG_BYTES')).toBe(LOG_LIMITS.tailBytes)
+    expect(shNumber('LOG_LINES')).toBe(LOG_LIMITS.lines)
+    expect(shNumber('LOG_CANDIDATES')).toBe(2 * LOG_LIMITS.files)
+    // A UTF-16 unit of the reader's character cut is at most 3 UTF-8 bytes.
+    expect(shNumber('LOG_LINE_BYTES')).toBe(3 * LOG_LIMITS.lineChars)
+  })
+
+  it('keep the same log lines (the signatures\' needles, the access-log 502/504 filter)', () => {
+    expect(shList('ERROR_NEEDLES')).toEqual(SIGNATURES.map((s) => s.needle))
+    expect(shList('ACCESS_ERE')).toEqual([ACCESS_NEEDLE.source.replaceAll('(?:', '(')])
   })
 
   it('is valid POSIX sh (dash -n)', () => {
@@ -94,6 +107,76 @@ describe('collector.sh on this host', () => {
       expect(remote.commands![k].stderr).toBe(c.stderr)
     }
   }, 60_000)
+
+  it('reads the logs collectLocal reads, line for line', async () => {
+    const r = spawnSync('sh', ['-s'], {input: collectorScript(), maxBuffer: 1 << 30})
+    const remote = parseCollectorOutput(r.stdout, opts).snapshot
+    const local = await collectLocal({root: '/', toolVersion: '0.0.0-test'})
+    expect(remote.logs).toEqual(local.logs)
+  }, 60_000)
+
+  describe('nginx logs, read by its read_log as logs.ts reads them', () => {
+    let dir: string
+    const PREMATURE = (i: number) =>
+      `2026/12/02 10:00:${String(i % 60).padStart(2, '0')} [error] 7#7: *${i} upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.9, server: _, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "x"`
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ctlogs-'))
+      // Larger than the tail bound, more matches than the line bound, a cut first line.
+      const filler = `2026/12/02 09:59:59 [info] 7#7: *1 client closed keepalive connection ${'.'.repeat(200)}\n`
+      const chunks: string[] = ['a partial first line that the cut drops: upstream timed out\n']
+      let size = 0
+      for (let i = 0; size < LOG_LIMITS.tailBytes + 4096; i++) {
+        const line = i % 20 === 0 ? `${PREMATURE(i)}\n` : filler
+        chunks.push(line)
+        size += line.length
+      }
+      writeFileSync(join(dir, 'big.log'), chunks.join(''))
+      // Small current log with a rotated .1, a line past the length bound, CRLF, no final newline.
+      writeFileSync(join(dir, 'small.log.1'), `${PREMATURE(1)}\nnoise\n${PREMATURE(2)} ${'x'.repeat(5000)}\n`)
+      writeFileSync(join(dir, 'small.log'), `${PREMATURE(3)}\r\nnoise (104: Connection reset by peer)\n${PREMATURE(4)}`)
+      writeFileSync(join(dir, 'access.log'), '10.0.0.1 - - [02/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 502 157 "-" "curl"\n1.2.3.4 - - [02/Dec/2026:10:00:01 +0000] "GET /5020 HTTP/1.1" 200 5 "-" "x"\n5.6.7.8 - - [02/Dec/2026:10:00:02 +0000] "GET / HTTP/1.1" 504 0 "-" "y"\n')
+      writeFileSync(join(dir, 'bin.log'), Buffer.from(`${PREMATURE(5)}\n\0\n`))
+      mkdirSync(join(dir, 'dir.log'))
+    })
+    afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+    function shLog(kind: string, path: string): Buffer {
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const consts = ['LOG_BYTES', 'LOG_LINES', 'LOG_LINE_BYTES', 'ERROR_NEEDLES', 'ACCESS_ERE']
+        .map((n) => new RegExp(`^${n}=(?:'[^']*'|\\S+)$`, 'm').exec(script)![0])
+        .join('\n')
+      const r = spawnSync('sh', ['-c', `${script}\n${consts}\nLC_ALL=C; export LC_ALL; NL='\n'; B=${B}; exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"; read_log "$1" "$2"; hdr END`, 'sh', kind, path], {maxBuffer: 1 << 26})
+      expect(r.stderr.toString()).toBe('')
+      return r.stdout
+    }
+    const logSection = (out: Buffer, kind: string, path: string) => {
+      const parsed = parseCollectorOutput(out, opts)
+      expect(parsed.errors).toEqual([])
+      return parsed.logsRead[`${kind} ${path}`]
+    }
+
+    it.each([
+      ['error', 'big.log'],
+      ['error', 'small.log'],
+      ['access', 'access.log'],
+      ['error', 'bin.log'],
+      ['error', 'none.log'],
+      ['error', 'dir.log'],
+    ] as const)('%s log %s', (kind, name) => {
+      const p = join(dir, name)
+      const out = shLog(kind, p)
+      const m = new RegExp(`\n${B} (LOG .*)\n`).exec(out.toString('latin1'))
+      expect(m).not.toBeNull()
+      const expected = readLog(new RootFs('/'), p, kind)
+      expect(logSection(out, kind, p)).toEqual(expected)
+      if (name === 'big.log') {
+        expect(expected.truncated).toBe(true)
+        expect(expected.lines).toHaveLength(LOG_LIMITS.lines)
+        expect(expected.matched).toBeGreaterThan(LOG_LIMITS.lines)
+      }
+      if (name === 'small.log') expect(expected.lines).toHaveLength(5)
+    })
+  })
 
   describe('on a tree it reads as a host would', () => {
     let dir: string
