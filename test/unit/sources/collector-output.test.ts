@@ -155,6 +155,28 @@ describe('collector.sh on this host', () => {
       return parsed.logsRead[`${kind} ${path}`]
     }
 
+    it('finds the log paths in the config lines (a superset: the reader keeps what nginx names)', () => {
+      const conf = join(dir, 'nginx.conf')
+      writeFileSync(
+        conf,
+        [
+          'error_log "/var/log/nginx/main.err" warn;',
+          '# error_log /commented/out.log;',
+          'http { access_log logs/rel.log combined; log_format x \'$status\';',
+          '  server { access_log off; error_log syslog:server=10.0.0.1; access_log /var/log/$host.log;',
+          "    error_log stderr; access_log '/srv/a b.log'; error_log memory:32m; }",
+          '}',
+          '',
+        ].join('\n'),
+      )
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const r = spawnSync('sh', ['-c', `${script}\nNL='\n'; set -f; NGINX_FILES="$NL$1$NL"; NGINX_V="$2"; log_candidates; printf '%s' "$LOGS"`, 'sh', conf, 'configure arguments: --prefix=/usr/share/nginx/ --http-log-path=/var/log/nginx/access.log --error-log-path=stderr'], {encoding: 'utf8'})
+      expect(r.stderr).toBe('')
+      // "/srv/a" is the word split's miss (a path with a space: the reader reports "/srv/a b.log" as
+      // not in the output); -V's stderr default is no file.
+      expect(r.stdout.split('\n').filter(Boolean)).toEqual(['error /var/log/nginx/main.err', 'access /usr/share/nginx/logs/rel.log', 'access /srv/a', 'access /var/log/nginx/access.log'])
+    })
+
     it.each([
       ['error', 'big.log'],
       ['error', 'small.log'],
@@ -242,6 +264,34 @@ describe('parseCollectorOutput', () => {
       'nginx -T': {error: 'not run: it would create /var/lib/nginx/body (nginx has not run on this host); the files are read instead'},
       'lighttpd -v': {error: 'timed out after 10s'},
     })
+  })
+
+  it("keeps the logs nginx's parsed config names: extra paths the grep found are dropped, missed ones say so", () => {
+    const conf = 'error_log /var/log/nginx/e.log;\nevents {}\nhttp { access_log "/srv/a b.log"; }\n'
+    const line = '2026/12/02 10:00:00 [error] 7#7: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: "http://10.0.0.2:80/"'
+    const p = parseCollectorOutput(
+      output(
+        `${hdr('META utcoffset +0100')}${hdr(`FILE ok 4194304 /etc/nginx/nginx.conf`)}${conf}` +
+          `${hdr('LOG ok error 900 1 1 /var/log/nginx/e.log')}${line}\n${hdr('LOG ENOENT access 0 0 0 /srv/a')}${hdr('LOG EACCES access 0 0 0 /var/log/other.log')}` +
+          fullRuntime(),
+      ),
+      opts,
+    )
+    expect(p.errors).toEqual([])
+    expect(p.snapshot.logs).toEqual({
+      utcOffset: '+0100',
+      files: {
+        '/var/log/nginx/e.log': {kind: 'error', lines: [line], matched: 1, bytes: 900, truncated: true},
+        '/srv/a b.log': {kind: 'access', error: 'not in the collector output (the collector finds log paths by a word split of the config lines, which missed this one)'},
+      },
+    })
+    expect(Object.keys(p.logsRead).sort()).toEqual(['access /srv/a', 'access /var/log/other.log', 'error /var/log/nginx/e.log'])
+  })
+
+  it('a garbled LOG header is reported and skipped', () => {
+    const p = parseCollectorOutput(output(`${hdr('LOG ok error x 1 0 /e.log')}a${hdr('LOG ok weird 1 1 0 /e.log')}b${hdr('LOG ok error 1 1 0 relative.log')}c${fullRuntime()}`), opts)
+    expect(p.errors).toEqual(['garbled LOG section "ok error x 1 0 /e.log"', 'garbled LOG section "ok weird 1 1 0 /e.log"', 'garbled LOG section "ok error 1 1 0 relative.log"'])
+    expect(p.logsRead).toEqual({})
   })
 
   it('refuses output that is not collector output', () => {
