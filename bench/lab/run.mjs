@@ -70,33 +70,48 @@ function stopGunicorn() {
 }
 
 const load = (...args) => JSON.parse(inNs([process.execPath, join(here, 'load.mjs'), ...args.map(String)]).stdout)
-function errorLines() {
+const logSize = () => {
+  try {
+    return readFileSync(join(dir, 'error.log')).length
+  } catch {
+    return 0
+  }
+}
+/** The upstream lines nginx logged since byte `from` (the scenario's start). */
+function errorLines(from) {
   let text = ''
   try {
-    text = readFileSync(join(dir, 'error.log'), 'utf8')
+    text = readFileSync(join(dir, 'error.log')).subarray(from).toString('utf8')
   } catch {}
   const upstream = text.split('\n').filter((l) => /from upstream/.test(l))
   return {prematurelyClosed: upstream.filter((l) => /upstream prematurely closed connection/.test(l)).length, resetByPeer: upstream.filter((l) => /Connection reset by peer/.test(l)).length}
 }
-function audit() {
-  const r = inNs([process.execPath, bin, 'audit', '--nginx-conf', join(dir, 'nginx.conf'), '--gunicorn-conf', join(dir, 'gunicorn.conf.py'), '--format', 'json', '--fail-on', 'none'])
+function audit(...extra) {
+  const r = inNs([process.execPath, bin, 'audit', '--nginx-conf', join(dir, 'nginx.conf'), '--gunicorn-conf', join(dir, 'gunicorn.conf.py'), '--format', 'json', '--fail-on', 'none', ...extra])
   if (r.status !== 0) throw new Error(`audit exited ${r.status}: ${r.stderr}`)
   return JSON.parse(r.stdout)
 }
 const hopFindings = (report) => report.findings.filter((f) => f.ruleId === 'hop-backend-idle-shorter')
 const serverClosesFirst = (report) => report.findings.filter((f) => f.ruleId === 'sockets-server-closes-first')
 const timeWait = (report) => report.hosts[0].sockets.timeWait
+// What the audit made of nginx's error log: the race it observed per hop, and the log it read.
+const observed = (report) => ({
+  raceFindings: report.findings.filter((f) => f.ruleId === 'hop-race-observed').map((f) => ({location: f.location.text, message: f.message, evidence: f.evidence})),
+  logs: report.hosts[0].logs ?? null,
+})
 
-function scenario(label) {
-  writeFileSync(join(dir, 'error.log'), '')
+function scenario(label, since) {
+  const from = logSize()
   const burst = load('bursts', `http://127.0.0.1:${NGINX_PORT}/`, BURST.clients, BURST.rounds, BURST.gapMin, BURST.gapMax, BURST.postRatio)
   const flat = load('flat', `http://127.0.0.1:${NGINX_PORT}/`, 8, quick ? 3 : 8)
-  const report = audit()
+  const report = audit(...(since ? ['--since', since] : []))
   return {
     label,
+    ...(since ? {since} : {}),
+    observed: observed(report),
     burst,
     status502: Object.entries(burst.counts).filter(([k]) => k.endsWith(' 502')).reduce((a, [, v]) => a + v, 0),
-    ...errorLines(),
+    ...errorLines(from),
     throughputRps: flat.rps,
     timeWaitAfter: timeWait(report),
     hopFindings: hopFindings(report).map((f) => ({location: f.location.text, message: f.message, fix: f.fix?.summary})),
@@ -111,6 +126,7 @@ try {
 
   // 1. misaligned
   writeConfigs(2)
+  writeFileSync(join(dir, 'error.log'), '')
   startGunicorn()
   const nginxT = inNs(['nginx', '-t', '-p', dir, '-c', join(dir, 'nginx.conf')])
   if (nginxT.status !== 0) throw new Error(`nginx -t: ${nginxT.stderr}`)
@@ -123,10 +139,17 @@ try {
   const recommended = Number(/keepalive = (\d+)/.exec(fix)?.[1] ?? NaN)
   result.recommendedKeepalive = recommended
   if (!Number.isFinite(recommended)) throw new Error(`no keepalive recommendation in: ${fix}`)
+  // The log is kept across the fix (as on a real host): the window after it must be clean.
+  result.misaligned.errorLog = readFileSync(join(dir, 'error.log'), 'utf8').slice(-(4 << 20))
   stopGunicorn()
+  // nginx's error-log times have whole seconds: the fix time is past the last misaligned line.
+  sh('sleep', ['1.2'])
+  const fixedAt = new Date().toISOString()
   writeConfigs(recommended)
   startGunicorn()
-  result.aligned = scenario(`gunicorn keepalive ${recommended} (conntune's recommendation)`)
+  result.aligned = scenario(`gunicorn keepalive ${recommended} (conntune's recommendation)`, fixedAt)
+  // The same log without the window: the misaligned run's lines are still in it.
+  result.aligned.observedAllDay = observed(audit())
 
   // 3. seed: who closes first decides where TIME_WAIT piles up
   const seedSeconds = quick ? 4 : 10

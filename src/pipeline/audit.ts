@@ -175,6 +175,7 @@ export function relativizeResult(result: AuditResult, dir: string): AuditResult 
     ...f,
     location: {...f.location, ...(f.location.file ? {file: rel(f.location.file)} : {}), text: rel(f.location.text)},
     message: rel(f.message),
+    ...(f.observed ? {observed: rel(f.observed)} : {}),
     evidence: Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [k, typeof v === 'string' ? rel(v) : v])),
     fix: f.fix ? {summary: rel(f.fix.summary), actions: f.fix.actions.map((a) => ('file' in a && a.file ? {...a, file: rel(a.file)} : a))} : null,
   })

@@ -46,13 +46,17 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
   out.push('')
 
   for (const severity of ['error', 'warning', 'info'] as Severity[]) {
-    const group = result.findings.filter((f) => f.severity === severity)
+    // What the logs showed comes before what the configuration predicts (stable otherwise).
+    const all = result.findings.filter((f) => f.severity === severity)
+    const group = [...all.filter((f) => f.observed), ...all.filter((f) => !f.observed)]
     if (group.length === 0) continue
     const label = LABEL[severity]
     out.push(c(label.style, c('bold', `${label.text} (${group.length})`)))
     for (const f of group) {
       out.push(`  ${c(label.style, f.ruleId)}  ${multiHost ? `${f.host}: ` : ''}${f.location.text}`)
-      out.push(`    ${f.message}`)
+      if (f.observed) out.push(`    ${c('yellow', 'observed:')} ${f.observed.replace(/^observed: /, '')}`)
+      // The message repeats the observation for formats that have no lead line; here it leads.
+      out.push(`    ${f.observed ? f.message.replace(`nginx ${f.observed}. `, '').replace(`nginx ${f.observed}.`, '').trim() : f.message}`)
       const ev = Object.entries(f.evidence)
       if (ev.length > 0) out.push(c('dim', `    evidence: ${ev.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}`))
       if (f.fix) out.push(`    ${c('bold', 'fix:')} ${f.fix.summary}`)

@@ -16,6 +16,7 @@ export interface CompiledRule {
   at: CelFn
   message: Template
   severityWhen: Array<{when: CelFn; severity: Severity}>
+  observed: CelFn | null
   evidence: Array<[string, CelFn]>
   fix: null | {
     summary: Template
@@ -64,6 +65,7 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
   const at = lazy(() => compileExpr(rule, 'at', rule.at))
   const message = lazy(() => compileTemplate(rule, 'message', rule.message))
   const severityWhen = lazy(() => (rule.severityWhen ?? []).map((s, i) => ({when: compileExpr(rule, `severityWhen.${i}.when`, s.when), severity: s.severity})))
+  const observed = lazy(() => (rule.observed ? compileExpr(rule, 'observed', rule.observed) : null))
   const evidence = lazy(() => Object.entries(rule.evidence ?? {}).map(([k, v]): [string, CelFn] => [k, compileExpr(rule, `evidence.${k}`, v)]))
   const fix = lazy(() =>
     rule.fix
@@ -91,6 +93,9 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
     get severityWhen() {
       return severityWhen()
     },
+    get observed() {
+      return observed()
+    },
     get evidence() {
       return evidence()
     },
@@ -98,6 +103,6 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
       return fix()
     },
   }
-  if (eager) void [compiled.at, compiled.message, compiled.severityWhen, compiled.evidence, compiled.fix]
+  if (eager) void [compiled.at, compiled.message, compiled.severityWhen, compiled.observed, compiled.evidence, compiled.fix]
   return compiled
 }

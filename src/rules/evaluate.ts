@@ -74,6 +74,7 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
         const severity = c.severityWhen.find((s) => s.when(ctx) === true)?.severity ?? c.rule.severity
         const evidence: Record<string, unknown> = {}
         for (const [k, fn] of c.evidence) evidence[k] = fromCel(fn(ctx))
+        const observed = c.observed ? fromCel(c.observed(ctx)) : ''
         let fix: Finding['fix'] = null
         if (c.fix) {
           const actions: FixAction[] = c.fix.actions.flatMap((a): FixAction[] => {
@@ -96,6 +97,7 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
           host: model.name,
           location: asLocation(c.at(ctx), model.name),
           message: render(c.message, ctx),
+          ...(typeof observed === 'string' && observed !== '' ? {observed} : {}),
           evidence,
           fix,
           references: c.rule.references.map((r) => r.url),

@@ -33,6 +33,8 @@ export interface RuleSpec {
   when: string
   at: string
   message: string
+  /** CEL: what the host's logs showed for this finding ("" when nothing); reports lead with it. */
+  observed?: string
   evidence?: Record<string, string>
   params?: Record<string, number | string | boolean>
   fix?: {summary: string; actions?: FixActionSpec[]}
@@ -60,6 +62,8 @@ export interface Finding {
   host: string
   location: Location
   message: string
+  /** "observed: 12 keep-alive race signature(s) … toward ADDR in the last 24h", when logs showed any. */
+  observed?: string
   evidence: Record<string, unknown>
   fix: {summary: string; actions: FixAction[]} | null
   references: string[]

@@ -3,6 +3,9 @@
 // should have reported and did not is recorded as an error, so the audit says it is incomplete.
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedCommand, type CapturedFile, type Snapshot} from '../snapshot/types.js'
 import {LIMITS, PROC_FILES, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
+import {LOG_LIMITS} from '../snapshot/config-locations.js'
+import {snapshotLogTargets} from '../snapshot/nginx-texts.js'
+import type {CapturedLog} from '../snapshot/types.js'
 
 export const COLLECTOR_MAGIC = 'conntune-collector '
 const FORMAT_VERSION = 1
@@ -20,6 +23,8 @@ export interface ParsedCollectorOutput {
   errors: string[]
   /** The output ended with its END section. */
   complete: boolean
+  /** Every log the collector read, by "KIND PATH" (the snapshot keeps those nginx's config names). */
+  logsRead: Record<string, CapturedLog>
 }
 
 export interface ParseOptions {
@@ -74,6 +79,38 @@ function fileFrom(status: string, limit: number, body: Buffer): CapturedFile {
   const data = truncated ? body.subarray(0, limit) : body
   if (data.includes(0)) return {error: 'binary'}
   return {text: enc(data), ...(truncated ? {truncated} : {})}
+}
+
+const LOG_ERRORS: Record<string, string> = {ENOTREG: 'not a regular file', binary: 'binary (NUL bytes)'}
+
+/** A LOG section → CapturedLog, as src/sources/logs.ts readLog records it. */
+function logFrom(status: string, kind: 'error' | 'access', [bytes, matched, cut]: number[], body: Buffer): CapturedLog {
+  if (status === 'binary') return {kind, error: LOG_ERRORS.binary, bytes}
+  if (status !== 'ok') return {kind, error: LOG_ERRORS[status] ?? status}
+  if (body.includes(0)) return {kind, error: LOG_ERRORS.binary, bytes}
+  const text = enc(body)
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text)
+    .split('\n')
+    .filter((l, i, all) => !(all.length === 1 && l === ''))
+    .slice(-LOG_LIMITS.lines)
+    .map((l) => (l.length > LOG_LIMITS.lineChars ? l.slice(0, LOG_LIMITS.lineChars) : l))
+  // The file may grow between the collector's count and its read of the lines.
+  return {kind, lines, matched: Math.max(matched, lines.length), bytes, ...(cut === 1 ? {truncated: true} : {})}
+}
+
+/**
+ * The logs nginx's parsed config names (as the local source picks them), filled from what the
+ * collector read. Its word-split grep of the config can find paths nginx does not use (those
+ * are dropped here) and miss some it does (those say so).
+ */
+function logsFor(snap: Pick<Snapshot, 'files' | 'commands'>, read: Map<string, CapturedLog>, utcOffset: string, missing: string): Snapshot['logs'] | undefined {
+  const {targets} = snapshotLogTargets(snap)
+  if (targets.length === 0) return undefined
+  const files: Record<string, CapturedLog> = {}
+  for (const t of targets.slice(0, LOG_LIMITS.files)) {
+    files[t.path] = read.get(`${t.kind} ${t.path}`) ?? {kind: t.kind, error: `${missing} (the collector finds log paths by a word split of the config lines, which missed this one)`}
+  }
+  return {utcOffset, files}
 }
 
 /** Splits the output into sections; stops at the first malformed one. */
@@ -140,6 +177,9 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
   const dirs: Snapshot['dirs'] = {}
   const commands: Record<string, CapturedCommand & {limit?: number; rc?: string}> = {}
   let timeoutSeconds: number | null = null
+  let utcOffset: string | null = null
+  // "KIND PATH" → what the collector kept of that log.
+  const logs = new Map<string, CapturedLog>()
   // Which entry the last section filled: when the output is cut, that body is partial.
   let last: {set: (f: CapturedFile) => void} | null = null
 
@@ -153,6 +193,21 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
       case 'META': {
         const m = /^timeout (\d+)$/.exec(s.args)
         if (m) timeoutSeconds = Number(m[1])
+        const z = /^utcoffset ([+-]\d{4})$/.exec(s.args)
+        if (z) utcOffset = z[1]
+        break
+      }
+      case 'LOG': {
+        const a = splitArgs(s.args, 6)
+        const nums = a ? a.slice(2, 5).map(limitOf) : []
+        if (!a || (a[1] !== 'error' && a[1] !== 'access') || nums.some((n) => n === null) || !a[5].startsWith('/')) {
+          bad(s)
+          break
+        }
+        const [status, kind, , , , path] = a as [string, 'error' | 'access', string, string, string, string]
+        const key = `${kind} ${path}`
+        logs.set(key, logFrom(status, kind, nums as number[], s.body))
+        last = {set: (f) => logs.set(key, {kind, error: f.error ?? 'EIO'})}
         break
       }
       case 'KERNEL': {
@@ -290,6 +345,8 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
   for (const key of SYSCTL_KEYS) if (!sysctl[key]) sysctl[key] = {error: missing}
   for (const p of PROC_FILES) if (!proc[p]) proc[p] = {error: missing}
 
+  const snapshotLogs = logs.size > 0 || utcOffset !== null ? logsFor({files, commands: cmds}, logs, utcOffset ?? '+0000', missing) : undefined
+
   const release = kernel.osrelease
   const name = kernel.hostname?.text?.trim() || opts.fallbackName || 'localhost'
   return {
@@ -305,8 +362,10 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
       files,
       dirs,
       ...(Object.keys(cmds).length > 0 ? {commands: cmds} : {}),
+      ...(snapshotLogs ? {logs: snapshotLogs} : {}),
     },
     errors,
     complete,
+    logsRead: Object.fromEntries(logs),
   }
 }

@@ -18,7 +18,10 @@
 #   DIR STATUS PATH               a listing; body: one name per line
 #   CMD LIMIT NAME / CMDERR NAME / CMDRC NAME   a program's stdout, stderr, exit status
 #   CMDSKIP NAME                  not run; body: the temp path `nginx -T` would have created
-#   META KEY VALUE                how the collector ran (timeout seconds)
+#   META KEY VALUE                how the collector ran (timeout seconds, utcoffset +0100)
+#   LOG STATUS KIND BYTES MATCHED CUT PATH   an nginx log's signature lines (KIND error or
+#                                 access), newest last; BYTES read from its end (and its .1),
+#                                 MATCHED lines matched, CUT 1 when the size bound cut the tail
 # The lists below must equal src/snapshot/kernel-keys.ts and config-locations.ts (a unit
 # test checks it). The whole script is one function, so nothing runs until all of it was read
 # and no command can swallow the rest of the script from stdin.
@@ -91,6 +94,22 @@ FILES_PER_TREE=2000
 UNIT_FILES=5000
 INCLUDE_ROUNDS=32
 TREE_DEPTH=16
+# nginx logs (src/snapshot/config-locations.ts LOG_LIMITS and
+# src/parsers/nginx-logs/signatures.ts): the last LOG_BYTES of each (then of its .1), lines
+# kept by fixed strings, the newest LOG_LINES, each cut at LOG_LINE_BYTES (3 bytes per
+# character of the reader's 2048-character cut). LOG_CANDIDATES is twice the reader's 32
+# logs: the grep below finds paths the reader may not count as nginx's.
+LOG_BYTES=8388608
+LOG_CANDIDATES=64
+LOG_LINES=500
+LOG_LINE_BYTES=6144
+ERROR_NEEDLES='upstream prematurely closed connection
+(104: Connection reset by peer)
+(32: Broken pipe)
+upstream timed out
+no live upstreams
+(111: Connection refused)'
+ACCESS_ERE='(^|[^0-9])50[24]([^0-9]|$)'
 
 B=
 if [ -r /proc/sys/kernel/random/uuid ]; then read -r B </proc/sys/kernel/random/uuid; fi
@@ -119,8 +138,10 @@ done
 NGINX=$(command -v nginx 2>/dev/null)
 NGINX_CONF=
 NGINX_MISSING=
+NGINX_V=
 if [ -n "$NGINX" ]; then
   run_cmd 'nginx -V' "$NGINX" -V
+  NGINX_V=$CMD_ERR
   for w in $CMD_ERR; do
     case $w in
       --conf-path=*) NGINX_CONF=${w#*=} ;;
@@ -131,6 +152,7 @@ fi
 
 # Server configuration trees, main configs and what their include lines reach.
 capture_kind nginx "$NGINX_TREES" "$NGINX_MAINS" "$NGINX_CONF"
+NGINX_FILES=$OK_FILES
 capture_kind lighttpd "$LIGHTTPD_TREES" "$LIGHTTPD_MAINS" ''
 capture_gunicorn
 
@@ -153,6 +175,21 @@ if [ -n "$NGINX" ]; then
 fi
 LIGHTTPD=$(command -v lighttpd 2>/dev/null)
 [ -n "$LIGHTTPD" ] && run_cmd 'lighttpd -v' "$LIGHTTPD" -v
+
+# nginx's logs as evidence (the host's UTC offset dates their local-time lines).
+if [ -n "$HAVE_GREP" ] && { [ -n "$NGINX" ] || [ "$NGINX_FILES" != "$NL" ]; }; then
+  _z=$(date +%z 2>/dev/null) && case $_z in [+-][0-9][0-9][0-9][0-9]) hdr "META utcoffset $_z" ;; esac
+  log_candidates
+  _n=0
+  IFS=$NL
+  for _l in $LOGS; do
+    IFS=" 	$NL"
+    _n=$((_n + 1)); [ "$_n" -gt "$LOG_CANDIDATES" ] && break
+    read_log "${_l%% *}" "${_l#* }"
+    IFS=$NL
+  done
+  IFS=" 	$NL"
+fi
 
 # Runtime values last: the socket tables are the largest bodies, and output cut short then
 # always leaves a runtime value missing, which the reader reports.
@@ -468,6 +505,105 @@ capture_gunicorn() {
     IFS=$NL
   done
   IFS=" 	$NL"
+}
+
+# log_candidates: LOGS, "KIND PATH" lines: the first argument of every error_log/access_log
+# in the captured nginx files, then nginx -V's compiled-in logs. A conservative word split, not
+# nginx's parser: collector-output.ts keeps only the logs nginx's parsed config names, so a
+# path found here that nginx does not use is dropped there. Paths with spaces or quotes
+# inside, and access_log paths with variables, are not found.
+log_candidates() {
+  _lpre=/usr/local/nginx _lerr=logs/error.log _lacc=logs/access.log
+  for _w in $NGINX_V; do
+    case $_w in
+      --prefix=*) _lpre=${_w#*=} ;;
+      --error-log-path=*) _lerr=${_w#*=} ;;
+      --http-log-path=*) _lacc=${_w#*=} ;;
+    esac
+  done
+  _lpre=${_lpre%/}
+  LOGS=$NL
+  _found=
+  if [ "$NGINX_FILES" != "$NL" ]; then
+    IFS=$NL
+    _found=$(grep -h -s -e error_log -e access_log -- $NGINX_FILES </dev/null)
+  fi
+  for _line in $_found; do
+    _want=
+    IFS=" 	;{}"
+    for _w in $_line; do
+      case $_w in \#*) break ;; esac
+      if [ -n "$_want" ]; then
+        _w=${_w#[\"\']}; _w=${_w%[\"\']}
+        case $_want$_w in
+          error|errorsyslog:*|errorstderr|errormemory:*|access|accessoff|accesssyslog:*|access*'$'*) ;;
+          *) log_add "$_want" "$_w" ;;
+        esac
+        _want=
+      elif [ "$_w" = error_log ]; then _want=error
+      elif [ "$_w" = access_log ]; then _want=access
+      fi
+    done
+    IFS=$NL
+  done
+  IFS=" 	$NL"
+  [ "$_lerr" = stderr ] || log_add error "$_lerr"
+  log_add access "$_lacc"
+}
+
+# log_add KIND PATH: relative paths are below the prefix (ngx_conf_full_name), once each.
+log_add() {
+  case $2 in /*) _la="$1 $2" ;; *) _la="$1 $_lpre/$2" ;; esac
+  case $LOGS in *"$NL$_la$NL"*) ;; *) LOGS=$LOGS$_la$NL ;; esac
+}
+
+# log_part PATH MAX: the last MAX bytes of PATH from the start of a line (as logs.ts tail()
+# reads): PART_BYTES, PART_CUT, and PART_CMD "tail" or "head" to stream them again.
+log_part() {
+  PART_BYTES=$(wc -c <"$1" 2>/dev/null) || return 1
+  PART_BYTES=$((PART_BYTES + 0))
+  PART_CUT=0
+  if [ "$PART_BYTES" -gt "$2" ]; then
+    PART_CUT=1
+    _first=$(tail -c "$2" -- "$1" 2>/dev/null | head -n 1 | wc -c)
+    PART_BYTES=$(($2 - _first))
+  fi
+  return 0
+}
+
+# log_stream PATH MAX CUT: those bytes.
+log_stream() {
+  if [ "$3" = 1 ]; then tail -c "$2" -- "$1" 2>/dev/null | sed 1d
+  else head -c "$2" -- "$1" 2>/dev/null; fi
+}
+
+# log_grep KIND: the kept lines of stdin.
+log_grep() {
+  if [ "$1" = error ]; then grep -F -e "$ERROR_NEEDLES"; else grep -E -e "$ACCESS_ERE"; fi
+}
+
+# read_log KIND PATH: the LOG section of one log and, while the byte budget lasts, its .1.
+read_log() {
+  _gk=$1 _gp=$2
+  if [ ! -e "$_gp" ]; then hdr "LOG ENOENT $_gk 0 0 0 $_gp"; return; fi
+  if [ ! -f "$_gp" ]; then hdr "LOG ENOTREG $_gk 0 0 0 $_gp"; return; fi
+  if [ ! -r "$_gp" ]; then hdr "LOG EACCES $_gk 0 0 0 $_gp"; return; fi
+  log_part "$_gp" "$LOG_BYTES" || { hdr "LOG EIO $_gk 0 0 0 $_gp"; return; }
+  _cb=$PART_BYTES _cc=$PART_CUT _cmax=$LOG_BYTES
+  _rb=0 _rc=$_cc _rmax=0
+  _left=$((LOG_BYTES - _cb))
+  if [ "$_cc" = 0 ] && [ "$_left" -gt 0 ] && [ -f "$_gp.1" ] && [ -r "$_gp.1" ] && log_part "$_gp.1" "$_left"; then
+    _rb=$PART_BYTES _rc=$PART_CUT _rmax=$_left
+  fi
+  _both() {
+    [ "$_rmax" -gt 0 ] && { log_stream "$_gp.1" "$_rmax" "$_rc" | "$@"; }
+    log_stream "$_gp" "$_cmax" "$_cc" | "$@"
+  }
+  # A log is text: NUL bytes mean this is not one (or it was written over).
+  if [ "$(_both tr -cd '\000' | head -c 1 | wc -c)" -gt 0 ]; then hdr "LOG binary $_gk $((_cb + _rb)) 0 0 $_gp"; return; fi
+  _m=$(_both log_grep "$_gk" | wc -l)
+  hdr "LOG ok $_gk $((_cb + _rb)) $((_m + 0)) $_rc $_gp"
+  _both log_grep "$_gk" | tail -n "$LOG_LINES" | cut -b "1-$LOG_LINE_BYTES"
 }
 
 # run_cmd NAME PROGRAM ARGS...: stdout bounded to the output (fd 3), stderr and status captured.

@@ -25,6 +25,40 @@ describeReal('request-path lab: nginx → gunicorn gthread', [missingNetns(), mi
     expect(Object.keys(m.burst.counts).filter((k) => k.startsWith('GET ') && k !== 'GET 200')).toEqual([])
   })
 
+  // The error log's own count, with nginx's wording (ngx_http_upstream.c and the phase it logs),
+  // toward gunicorn's address; conntune's counts must be these.
+  const raceLines = (log: string) => {
+    const toward = log.split('\n').filter((l) => l.includes('upstream: "http://127.0.0.1:18000/'))
+    const premature = toward.filter((l) => l.includes('upstream prematurely closed connection while reading response header from upstream'))
+    const reset = toward.filter((l) => l.includes('recv() failed (104: Connection reset by peer) while reading response header from upstream'))
+    const pipe = toward.filter((l) => /(?:writev|send)\(\) failed \(32: Broken pipe\) while sending request to upstream/.test(l))
+    const all = [...premature, ...reset, ...pipe]
+    return {premature: premature.length, reset: reset.length, pipe: pipe.length, all: all.length, post: all.filter((l) => l.includes('request: "POST ')).length}
+  }
+
+  it('misaligned: audit reports the race nginx logged, on the gunicorn hop only, with the log\'s counts', () => {
+    const n = raceLines(lab.misaligned.errorLog)
+    expect(n.all).toBeGreaterThan(0)
+    const [f, ...rest] = lab.misaligned.observed.raceFindings
+    expect(rest).toEqual([])
+    expect(f.message).toContain('toward 127.0.0.1:18000')
+    expect(f.evidence['target']).toBe('127.0.0.1:18000')
+    expect(f.evidence['race signatures']).toBe(n.all)
+    expect(f.evidence['premature close']).toBe(n.premature)
+    expect(f.evidence['connection reset']).toBe(n.reset)
+    expect(f.evidence['broken pipe']).toBe(n.pipe)
+    expect(f.evidence['on non-idempotent requests']).toBe(n.post)
+  })
+
+  it('after the fix, the window since the fix time shows no race; the whole day still does', () => {
+    const a = lab.aligned
+    expect(a.since).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(a.observed.raceFindings).toEqual([])
+    const day = a.observedAllDay.raceFindings
+    expect(day).toHaveLength(1)
+    expect(day[0].evidence['race signatures']).toBe(raceLines(lab.misaligned.errorLog).all)
+  })
+
   it('conntune reports hop-backend-idle-shorter on exactly that hop, at gunicorn\'s keepalive', () => {
     const [hop, ...rest] = lab.misaligned.hopFindings
     expect(rest).toEqual([])

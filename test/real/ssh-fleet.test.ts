@@ -42,7 +42,8 @@ const hosts: Host[] = [
     name: 'alpha', ns: `${TAG}a`, veth: `${TAG}a0`, addr: `10.${NET}.1.2`, log: '',
     sysctls: {'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.tcp_timestamps': '0', 'net.ipv4.ip_local_port_range': '40000 40999'},
     sysctlFile: '# old tuning\nnet.ipv4.tcp_tw_recycle = 1\n',
-    nginxConf: 'events {}\nhttp {\n  keepalive_timeout 65;\n  server { listen 127.0.0.1:8080; }\n}\n',
+    // @LOGS@ is the test's directory: the host's nginx names its error log there.
+    nginxConf: 'error_log "@LOGS@/alpha-error.log" warn;\n# error_log @LOGS@/commented.log;\nevents {}\nhttp {\n  keepalive_timeout 65;\n  server { listen 127.0.0.1:8080; }\n}\n',
   },
   {
     name: 'beta', ns: `${TAG}b`, veth: `${TAG}b0`, addr: `10.${NET}.2.2`, log: '',
@@ -54,6 +55,9 @@ const hosts: Host[] = [
     sysctls: {'net.ipv4.tcp_tw_reuse': '2', 'net.ipv4.tcp_timestamps': '1', 'net.ipv4.ip_local_port_range': '32768 60999'},
   },
 ]
+
+const RACE = (time: string, n: number) =>
+  `2026/12/02 ${time} [error] 7#7: *${n} upstream prematurely closed connection while reading response header from upstream, client: 127.0.0.1, server: _, request: "POST /api HTTP/1.1", upstream: "http://127.0.0.1:8000/api", host: "alpha"`
 
 const hasNginxDir = (() => {
   try {
@@ -114,13 +118,17 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
       if (h.sysctlFile) writeFileSync(`/etc/netns/${h.ns}/sysctl.d/50-old-tuning.conf`, h.sysctlFile)
       if (h.nginxConf && hasNginxDir) {
         mkdirSync(`/etc/netns/${h.ns}/nginx`, {recursive: true})
-        writeFileSync(`/etc/netns/${h.ns}/nginx/nginx.conf`, h.nginxConf)
+        writeFileSync(`/etc/netns/${h.ns}/nginx/nginx.conf`, h.nginxConf.replaceAll('@LOGS@', dir))
       }
       // Its own UTS namespace too, so each host names itself.
       const sshd = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '--uts', 'sh', '-c', `hostname "$1" && exec ${SSHD} -D -e -f "$2" -h "$3" -o ListenAddress=$4`, 'sh', `${h.name}.test`, join(dir, 'sshd_config'), join(dir, 'hostkey'), h.addr])
       sshd.stderr!.on('data', (d) => (h.log += d))
       h.sshd = sshd
     }
+    // alpha's error log (root-only, as nginx leaves it) and its rotated .1.
+    writeFileSync(join(dir, 'alpha-error.log.1'), `${RACE('09:00:01', 1)}\n`)
+    writeFileSync(join(dir, 'alpha-error.log'), `2026/12/02 10:00:00 [notice] 7#7: start worker processes\n${RACE('10:00:01', 2)}\n${RACE('10:00:02', 3)}\n`, {mode: 0o600})
+    writeFileSync(join(dir, 'commented.log'), `${RACE('10:00:03', 4)}\n`)
     // Ready when each sshd listens (bounded).
     for (const h of hosts) {
       let ok = false
@@ -173,6 +181,16 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     }
     const alpha = result.hosts.find((h) => h.name === 'alpha.test')!
     expect(alpha.source).toBe('ssh')
+    if (hasNginxDir) {
+      // The log evidence came over the same session: the logs alpha's nginx names, as written.
+      const logs = ok[0].snapshot.logs!
+      expect(logs.utcOffset).toMatch(/^[+-]\d{4}$/)
+      const lines = [RACE('09:00:01', 1), RACE('10:00:01', 2), RACE('10:00:02', 3)]
+      expect(logs.files[join(dir, 'alpha-error.log')]).toEqual({kind: 'error', lines, matched: 3, bytes: readFileSync(join(dir, 'alpha-error.log')).length + readFileSync(join(dir, 'alpha-error.log.1')).length})
+      expect(Object.keys(logs.files)).not.toContain(join(dir, 'commented.log'))
+      // beta sets no error_log and Debian's nginx is built with --error-log-path=stderr.
+      expect(Object.keys(ok[1].snapshot.logs?.files ?? {}).filter((p) => p.endsWith('/stderr'))).toEqual([])
+    }
   }, 120_000)
 
   it('through the CLI: audit --host, collect --inventory -o DIR, then audit --snapshot DIR/*.json gives the same findings', () => {

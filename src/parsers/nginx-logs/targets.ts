@@ -26,7 +26,9 @@ export function nginxBuildPaths(nginxV: string | undefined): {prefix: string; er
   const opt = (name: string) => new RegExp(`--${name}=(\\S+)`).exec(nginxV ?? '')?.[1]
   const prefix = opt('prefix') ?? '/usr/local/nginx'
   const full = (p: string) => (p.startsWith('/') ? p : `${prefix.replace(/\/$/, '')}/${p}`)
-  return {prefix, errorLog: full(opt('error-log-path') ?? 'logs/error.log'), accessLog: full(opt('http-log-path') ?? 'logs/access.log')}
+  // Debian builds with --error-log-path=stderr: the default error log is not a file.
+  const errorLog = opt('error-log-path') ?? 'logs/error.log'
+  return {prefix, errorLog: errorLog === 'stderr' ? errorLog : full(errorLog), accessLog: full(opt('http-log-path') ?? 'logs/access.log')}
 }
 
 function walk(list: NginxDirective[], depth: number, visit: (d: NginxDirective, depth: number) => void): void {
@@ -70,7 +72,8 @@ export function nginxLogTargets(configs: Array<{file: string; text: string}>, ng
   }
   // Without a main-level error_log nginx keeps logging to its compiled-in file; without any
   // access_log, the http default is "logs/access.log combined" (the --http-log-path).
-  if (!topError) add({path: build.errorLog, kind: 'error'})
+  if (!topError && build.errorLog === 'stderr') notes.push('nginx -V: the compiled-in error log is stderr, not a file conntune can read')
+  else if (!topError) add({path: build.errorLog, kind: 'error'})
   if (!anyAccess && configs.length > 0) add({path: build.accessLog, kind: 'access', format: 'combined'})
   return {targets: [...seen.values()], formats, notes}
 }

@@ -9,7 +9,10 @@ import {collectorScript} from '../../../src/sources/collector-script.js'
 import {CollectorOutputError, looksLikeCollectorOutput, parseCollectorOutput} from '../../../src/sources/collector-output.js'
 import {collectLocal} from '../../../src/sources/local.js'
 import {LIMITS, PROC_FILES, SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../../../src/snapshot/kernel-keys.js'
-import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../../../src/snapshot/config-locations.js'
+import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, LOG_LIMITS, MAIN_CONFIGS, UNIT_DIRS} from '../../../src/snapshot/config-locations.js'
+import {ACCESS_NEEDLE, SIGNATURES} from '../../../src/parsers/nginx-logs/signatures.js'
+import {readLog} from '../../../src/sources/logs.js'
+import {RootFs} from '../../../src/sources/rootfs.js'
 import {MAX_INCLUDE_DEPTH} from '../../../src/limits.js'
 import {validateSnapshot} from '../../../src/snapshot/validate.js'
 import {buildHostModel} from '../../../src/model/build.js'
@@ -62,6 +65,16 @@ describe('collector.sh lists', () => {
     // Collection follows as many include levels as the parser: a file nested 9 deep was
     // reported missing when collection stopped at 8 rounds and the parser went on to 32.
     expect(CAPTURE_LIMITS.includeRounds).toBe(MAX_INCLUDE_DEPTH)
+    expect(shNumber('LOG_BYTES')).toBe(LOG_LIMITS.tailBytes)
+    expect(shNumber('LOG_LINES')).toBe(LOG_LIMITS.lines)
+    expect(shNumber('LOG_CANDIDATES')).toBe(2 * LOG_LIMITS.files)
+    // A UTF-16 unit of the reader's character cut is at most 3 UTF-8 bytes.
+    expect(shNumber('LOG_LINE_BYTES')).toBe(3 * LOG_LIMITS.lineChars)
+  })
+
+  it('keep the same log lines (the signatures\' needles, the access-log 502/504 filter)', () => {
+    expect(shList('ERROR_NEEDLES')).toEqual(SIGNATURES.map((s) => s.needle))
+    expect(shList('ACCESS_ERE')).toEqual([ACCESS_NEEDLE.source.replaceAll('(?:', '(')])
   })
 
   it('is valid POSIX sh (dash -n)', () => {
@@ -98,6 +111,98 @@ describe('collector.sh on this host', () => {
       expect(remote.commands![k].stderr).toBe(c.stderr)
     }
   }, 60_000)
+
+  it('reads the logs collectLocal reads, line for line', async () => {
+    const r = spawnSync('sh', ['-s'], {input: collectorScript(), maxBuffer: 1 << 30})
+    const remote = parseCollectorOutput(r.stdout, opts).snapshot
+    const local = await collectLocal({root: '/', toolVersion: '0.0.0-test'})
+    expect(remote.logs).toEqual(local.logs)
+  }, 60_000)
+
+  describe('nginx logs, read by its read_log as logs.ts reads them', () => {
+    let dir: string
+    const PREMATURE = (i: number) =>
+      `2026/12/02 10:00:${String(i % 60).padStart(2, '0')} [error] 7#7: *${i} upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.9, server: _, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "x"`
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ctlogs-'))
+      // Larger than the tail bound, more matches than the line bound, a cut first line.
+      const filler = `2026/12/02 09:59:59 [info] 7#7: *1 client closed keepalive connection ${'.'.repeat(200)}\n`
+      const chunks: string[] = ['a partial first line that the cut drops: upstream timed out\n']
+      let size = 0
+      for (let i = 0; size < LOG_LIMITS.tailBytes + 4096; i++) {
+        const line = i % 20 === 0 ? `${PREMATURE(i)}\n` : filler
+        chunks.push(line)
+        size += line.length
+      }
+      writeFileSync(join(dir, 'big.log'), chunks.join(''))
+      // Small current log with a rotated .1, a line past the length bound, CRLF, no final newline.
+      writeFileSync(join(dir, 'small.log.1'), `${PREMATURE(1)}\nnoise\n${PREMATURE(2)} ${'x'.repeat(5000)}\n`)
+      writeFileSync(join(dir, 'small.log'), `${PREMATURE(3)}\r\nnoise (104: Connection reset by peer)\n${PREMATURE(4)}`)
+      writeFileSync(join(dir, 'access.log'), '10.0.0.1 - - [02/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 502 157 "-" "curl"\n1.2.3.4 - - [02/Dec/2026:10:00:01 +0000] "GET /5020 HTTP/1.1" 200 5 "-" "x"\n5.6.7.8 - - [02/Dec/2026:10:00:02 +0000] "GET / HTTP/1.1" 504 0 "-" "y"\n')
+      writeFileSync(join(dir, 'bin.log'), Buffer.from(`${PREMATURE(5)}\n\0\n`))
+      mkdirSync(join(dir, 'dir.log'))
+    })
+    afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+    function shLog(kind: string, path: string): Buffer {
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const consts = ['LOG_BYTES', 'LOG_LINES', 'LOG_LINE_BYTES', 'ERROR_NEEDLES', 'ACCESS_ERE']
+        .map((n) => new RegExp(`^${n}=(?:'[^']*'|\\S+)$`, 'm').exec(script)![0])
+        .join('\n')
+      const r = spawnSync('sh', ['-c', `${script}\n${consts}\nLC_ALL=C; export LC_ALL; NL='\n'; B=${B}; exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"; read_log "$1" "$2"; hdr END`, 'sh', kind, path], {maxBuffer: 1 << 26})
+      expect(r.stderr.toString()).toBe('')
+      return r.stdout
+    }
+    const logSection = (out: Buffer, kind: string, path: string) => {
+      const parsed = parseCollectorOutput(out, opts)
+      expect(parsed.errors).toEqual([])
+      return parsed.logsRead[`${kind} ${path}`]
+    }
+
+    it('finds the log paths in the config lines (a superset: the reader keeps what nginx names)', () => {
+      const conf = join(dir, 'nginx.conf')
+      writeFileSync(
+        conf,
+        [
+          'error_log "/var/log/nginx/main.err" warn;',
+          '# error_log /commented/out.log;',
+          'http { access_log logs/rel.log combined; log_format x \'$status\';',
+          '  server { access_log off; error_log syslog:server=10.0.0.1; access_log /var/log/$host.log;',
+          "    error_log stderr; access_log '/srv/a b.log'; error_log memory:32m; }",
+          '}',
+          '',
+        ].join('\n'),
+      )
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const r = spawnSync('sh', ['-c', `${script}\nNL='\n'; set -f; NGINX_FILES="$NL$1$NL"; NGINX_V="$2"; log_candidates; printf '%s' "$LOGS"`, 'sh', conf, 'configure arguments: --prefix=/usr/share/nginx/ --http-log-path=/var/log/nginx/access.log --error-log-path=stderr'], {encoding: 'utf8'})
+      expect(r.stderr).toBe('')
+      // "/srv/a" is the word split's miss (a path with a space: the reader reports "/srv/a b.log" as
+      // not in the output); -V's stderr default is no file.
+      expect(r.stdout.split('\n').filter(Boolean)).toEqual(['error /var/log/nginx/main.err', 'access /usr/share/nginx/logs/rel.log', 'access /srv/a', 'access /var/log/nginx/access.log'])
+    })
+
+    it.each([
+      ['error', 'big.log'],
+      ['error', 'small.log'],
+      ['access', 'access.log'],
+      ['error', 'bin.log'],
+      ['error', 'none.log'],
+      ['error', 'dir.log'],
+    ] as const)('%s log %s', (kind, name) => {
+      const p = join(dir, name)
+      const out = shLog(kind, p)
+      const m = new RegExp(`\n${B} (LOG .*)\n`).exec(out.toString('latin1'))
+      expect(m).not.toBeNull()
+      const expected = readLog(new RootFs('/'), p, kind)
+      expect(logSection(out, kind, p)).toEqual(expected)
+      if (name === 'big.log') {
+        expect(expected.truncated).toBe(true)
+        expect(expected.lines).toHaveLength(LOG_LIMITS.lines)
+        expect(expected.matched).toBeGreaterThan(LOG_LIMITS.lines)
+      }
+      if (name === 'small.log') expect(expected.lines).toHaveLength(5)
+    })
+  })
 
   describe('on a tree it reads as a host would', () => {
     let dir: string
@@ -163,6 +268,34 @@ describe('parseCollectorOutput', () => {
       'nginx -T': {error: 'not run: it would create /var/lib/nginx/body (nginx has not run on this host); the files are read instead'},
       'lighttpd -v': {error: 'timed out after 10s'},
     })
+  })
+
+  it("keeps the logs nginx's parsed config names: extra paths the grep found are dropped, missed ones say so", () => {
+    const conf = 'error_log /var/log/nginx/e.log;\nevents {}\nhttp { access_log "/srv/a b.log"; }\n'
+    const line = '2026/12/02 10:00:00 [error] 7#7: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, upstream: "http://10.0.0.2:80/"'
+    const p = parseCollectorOutput(
+      output(
+        `${hdr('META utcoffset +0100')}${hdr(`FILE ok 4194304 /etc/nginx/nginx.conf`)}${conf}` +
+          `${hdr('LOG ok error 900 1 1 /var/log/nginx/e.log')}${line}\n${hdr('LOG ENOENT access 0 0 0 /srv/a')}${hdr('LOG EACCES access 0 0 0 /var/log/other.log')}` +
+          fullRuntime(),
+      ),
+      opts,
+    )
+    expect(p.errors).toEqual([])
+    expect(p.snapshot.logs).toEqual({
+      utcOffset: '+0100',
+      files: {
+        '/var/log/nginx/e.log': {kind: 'error', lines: [line], matched: 1, bytes: 900, truncated: true},
+        '/srv/a b.log': {kind: 'access', error: 'not in the collector output (the collector finds log paths by a word split of the config lines, which missed this one)'},
+      },
+    })
+    expect(Object.keys(p.logsRead).sort()).toEqual(['access /srv/a', 'access /var/log/other.log', 'error /var/log/nginx/e.log'])
+  })
+
+  it('a garbled LOG header is reported and skipped', () => {
+    const p = parseCollectorOutput(output(`${hdr('LOG ok error x 1 0 /e.log')}a${hdr('LOG ok weird 1 1 0 /e.log')}b${hdr('LOG ok error 1 1 0 relative.log')}c${fullRuntime()}`), opts)
+    expect(p.errors).toEqual(['garbled LOG section "ok error x 1 0 /e.log"', 'garbled LOG section "ok weird 1 1 0 /e.log"', 'garbled LOG section "ok error 1 1 0 relative.log"'])
+    expect(p.logsRead).toEqual({})
   })
 
   it('refuses output that is not collector output', () => {

@@ -84,6 +84,13 @@ describe('which logs nginx writes', () => {
       {path: '/var/log/nginx/access.log', kind: 'access', format: 'combined'},
     ])
   })
+
+  it("Debian's --error-log-path=stderr is no file (nginx logs to stderr until the config sets one)", () => {
+    const v = 'nginx version: nginx/1.22.1\nconfigure arguments: --prefix=/usr/share/nginx --http-log-path=/var/log/nginx/access.log --error-log-path=stderr'
+    const t = nginxLogTargets([{file: '/etc/nginx/nginx.conf', text: 'http { server { listen 80; } }'}], v)
+    expect(t.targets).toEqual([{path: '/var/log/nginx/access.log', kind: 'access', format: 'combined'}])
+    expect(t.notes).toEqual(['nginx -V: the compiled-in error log is stderr, not a file conntune can read'])
+  })
 })
 
 describe('reading a log tail on the host', () => {
