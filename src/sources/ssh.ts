@@ -2,6 +2,7 @@
 // script on stdin) and its output becomes a Snapshot. The system ssh binary does the
 // connecting, so ~/.ssh/config aliases, ProxyJump, ProxyCommand, agents and known_hosts work
 // as the user set them up. Argument arrays only; host-key checking is never turned off.
+import {posix} from 'node:path'
 import {UserError} from '../errors.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {collectorScript} from './collector-script.js'
@@ -86,24 +87,35 @@ export function checkPort(raw: string | number, where: string): number {
 
 const OPTION = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/s
 
-/** --ssh-option KEY=VALUE, checked: never one that turns host-key checking off. */
+/** An ssh_config value as ssh reads it: surrounding quotes and case do not matter. */
+function plainValue(raw: string): string {
+  const v = raw.trim()
+  return (/^(["'])(.*)\1$/s.exec(v)?.[2] ?? v).trim().toLowerCase()
+}
+
+/**
+ * --ssh-option KEY=VALUE, checked as text so an obvious attempt fails fast (exit 2) before any
+ * host is touched. The real decision is hostKeyCheck() on what `ssh -G` resolves.
+ */
 export function checkSshOption(opt: string): void {
   const m = OPTION.exec(opt)
   if (!m || /[\n\0]/.test(m[2])) throw new UserError(`--ssh-option ${JSON.stringify(opt)}: expected KEY=VALUE (an ssh_config option)`)
   const key = m[1].toLowerCase()
-  const value = m[2].trim().toLowerCase()
-  if (key === 'stricthostkeychecking' && (value === 'no' || value === 'off')) {
-    throw new UserError(`--ssh-option ${opt}: conntune never turns off host-key checking; add the host's key to known_hosts (or use accept-new)`)
+  const value = plainValue(m[2])
+  if (key === 'stricthostkeychecking' && (value === 'no' || value === 'off' || value === 'false')) {
+    throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune never turns off host-key checking; add the host's key to known_hosts (or use accept-new)`)
   }
-  if (key === 'userknownhostsfile' && value === '/dev/null') {
-    throw new UserError(`--ssh-option ${opt}: conntune never turns off host-key checking; point UserKnownHostsFile at a real known_hosts file`)
+  if (key === 'userknownhostsfile' && value.split(/\s+/).some((f) => f === 'none' || posix.normalize(f) === '/dev/null')) {
+    throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune never turns off host-key checking; point UserKnownHostsFile at a real known_hosts file`)
   }
+  // A command that prints keys decides trust by itself; from the command line that is a bypass.
+  if (key === 'knownhostscommand') throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune does not take KnownHostsCommand from the command line; set it in ssh_config if you rely on it`)
 }
 
-/** The ssh argument array for one host (the script goes on stdin). */
-export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+/** ssh's options for one host, shared by the session and the `ssh -G` check. */
+function optionArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
   checkHost(target.host, target.label)
-  const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT}`]
+  const args = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT}`]
   if (opts.sshConfig) args.push('-F', opts.sshConfig)
   for (const o of opts.sshOptions ?? []) {
     checkSshOption(o)
@@ -111,9 +123,44 @@ export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>
   }
   if (target.port !== undefined) args.push('-p', String(checkPort(target.port, target.label)))
   if (target.user) args.push('-l', target.user)
-  // "--": nothing after it is an option, whatever the host is called.
-  args.push('--', target.host, opts.sudo ? 'sudo -n sh -s' : 'sh -s')
   return args
+}
+
+/** The ssh argument array for one host (the script goes on stdin). */
+export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+  // "--": nothing after it is an option, whatever the host is called.
+  return ['-T', ...optionArgs(target, opts), '--', target.host, opts.sudo ? 'sudo -n sh -s' : 'sh -s']
+}
+
+/** `ssh -G`: prints the configuration ssh would use for this host; connects to nothing. */
+export function sshConfigArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+  return ['-G', ...optionArgs(target, opts), '--', target.host]
+}
+
+/**
+ * Refuses (SshError 'host-key') a host for which ssh, as configured by -F, -o and the user's
+ * ssh_config, would not check host keys (ssh-hostkeys.ts says what "off" means).
+ */
+export async function hostKeyCheck(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): Promise<void> {
+  const args = sshConfigArgs(target, opts)
+  const [{execa}, {parseSshG, hostKeyCheckingOff}] = await Promise.all([import('execa'), import('./ssh-hostkeys.js')])
+  const r = await execa(opts.sshBinary ?? 'ssh', args, {
+    stdin: 'ignore',
+    reject: false,
+    timeout: 30_000,
+    maxBuffer: 1024 * 1024,
+    ...(opts.signal ? {cancelSignal: opts.signal} : {}),
+    env: {SSH_ASKPASS_REQUIRE: 'never'},
+  })
+  const who = target.label
+  if (r.code === 'ENOENT') throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ENOENT`)
+  const cfg = r.exitCode === 0 ? parseSshG(String(r.stdout)) : null
+  if (!cfg) {
+    const why = lastLine(String(r.stderr ?? ''))
+    throw new SshError('failed', who, `ssh -G could not resolve the configuration${why ? `: ${why}` : ''}`)
+  }
+  const off = hostKeyCheckingOff(cfg)
+  if (off) throw new SshError('host-key', who, `not connecting: host-key checking would be off (${off}, as ssh -G resolves the ssh options and config); conntune never turns it off`)
 }
 
 /** ssh's last meaningful stderr line ("ssh: connect to host … Connection refused"). */
@@ -128,6 +175,7 @@ function lastLine(stderr: string): string {
 /** Runs the collector on one host over one ssh session. Throws SshError when there is no snapshot. */
 export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<SshResult> {
   const args = sshArgs(target, opts)
+  await hostKeyCheck(target, opts)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS
   const {execa} = await import('execa')
   const r = await execa(opts.sshBinary ?? 'ssh', args, {
