@@ -20,6 +20,8 @@ export interface ParsedCollectorOutput {
   errors: string[]
   /** The output ended with its END section. */
   complete: boolean
+  /** What the host calls itself (/proc/sys/kernel/hostname), as sent: an attribute, never an identity. */
+  hostname: string | null
 }
 
 export interface ParseOptions {
@@ -291,7 +293,8 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
   for (const p of PROC_FILES) if (!proc[p]) proc[p] = {error: missing}
 
   const release = kernel.osrelease
-  const name = kernel.hostname?.text?.trim() || opts.fallbackName || 'localhost'
+  const hostname = kernel.hostname?.text?.trim() || null
+  const name = hostname || opts.fallbackName || 'localhost'
   return {
     snapshot: {
       format: SNAPSHOT_FORMAT,
@@ -308,5 +311,6 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
     },
     errors,
     complete,
+    hostname,
   }
 }

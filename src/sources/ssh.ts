@@ -4,6 +4,7 @@
 // as the user set them up. Argument arrays only; host-key checking is never turned off.
 import {posix} from 'node:path'
 import {UserError} from '../errors.js'
+import {escapeControls} from '../parsers/nginx/lexer.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {collectorScript} from './collector-script.js'
 import {CollectorOutputError, parseCollectorOutput} from './collector-output.js'
@@ -202,13 +203,16 @@ export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<S
   }
   let parsed
   try {
-    parsed = parseCollectorOutput(stdout, {source: 'ssh', toolVersion: opts.toolVersion, fallbackName: target.host})
+    parsed = parseCollectorOutput(stdout, {source: 'ssh', toolVersion: opts.toolVersion, fallbackName: target.label})
   } catch (error) {
     if (!(error instanceof CollectorOutputError)) throw error
     const why = lastLine(stderr)
     const status = r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`
     throw new SshError('bad-output', who, why ? `the collector did not run (${status}): ${why}` : `${error.message} (${status})`)
   }
+  // The name we were given is the identity: a host cannot rename itself, and two hosts that
+  // share a hostname stay two hosts. What it calls itself is kept, escaped and bounded.
+  parsed.snapshot.host = {name: target.label, ...(parsed.hostname ? {hostname: escapeControls(parsed.hostname.slice(0, 255))} : {})}
   const problems = [...parsed.errors]
   if (r.exitCode !== 0 && r.exitCode !== undefined) problems.push(`the remote shell exited ${r.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`)
   return {snapshot: parsed.snapshot, problems, stderr}
