@@ -14,8 +14,14 @@ export interface SshTarget {
   host: string
   user?: string
   port?: number
-  /** How reports name it before the host answers (the inventory name, or the spec). */
+  /** Its identity in reports and snapshot files (the inventory name, or the --host spec). */
   label: string
+  /** ssh -i (ansible_ssh_private_key_file). */
+  identityFile?: string
+  /** Run the collector through `sudo -n` on this host (ansible_become). */
+  sudo?: boolean
+  /** More ssh arguments from the inventory (ansible_ssh_common_args/extra_args), already checked. */
+  extraArgs?: string[]
 }
 
 export interface SshOptions {
@@ -113,6 +119,36 @@ export function checkSshOption(opt: string): void {
   if (key === 'knownhostscommand') throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune does not take KnownHostsCommand from the command line; set it in ssh_config if you rely on it`)
 }
 
+/**
+ * Inventory ssh arguments (ansible_ssh_common_args, ansible_ssh_extra_args), split as shell
+ * words the way Ansible does (shlex), into an argument array. Only options that choose how to
+ * reach the host are taken; each -o goes through checkSshOption, and the whole resolved
+ * configuration through hostKeyCheck like any other.
+ */
+export function inventorySshArgs(words: string[], where: string): string[] {
+  const out: string[] = []
+  const WITH_VALUE = new Set(['-o', '-J', '-i'])
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]
+    const m = /^(-[oJi])(.+)$/s.exec(w)
+    const flag = m ? m[1] : w
+    if (WITH_VALUE.has(flag)) {
+      const value = m ? m[2] : words[++i]
+      if (value === undefined || value.startsWith('-') || /[\0\n]/.test(value)) throw new UserError(`${where}: ${flag} needs a value`)
+      if (flag === '-o') {
+        try {
+          checkSshOption(value)
+        } catch (error) {
+          throw new UserError(`${where}: ${(error as Error).message.replace(/^--ssh-option /, '-o ')}`)
+        }
+      }
+      out.push(flag, value)
+    } else if (w === '-C' || w === '-4' || w === '-6') out.push(w)
+    else throw new UserError(`${where}: conntune passes only -o, -J, -i, -C, -4 and -6 to ssh; not ${JSON.stringify(w.slice(0, 40))}`)
+  }
+  return out
+}
+
 /** ssh's options for one host, shared by the session and the `ssh -G` check. */
 function optionArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
   checkHost(target.host, target.label)
@@ -122,6 +158,9 @@ function optionArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): s
     checkSshOption(o)
     args.push('-o', o)
   }
+  // After --ssh-option: ssh keeps the first value it is given, so the command line wins.
+  for (const a of target.extraArgs ?? []) args.push(a)
+  if (target.identityFile) args.push('-i', target.identityFile)
   if (target.port !== undefined) args.push('-p', String(checkPort(target.port, target.label)))
   if (target.user) args.push('-l', target.user)
   return args
@@ -130,7 +169,7 @@ function optionArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): s
 /** The ssh argument array for one host (the script goes on stdin). */
 export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
   // "--": nothing after it is an option, whatever the host is called.
-  return ['-T', ...optionArgs(target, opts), '--', target.host, opts.sudo ? 'sudo -n sh -s' : 'sh -s']
+  return ['-T', ...optionArgs(target, opts), '--', target.host, opts.sudo || target.sudo ? 'sudo -n sh -s' : 'sh -s']
 }
 
 /** `ssh -G`: prints the configuration ssh would use for this host; connects to nothing. */

@@ -22,8 +22,8 @@ function config(name: string, lines: string[]): string {
   return file
 }
 
-async function attempt(sshConfig: string, host = 'web1', sshOptions: string[] = []) {
-  const target: SshTarget = {host, label: host}
+async function attempt(sshConfig: string, host = 'web1', sshOptions: string[] = [], extraArgs?: string[]) {
+  const target: SshTarget = {host, label: host, ...(extraArgs ? {extraArgs} : {})}
   try {
     await collectSsh(target, {toolVersion: 'test', sshConfig, sshOptions, connectTimeout: 5, timeoutMs: 20_000})
     return 'connected'
@@ -69,6 +69,10 @@ describe('the resolved configuration (ssh -G) decides', () => {
   it('the same through --ssh-option spellings the text check does not know: ssh -G still sees them', async () => {
     // `Yes`/quoted yes are fine; accept-new + /dev/null via a config-only spelling is caught by -G.
     expect(await attempt(config('plain', []), 'web1', ['StrictHostKeyChecking="accept-new"', `UserKnownHostsFile=${join(dir, 'null-link')}`])).toMatch(/^host-key: .*is \/dev\/null/)
+  })
+
+  it('inventory ssh arguments (ansible_ssh_common_args) are resolved and judged the same way', async () => {
+    expect(await attempt(config('inv', ['StrictHostKeyChecking accept-new']), 'web1', [], ['-o', `UserKnownHostsFile=${join(dir, 'null-link')}`])).toMatch(/^host-key: .*is \/dev\/null/)
   })
 
   it('lets through checking that is on: yes (even with /dev/null), ask, accept-new with a real or creatable file', async () => {
