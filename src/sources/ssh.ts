@@ -120,6 +120,12 @@ export function checkSshOption(opt: string): void {
 }
 
 /**
+ * ssh_config options that run a program, load a library, read another config or create files
+ * on this machine: an inventory may not set them (ssh_config files, which the user chose, may).
+ */
+const RUNS_LOCALLY = new Set(['proxycommand', 'localcommand', 'permitlocalcommand', 'knownhostscommand', 'pkcs11provider', 'securitykeyprovider', 'include', 'match', 'controlpath', 'controlmaster', 'controlpersist', 'remotecommand', 'identityagent'])
+
+/**
  * Inventory ssh arguments (ansible_ssh_common_args, ansible_ssh_extra_args), split as shell
  * words the way Ansible does (shlex), into an argument array. Only options that choose how to
  * reach the host are taken; each -o goes through checkSshOption, and the whole resolved
@@ -141,6 +147,8 @@ export function inventorySshArgs(words: string[], where: string): string[] {
         } catch (error) {
           throw new UserError(`${where}: ${(error as Error).message.replace(/^--ssh-option /, '-o ')}`)
         }
+        const key = value.slice(0, value.indexOf('=')).toLowerCase()
+        if (RUNS_LOCALLY.has(key)) throw new UserError(`${where}: -o ${value.slice(0, value.indexOf('='))}=…: nothing in an inventory is run on this machine; use ProxyJump (-J), or set it in an ssh_config given with --ssh-config`)
       }
       out.push(flag, value)
     } else if (w === '-C' || w === '-4' || w === '-6') out.push(w)

@@ -11,16 +11,16 @@ const targets = async (text: string, file = 'hosts.ini') => inventoryTargets(awa
 describe('ansible connection variables', () => {
   it('key file (-i, ~ expanded), become (sudo -n), common and extra args split as shell words', async () => {
     const [t] = await targets(
-      `[web]\nweb1 ansible_host=10.0.0.1 ansible_ssh_private_key_file=~/.ssh/deploy ansible_become=yes ansible_ssh_common_args='-o ProxyCommand="ssh -W %h:%p -q bastion"' ansible_ssh_extra_args="-oServerAliveInterval=5 -C"\n`,
+      `[web]\nweb1 ansible_host=10.0.0.1 ansible_ssh_private_key_file=~/.ssh/deploy ansible_become=yes ansible_ssh_common_args='-o ProxyJump="ops@bastion:2222"' ansible_ssh_extra_args="-oServerAliveInterval=5 -C"\n`,
     )
     expect(t).toMatchObject({host: '10.0.0.1', label: 'web1', identityFile: `${homedir()}/.ssh/deploy`, sudo: true})
     expect(sshArgs(t, {})).toEqual([
       '-T', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10',
-      '-o', 'ProxyCommand=ssh -W %h:%p -q bastion', '-o', 'ServerAliveInterval=5', '-C',
+      '-o', 'ProxyJump=ops@bastion:2222', '-o', 'ServerAliveInterval=5', '-C',
       '-i', `${homedir()}/.ssh/deploy`, '--', '10.0.0.1', 'sudo -n sh -s',
     ])
     // The ssh -G check sees the same arguments.
-    expect(sshConfigArgs(t, {}).slice(0, 9)).toEqual(['-G', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ProxyCommand=ssh -W %h:%p -q bastion', '-o', 'ServerAliveInterval=5'])
+    expect(sshConfigArgs(t, {}).slice(0, 9)).toEqual(['-G', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ProxyJump=ops@bastion:2222', '-o', 'ServerAliveInterval=5'])
   })
 
   it('the command line wins: --ssh-option comes before the inventory arguments (ssh keeps the first value)', async () => {
@@ -36,6 +36,9 @@ describe('ansible connection variables', () => {
     [`web1 ansible_ssh_extra_args="-F /tmp/evil_config"`, /passes only -o, -J, -i, -C, -4 and -6 to ssh; not "-F"/],
     [`web1 ansible_ssh_extra_args="-o"`, /-o needs a value/],
     [`web1 ansible_ssh_common_args="-o 'Unclosed"`, /No closing quotation/],
+    [`web1 ansible_ssh_common_args='-o ProxyCommand="sh -c \\"touch /tmp/pwned\\""'`, /-o ProxyCommand=…: nothing in an inventory is run on this machine/],
+    [`web1 ansible_ssh_extra_args="-oPKCS11Provider=/tmp/evil.so"`, /nothing in an inventory is run/],
+    [`web1 ansible_ssh_extra_args="-o ControlPath=/etc/x -o ControlMaster=yes"`, /nothing in an inventory is run/],
     [`web1 ansible_become=maybe`, /ansible_become="maybe" is not a boolean/],
     [`web1 ansible_become=true ansible_become_method=su`, /conntune becomes root only with sudo -n/],
   ])('refuses %s', async (line, message) => {
