@@ -246,4 +246,27 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     const after = hosts.map((h) => (h.log.match(/Connection from|Accepted publickey/g) ?? []).length)
     expect(after).toEqual(before)
   }, 120_000)
+
+  it('an ansible-inventory --list JSON inventory: names, key file and ssh args from it; one file per name', () => {
+    // No IdentityFile and no known_hosts in this config: the inventory supplies both.
+    const bare = join(dir, 'ssh_config_bare')
+    writeFileSync(bare, ['Host *', '  User root', '  IdentitiesOnly yes', '  IdentityAgent none', '  UserKnownHostsFile /nonexistent/known_hosts', ''].join('\n'))
+    const two = hosts.slice(0, 2)
+    const inventory = {
+      _meta: {hostvars: Object.fromEntries(two.map((h) => [h.name, {
+        ansible_host: h.addr,
+        ansible_ssh_private_key_file: join(dir, 'client'),
+        ansible_ssh_common_args: `-o StrictHostKeyChecking=yes -o 'UserKnownHostsFile=${join(dir, 'known_hosts')}'`,
+      }]))},
+      all: {children: ['ungrouped', 'web']},
+      web: {hosts: two.map((h) => h.name)},
+    }
+    const inv = join(dir, 'inventory.json')
+    writeFileSync(inv, JSON.stringify(inventory, null, 2))
+    const out = join(dir, 'by-name')
+    const r = spawnSync(process.execPath, [BIN, 'collect', '--inventory', inv, '--limit', 'web', '--ssh-config', bare, '-o', out], {encoding: 'utf8', timeout: 120_000})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    for (const h of two) expect(JSON.parse(readFileSync(join(out, `${h.name}.json`), 'utf8')).host).toEqual({name: h.name, hostname: 'web.test'})
+  }, 120_000)
 })
