@@ -1,6 +1,7 @@
 // Inventories: which hosts a fleet audit visits. Ansible INI and YAML inventories (groups,
-// children, vars, ansible_host/ansible_port/ansible_user, web[01:03] ranges) and plain lists
-// (one [user@]host[:port] per line). `--limit GROUP` keeps a group (or a host). Errors name
+// children, vars, ansible_host/ansible_port/ansible_user, web[01:03] ranges), ansible-inventory
+// --list JSON, and plain lists (one [user@]host[:port] per line). Key file, become and extra
+// ssh arguments are honoured as argument arrays. `--limit GROUP` keeps a group (or a host). Errors name
 // file:line; nothing in an inventory is ever run.
 import {readFileSync} from 'node:fs'
 import {UserError, where} from '../errors.js'
@@ -9,7 +10,7 @@ import {shlexSplit} from '../parsers/gunicorn/shell-words.js'
 import {checkHost, checkPort, inventorySshArgs, parseHostSpec, type SshTarget} from './ssh.js'
 
 export interface InventoryHost {
-  /** The inventory name; reports use it until the host names itself. */
+  /** The inventory name: the host's identity in reports, whatever it calls itself. */
   name: string
   vars: Record<string, string>
   groups: Set<string>

@@ -1,7 +1,8 @@
 // The SSH source: one `ssh` session per host runs the fixed collector script (`sh -s`, the
 // script on stdin) and its output becomes a Snapshot. The system ssh binary does the
 // connecting, so ~/.ssh/config aliases, ProxyJump, ProxyCommand, agents and known_hosts work
-// as the user set them up. Argument arrays only; host-key checking is never turned off.
+// as the user set them up. Argument arrays only; host-key checking is never turned off: what
+// ssh resolves (`ssh -G`) is checked before each connection (ssh-hostkeys.ts).
 import {posix} from 'node:path'
 import {UserError} from '../errors.js'
 import {escapeControls} from '../parsers/nginx/lexer.js'
