@@ -339,6 +339,8 @@ function become(vars: Record<string, string>, at: string): boolean {
   if (!truthy(vars.ansible_become, at, 'ansible_become')) return false
   const method = vars.ansible_become_method?.trim().toLowerCase()
   if (method && method !== 'sudo') throw new UserError(`${at}: ansible_become_method=${JSON.stringify(method.slice(0, 40))}: conntune becomes root only with sudo -n`)
+  const user = vars.ansible_become_user?.trim()
+  if (user && user !== 'root') throw new UserError(`${at}: ansible_become_user=${JSON.stringify(user.slice(0, 40))}: conntune becomes root only (sudo -n)`)
   return true
 }
 

@@ -41,6 +41,7 @@ describe('ansible connection variables', () => {
     [`web1 ansible_ssh_extra_args="-o ControlPath=/etc/x -o ControlMaster=yes"`, /nothing in an inventory is run/],
     [`web1 ansible_become=maybe`, /ansible_become="maybe" is not a boolean/],
     [`web1 ansible_become=true ansible_become_method=su`, /conntune becomes root only with sudo -n/],
+    [`web1 ansible_become=true ansible_become_user=postgres`, /ansible_become_user="postgres": conntune becomes root only/],
   ])('refuses %s', async (line, message) => {
     await expect(targets(`${line}\n`)).rejects.toThrow(message)
     await expect(targets(`${line}\n`)).rejects.toBeInstanceOf(UserError)
