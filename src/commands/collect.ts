@@ -59,15 +59,21 @@ export default class Collect extends BaseCommand {
     if (!dir) throw new UserError('--host/--inventory: name a directory with --output DIR for the snapshots (one file per host)')
     mkdirSync(dir, {recursive: true})
     const fleet = await collectRemote(remoteOptions(flags, this.config.version))
+    const {snapshotFileNames} = await import('../sources/snapshot-files.js')
+    const fileNames = snapshotFileNames(fleet.map((r) => r.target.label))
     const written: string[] = []
     const failed: Array<{host: string; error: string}> = []
-    for (const r of fleet) {
+    const thisRun = new Set<string>()
+    for (const [i, r] of fleet.entries()) {
       if (!r.ok) {
         failed.push({host: r.target.label, error: r.error})
         process.stderr.write(`conntune: ${r.target.label}: ${r.error}\n`)
         continue
       }
-      const file = join(dir, `${r.target.label.replace(/[^A-Za-z0-9._@-]+/g, '_')}.json`)
+      const file = join(dir, fileNames[i])
+      // Never two hosts in one file: the names are distinct, and this guards it.
+      if (thisRun.has(file)) throw new UserError(`${file}: would hold two hosts; not overwriting it`)
+      thisRun.add(file)
       writeFileAtomic(file, JSON.stringify(r.snapshot) + '\n')
       written.push(file)
     }

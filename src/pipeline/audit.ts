@@ -16,7 +16,10 @@ import type {Snapshot} from '../snapshot/types.js'
 export type FailOn = Severity | 'none'
 
 export interface HostResult {
+  /** The identity: the inventory or --host name (a snapshot's own name otherwise), unique in a result. */
   name: string
+  /** What the host calls itself, when it was read over SSH (escaped). */
+  hostname?: string
   source: HostModel['source']
   kernel: string | null
   role: HostModel['role']
@@ -115,7 +118,10 @@ export function auditSnapshots(
   const hosts: HostResult[] = []
   const all: Finding[] = []
   const ruleFailures: RuleFailure[] = []
-  for (const {snapshot, source, entries, skipped} of snapshots) {
+  const names = uniqueNames(snapshots.map((s) => s.snapshot.host.name))
+  for (const [i, input] of snapshots.entries()) {
+    const {source, entries, skipped} = input
+    const snapshot = names[i] === input.snapshot.host.name ? input.snapshot : {...input.snapshot, host: {...input.snapshot.host, name: names[i]}}
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
     // Loops, not push(...list): a spread of 100 000+ findings overflows the call stack.
@@ -136,6 +142,7 @@ export function auditSnapshots(
     for (const f of sorted) all.push(f)
     hosts.push({
       name: model.name,
+      ...(snapshot.host.hostname !== undefined ? {hostname: snapshot.host.hostname} : {}),
       source,
       kernel: model.kernel.release,
       role: model.role,
@@ -165,6 +172,24 @@ export function auditSnapshots(
     exitCode: exitCodeFor(all, opts.failOn, ruleFailures.length, incompleteHosts > 0),
     ...(flags.baseline ? {baseline: {file: flags.baseline.file, accepted: baselinedTotal, gone}} : {}),
   }
+}
+
+/**
+ * Two inputs with one name (snapshots of two hosts that both call themselves "localhost") stay
+ * two hosts: the later ones get " #2", " #3"… so findings and by-rule counts never merge.
+ */
+export function uniqueNames(names: string[]): string[] {
+  const taken = new Set(names)
+  const used = new Set<string>()
+  return names.map((name) => {
+    let out = name
+    for (let n = 2; used.has(out); n++) {
+      out = `${name} #${n}`
+      if (taken.has(out)) out = name
+    }
+    used.add(out)
+    return out
+  })
 }
 
 /** Paths under `dir` shown relative to it, as people and CI annotations expect in a repo. */

@@ -14,6 +14,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
     exitCode: result.exitCode,
     hosts: result.hosts.map((h) => ({
       name: h.name,
+      ...(h.hostname !== undefined ? {hostname: h.hostname} : {}),
       source: h.source,
       kernel: h.kernel,
       role: h.role,

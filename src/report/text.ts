@@ -27,7 +27,7 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
   const multiHost = result.hosts.length > 1
 
   for (const h of result.hosts) {
-    const facts = [h.source, h.kernel ? `kernel ${h.kernel}` : 'kernel unknown', `role ${h.role}`]
+    const facts = [...(h.hostname !== undefined && h.hostname !== h.name ? [`hostname ${h.hostname}`] : []), h.source, h.kernel ? `kernel ${h.kernel}` : 'kernel unknown', `role ${h.role}`]
     if (h.frontend) facts.push(`behind ${h.frontend}`)
     out.push(c('bold', `${h.name}`) + c('dim', ` (${facts.join(', ')})`))
     if (h.suppressed > 0) out.push(c('dim', `  ${h.suppressed} finding${h.suppressed === 1 ? '' : 's'} covered by inline ignores`))

@@ -55,7 +55,8 @@ export interface Snapshot {
   version: number
   collector: {tool: string; version: string; source: 'local' | 'ssh' | 'script' | 'example' | 'files'}
   collectedAt: string
-  host: {name: string; root?: string}
+  /** name: who conntune was asked to read (inventory or --host name); hostname: what the host calls itself. */
+  host: {name: string; root?: string; hostname?: string}
   kernel: {release: string | null; error?: string}
   /** Keys are full sysctl names: net.ipv4.tcp_tw_reuse */
   sysctl: Record<string, CapturedSysctl>

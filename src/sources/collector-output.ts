@@ -25,6 +25,8 @@ export interface ParsedCollectorOutput {
   complete: boolean
   /** Every log the collector read, by "KIND PATH" (the snapshot keeps those nginx's config names). */
   logsRead: Record<string, CapturedLog>
+  /** What the host calls itself (/proc/sys/kernel/hostname), as sent: an attribute, never an identity. */
+  hostname: string | null
 }
 
 export interface ParseOptions {
@@ -40,7 +42,36 @@ const enc = (b: Buffer) => b.toString('utf8')
 /** Is this (the start of a file) collector output rather than a JSON snapshot? */
 export function looksLikeCollectorOutput(data: Buffer | string): boolean {
   const head = (typeof data === 'string' ? Buffer.from(data.slice(0, 65536)) : data.subarray(0, 65536)).toString('latin1')
-  return /(?:^|\n)conntune-collector \d+ --conntune-\S+\n/.test(head)
+  return /(?:^|\n)conntune-collector \d+ --conntune-\S+\r?\n/.test(head)
+}
+
+/**
+ * Output that went through a terminal (`ansible -m script` runs it on a pty; so do `ssh -t`
+ * and `script`) has every "\n" turned into "\r\n" (the tty's onlcr). Bodies are raw bytes
+ * with lengths checked against their LIMIT, so the translation is undone exactly, not
+ * tolerated: onlcr puts "\r" before every "\n", so each "\r\n" in the output is one "\n"
+ * of the original (an original "\r\n" arrives as "\r\r\n" and comes back). It is detected
+ * by the header line, which the collector ends with a bare "\n"; after that header every
+ * "\n" must have its "\r", or the output is not one translation and is refused as garbled.
+ */
+export function undoTerminalNewlines(data: Buffer): {data: Buffer; translated: boolean; error?: string} {
+  const head = data.subarray(0, 65536).toString('latin1')
+  const m = /(?:^|\n)conntune-collector \d+ --conntune-[A-Za-z0-9._-]{8,200}(\r?)\n/.exec(head)
+  if (!m || m[1] !== '\r') return {data, translated: false}
+  const parts: Buffer[] = []
+  let from = 0
+  for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, nl + 1)) {
+    if (nl === 0 || data[nl - 1] !== 0x0d) {
+      if (nl > m.index) return {data, translated: true, error: `the output went through a terminal ("\\r\\n" line ends) but has a bare "\\n" at offset ${nl}: not one translation`}
+      continue
+    }
+    parts.push(data.subarray(from, nl - 1))
+    from = nl
+  }
+  // Cut right after a translated "\r": that "\r" was half of a "\n".
+  const end = data.length > from && data[data.length - 1] === 0x0d ? data.length - 1 : data.length
+  parts.push(data.subarray(from, end))
+  return {data: Buffer.concat(parts), translated: true}
 }
 
 interface Section {
@@ -166,7 +197,10 @@ function sections(data: Buffer): {sections: Section[]; ended: boolean; lastParti
 
 /** Parses collector output; throws CollectorOutputError only when it is not collector output at all. */
 export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions): ParsedCollectorOutput {
-  const data = typeof input === 'string' ? Buffer.from(input, 'utf8') : input
+  const raw = typeof input === 'string' ? Buffer.from(input, 'utf8') : input
+  const undone = undoTerminalNewlines(raw)
+  if (undone.error) throw new CollectorOutputError(undone.error)
+  const data = undone.data
   const split = sections(data)
   const errors = [...split.errors]
   const complete = split.ended && errors.length === 0
@@ -348,7 +382,8 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
   const snapshotLogs = logs.size > 0 || utcOffset !== null ? logsFor({files, commands: cmds}, logs, utcOffset ?? '+0000', missing) : undefined
 
   const release = kernel.osrelease
-  const name = kernel.hostname?.text?.trim() || opts.fallbackName || 'localhost'
+  const hostname = kernel.hostname?.text?.trim() || null
+  const name = hostname || opts.fallbackName || 'localhost'
   return {
     snapshot: {
       format: SNAPSHOT_FORMAT,
@@ -367,5 +402,6 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
     errors,
     complete,
     logsRead: Object.fromEntries(logs),
+    hostname,
   }
 }

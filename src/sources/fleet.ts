@@ -81,7 +81,7 @@ export async function runFleet(targets: SshTarget[], opts: FleetOptions): Promis
       task: async (_ctx: unknown, task: {title: string}) => {
         const r = await waiting[i].promise
         if (!r.ok) throw new Error(`${t.label}: ${r.error}`)
-        task.title = `${t.label} (${r.snapshot.host.name}, ${(r.ms / 1000).toFixed(1)}s${r.problems.length ? `, ${r.problems.length} problem(s)` : ''})`
+        task.title = `${t.label} (${r.snapshot.host.hostname ?? 'no hostname'}, ${(r.ms / 1000).toFixed(1)}s${r.problems.length ? `, ${r.problems.length} problem(s)` : ''})`
       },
     })),
     {concurrent: true, exitOnError: false, rendererOptions: {collapseErrors: false}},

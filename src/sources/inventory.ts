@@ -1,13 +1,16 @@
 // Inventories: which hosts a fleet audit visits. Ansible INI and YAML inventories (groups,
-// children, vars, ansible_host/ansible_port/ansible_user, web[01:03] ranges) and plain lists
-// (one [user@]host[:port] per line). `--limit GROUP` keeps a group (or a host). Errors name
+// children, vars, ansible_host/ansible_port/ansible_user, web[01:03] ranges), ansible-inventory
+// --list JSON, and plain lists (one [user@]host[:port] per line). Key file, become and extra
+// ssh arguments are honoured as argument arrays. `--limit GROUP` keeps a group (or a host). Errors name
 // file:line; nothing in an inventory is ever run.
 import {readFileSync} from 'node:fs'
 import {UserError, where} from '../errors.js'
-import {checkHost, checkPort, parseHostSpec, type SshTarget} from './ssh.js'
+import {homedir} from 'node:os'
+import {shlexSplit} from '../parsers/gunicorn/shell-words.js'
+import {checkHost, checkPort, inventorySshArgs, parseHostSpec, type SshTarget} from './ssh.js'
 
 export interface InventoryHost {
-  /** The inventory name; reports use it until the host names itself. */
+  /** The inventory name: the host's identity in reports, whatever it calls itself. */
   name: string
   vars: Record<string, string>
   groups: Set<string>
@@ -164,7 +167,7 @@ export async function parseYamlInventory(text: string, file: string): Promise<In
   const strVars = (v: unknown, at: string): Record<string, string> => {
     if (v === null || v === undefined) return {}
     if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${at}: vars must be a mapping`)
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)]))
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => k !== '__proto__').map(([k, x]) => [k, typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)]))
   }
   const walk = (name: string, node: unknown, depth: number) => {
     const at = where(file, lineOf(node))
@@ -211,6 +214,49 @@ export async function parseYamlInventory(text: string, file: string): Promise<In
   return inv
 }
 
+/**
+ * `ansible-inventory --list` output: groups as {hosts: [names], children: [groups], vars},
+ * host vars under _meta.hostvars. JSON has no lines worth naming: errors name the group or host.
+ */
+export function parseJsonInventory(text: string, file: string): Inventory {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new UserError(`${file}: invalid JSON: ${(error as Error).message.slice(0, 200)}`)
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (!isObject(data)) throw new UserError(`${file}: an ansible-inventory --list document is an object of groups`)
+  const names = (v: unknown, what: string): string[] => {
+    if (v === undefined) return []
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new UserError(`${file}: ${what} must be a list of names`)
+    return v as string[]
+  }
+  const strVars = (v: unknown, what: string): Record<string, string> => {
+    if (v === undefined || v === null) return {}
+    if (!isObject(v)) throw new UserError(`${file}: ${what} must be an object`)
+    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '__proto__').map(([k, x]) => [k, typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)]))
+  }
+  const meta = data._meta
+  const hostvars = isObject(meta) && isObject(meta.hostvars) ? meta.hostvars : {}
+  const inv = emptyInventory(file)
+  for (const [name, node] of Object.entries(data)) {
+    if (name === '_meta') continue
+    if (!isObject(node)) throw new UserError(`${file}: group ${JSON.stringify(name.slice(0, 60))} must be an object (hosts, children, vars)`)
+    const g = group(inv, name, 0)
+    if (name !== 'all') group(inv, 'all', 0).children.add(name)
+    Object.assign(g.vars, strVars(node.vars, `vars of group ${name}`))
+    for (const child of names(node.children, `children of group ${name}`)) {
+      g.children.add(child)
+      group(inv, child, 0)
+    }
+    for (const h of names(node.hosts, `hosts of group ${name}`)) addHost(inv, h, name, strVars(hostvars[h], `_meta.hostvars.${h}`), 0)
+  }
+  // A host only in _meta.hostvars is still a host (ansible-inventory lists it under ungrouped).
+  for (const [h, vars] of Object.entries(hostvars)) if (!inv.hosts.has(h)) addHost(inv, h, 'ungrouped', strVars(vars, `_meta.hostvars.${h}`), 0)
+  return inv
+}
+
 /** One [user@]host[:port] per line; `#` comments. */
 export function parsePlainInventory(text: string, file: string): Inventory {
   const inv = emptyInventory(file)
@@ -229,7 +275,8 @@ export function parsePlainInventory(text: string, file: string): Inventory {
 }
 
 /** Which format a file is in: YAML by extension or a leading `all:`/`---`; INI by a [section]; else a plain list. */
-export function detectInventoryFormat(file: string, text: string): 'yaml' | 'ini' | 'plain' {
+export function detectInventoryFormat(file: string, text: string): 'yaml' | 'ini' | 'plain' | 'json' {
+  if (/\.json$/i.test(file) || text.trimStart().startsWith('{')) return 'json'
   if (/\.ya?ml$/i.test(file)) return 'yaml'
   const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !l.startsWith(';'))
   if (!first) return 'plain'
@@ -240,6 +287,7 @@ export function detectInventoryFormat(file: string, text: string): 'yaml' | 'ini
 
 export async function parseInventory(text: string, file: string): Promise<Inventory> {
   const format = detectInventoryFormat(file, text)
+  if (format === 'json') return parseJsonInventory(text, file)
   if (format === 'yaml') return parseYamlInventory(text, file)
   if (format === 'ini') return parseIniInventory(text, file)
   return parsePlainInventory(text, file)
@@ -277,6 +325,29 @@ function varsOf(inv: Inventory, host: InventoryHost): Record<string, string> {
   return Object.assign({}, inv.groups.get('all')?.vars, ...groups.map((g) => inv.groups.get(g)!.vars), host.vars)
 }
 
+/** Ansible's booleans (yes/no, true/false, on/off, 1/0, any case). */
+function truthy(v: string | undefined, at: string, key: string): boolean {
+  if (v === undefined) return false
+  const s = v.trim().toLowerCase()
+  if (['yes', 'true', 'on', '1', 'y', 't'].includes(s)) return true
+  if (['no', 'false', 'off', '0', 'n', 'f', ''].includes(s)) return false
+  throw new UserError(`${at}: ${key}=${JSON.stringify(v.slice(0, 40))} is not a boolean`)
+}
+
+/** ansible_become → the collector runs through `sudo -n`; another become method is not done. */
+function become(vars: Record<string, string>, at: string): boolean {
+  if (!truthy(vars.ansible_become, at, 'ansible_become')) return false
+  const method = vars.ansible_become_method?.trim().toLowerCase()
+  if (method && method !== 'sudo') throw new UserError(`${at}: ansible_become_method=${JSON.stringify(method.slice(0, 40))}: conntune becomes root only with sudo -n`)
+  const user = vars.ansible_become_user?.trim()
+  if (user && user !== 'root') throw new UserError(`${at}: ansible_become_user=${JSON.stringify(user.slice(0, 40))}: conntune becomes root only (sudo -n)`)
+  return true
+}
+
+function expandHome(file: string): string {
+  return file === '~' || file.startsWith('~/') ? homedir() + file.slice(1) : file
+}
+
 /**
  * The hosts to audit, as SSH targets: every host, or those in --limit (groups or host names,
  * comma- or colon-separated, as Ansible's --limit takes them). An unknown name is an error.
@@ -300,6 +371,23 @@ export function inventoryTargets(inv: Inventory, limit?: string): SshTarget[] {
     checkHost(host, at)
     const port = vars.ansible_port ?? vars.ansible_ssh_port
     const user = vars.ansible_user ?? vars.ansible_ssh_user
-    return {host, label: name, ...(user ? {user} : {}), ...(port !== undefined ? {port: checkPort(port, at)} : {})}
+    const key = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file
+    const sudo = become(vars, at)
+    const extra: string[] = []
+    for (const k of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+      if (!vars[k]) continue
+      const split = shlexSplit(vars[k])
+      if ('error' in split) throw new UserError(`${at}: ${k}: ${split.error}`)
+      extra.push(...inventorySshArgs(split.words, `${at}: ${k}`))
+    }
+    return {
+      host,
+      label: name,
+      ...(user ? {user} : {}),
+      ...(port !== undefined ? {port: checkPort(port, at)} : {}),
+      ...(key ? {identityFile: expandHome(key)} : {}),
+      ...(sudo ? {sudo} : {}),
+      ...(extra.length ? {extraArgs: extra} : {}),
+    }
   })
 }

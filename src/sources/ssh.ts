@@ -1,8 +1,11 @@
 // The SSH source: one `ssh` session per host runs the fixed collector script (`sh -s`, the
 // script on stdin) and its output becomes a Snapshot. The system ssh binary does the
 // connecting, so ~/.ssh/config aliases, ProxyJump, ProxyCommand, agents and known_hosts work
-// as the user set them up. Argument arrays only; host-key checking is never turned off.
+// as the user set them up. Argument arrays only; host-key checking is never turned off: what
+// ssh resolves (`ssh -G`) is checked before each connection (ssh-hostkeys.ts).
+import {posix} from 'node:path'
 import {UserError} from '../errors.js'
+import {escapeControls} from '../parsers/nginx/lexer.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {collectorScript} from './collector-script.js'
 import {CollectorOutputError, parseCollectorOutput} from './collector-output.js'
@@ -12,8 +15,14 @@ export interface SshTarget {
   host: string
   user?: string
   port?: number
-  /** How reports name it before the host answers (the inventory name, or the spec). */
+  /** Its identity in reports and snapshot files (the inventory name, or the --host spec). */
   label: string
+  /** ssh -i (ansible_ssh_private_key_file). */
+  identityFile?: string
+  /** Run the collector through `sudo -n` on this host (ansible_become). */
+  sudo?: boolean
+  /** More ssh arguments from the inventory (ansible_ssh_common_args/extra_args), already checked. */
+  extraArgs?: string[]
 }
 
 export interface SshOptions {
@@ -86,34 +95,121 @@ export function checkPort(raw: string | number, where: string): number {
 
 const OPTION = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/s
 
-/** --ssh-option KEY=VALUE, checked: never one that turns host-key checking off. */
+/** An ssh_config value as ssh reads it: surrounding quotes and case do not matter. */
+function plainValue(raw: string): string {
+  const v = raw.trim()
+  return (/^(["'])(.*)\1$/s.exec(v)?.[2] ?? v).trim().toLowerCase()
+}
+
+/**
+ * --ssh-option KEY=VALUE, checked as text so an obvious attempt fails fast (exit 2) before any
+ * host is touched. The real decision is hostKeyCheck() on what `ssh -G` resolves.
+ */
 export function checkSshOption(opt: string): void {
   const m = OPTION.exec(opt)
   if (!m || /[\n\0]/.test(m[2])) throw new UserError(`--ssh-option ${JSON.stringify(opt)}: expected KEY=VALUE (an ssh_config option)`)
   const key = m[1].toLowerCase()
-  const value = m[2].trim().toLowerCase()
-  if (key === 'stricthostkeychecking' && (value === 'no' || value === 'off')) {
-    throw new UserError(`--ssh-option ${opt}: conntune never turns off host-key checking; add the host's key to known_hosts (or use accept-new)`)
+  const value = plainValue(m[2])
+  if (key === 'stricthostkeychecking' && (value === 'no' || value === 'off' || value === 'false')) {
+    throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune never turns off host-key checking; add the host's key to known_hosts (or use accept-new)`)
   }
-  if (key === 'userknownhostsfile' && value === '/dev/null') {
-    throw new UserError(`--ssh-option ${opt}: conntune never turns off host-key checking; point UserKnownHostsFile at a real known_hosts file`)
+  if (key === 'userknownhostsfile' && value.split(/\s+/).some((f) => f === 'none' || posix.normalize(f) === '/dev/null')) {
+    throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune never turns off host-key checking; point UserKnownHostsFile at a real known_hosts file`)
   }
+  // A command that prints keys decides trust by itself; from the command line that is a bypass.
+  if (key === 'knownhostscommand') throw new UserError(`--ssh-option ${JSON.stringify(opt)}: conntune does not take KnownHostsCommand from the command line; set it in ssh_config if you rely on it`)
 }
 
-/** The ssh argument array for one host (the script goes on stdin). */
-export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+/**
+ * ssh_config options that run a program, load a library, read another config or create files
+ * on this machine: an inventory may not set them (ssh_config files, which the user chose, may).
+ */
+const RUNS_LOCALLY = new Set(['proxycommand', 'localcommand', 'permitlocalcommand', 'knownhostscommand', 'pkcs11provider', 'securitykeyprovider', 'include', 'match', 'controlpath', 'controlmaster', 'controlpersist', 'remotecommand', 'identityagent'])
+
+/**
+ * Inventory ssh arguments (ansible_ssh_common_args, ansible_ssh_extra_args), split as shell
+ * words the way Ansible does (shlex), into an argument array. Only options that choose how to
+ * reach the host are taken; each -o goes through checkSshOption, and the whole resolved
+ * configuration through hostKeyCheck like any other.
+ */
+export function inventorySshArgs(words: string[], where: string): string[] {
+  const out: string[] = []
+  const WITH_VALUE = new Set(['-o', '-J', '-i'])
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]
+    const m = /^(-[oJi])(.+)$/s.exec(w)
+    const flag = m ? m[1] : w
+    if (WITH_VALUE.has(flag)) {
+      const value = m ? m[2] : words[++i]
+      if (value === undefined || value.startsWith('-') || /[\0\n]/.test(value)) throw new UserError(`${where}: ${flag} needs a value`)
+      if (flag === '-o') {
+        try {
+          checkSshOption(value)
+        } catch (error) {
+          throw new UserError(`${where}: ${(error as Error).message.replace(/^--ssh-option /, '-o ')}`)
+        }
+        const key = value.slice(0, value.indexOf('=')).toLowerCase()
+        if (RUNS_LOCALLY.has(key)) throw new UserError(`${where}: -o ${value.slice(0, value.indexOf('='))}=…: nothing in an inventory is run on this machine; use ProxyJump (-J), or set it in an ssh_config given with --ssh-config`)
+      }
+      out.push(flag, value)
+    } else if (w === '-C' || w === '-4' || w === '-6') out.push(w)
+    else throw new UserError(`${where}: conntune passes only -o, -J, -i, -C, -4 and -6 to ssh; not ${JSON.stringify(w.slice(0, 40))}`)
+  }
+  return out
+}
+
+/** ssh's options for one host, shared by the session and the `ssh -G` check. */
+function optionArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
   checkHost(target.host, target.label)
-  const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT}`]
+  const args = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT}`]
   if (opts.sshConfig) args.push('-F', opts.sshConfig)
   for (const o of opts.sshOptions ?? []) {
     checkSshOption(o)
     args.push('-o', o)
   }
+  // After --ssh-option: ssh keeps the first value it is given, so the command line wins.
+  for (const a of target.extraArgs ?? []) args.push(a)
+  if (target.identityFile) args.push('-i', target.identityFile)
   if (target.port !== undefined) args.push('-p', String(checkPort(target.port, target.label)))
   if (target.user) args.push('-l', target.user)
-  // "--": nothing after it is an option, whatever the host is called.
-  args.push('--', target.host, opts.sudo ? 'sudo -n sh -s' : 'sh -s')
   return args
+}
+
+/** The ssh argument array for one host (the script goes on stdin). */
+export function sshArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+  // "--": nothing after it is an option, whatever the host is called.
+  return ['-T', ...optionArgs(target, opts), '--', target.host, opts.sudo || target.sudo ? 'sudo -n sh -s' : 'sh -s']
+}
+
+/** `ssh -G`: prints the configuration ssh would use for this host; connects to nothing. */
+export function sshConfigArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): string[] {
+  return ['-G', ...optionArgs(target, opts), '--', target.host]
+}
+
+/**
+ * Refuses (SshError 'host-key') a host for which ssh, as configured by -F, -o and the user's
+ * ssh_config, would not check host keys (ssh-hostkeys.ts says what "off" means).
+ */
+export async function hostKeyCheck(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): Promise<void> {
+  const args = sshConfigArgs(target, opts)
+  const [{execa}, {parseSshG, hostKeyCheckingOff}] = await Promise.all([import('execa'), import('./ssh-hostkeys.js')])
+  const r = await execa(opts.sshBinary ?? 'ssh', args, {
+    stdin: 'ignore',
+    reject: false,
+    timeout: 30_000,
+    maxBuffer: 1024 * 1024,
+    ...(opts.signal ? {cancelSignal: opts.signal} : {}),
+    env: {SSH_ASKPASS_REQUIRE: 'never'},
+  })
+  const who = target.label
+  if (r.code === 'ENOENT') throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ENOENT`)
+  const cfg = r.exitCode === 0 ? parseSshG(String(r.stdout)) : null
+  if (!cfg) {
+    const why = lastLine(String(r.stderr ?? ''))
+    throw new SshError('failed', who, `ssh -G could not resolve the configuration${why ? `: ${why}` : ''}`)
+  }
+  const off = hostKeyCheckingOff(cfg)
+  if (off) throw new SshError('host-key', who, `not connecting: host-key checking would be off (${off}, as ssh -G resolves the ssh options and config); conntune never turns it off`)
 }
 
 /** ssh's last meaningful stderr line ("ssh: connect to host … Connection refused"). */
@@ -128,6 +224,7 @@ function lastLine(stderr: string): string {
 /** Runs the collector on one host over one ssh session. Throws SshError when there is no snapshot. */
 export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<SshResult> {
   const args = sshArgs(target, opts)
+  await hostKeyCheck(target, opts)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS
   const {execa} = await import('execa')
   const r = await execa(opts.sshBinary ?? 'ssh', args, {
@@ -154,13 +251,16 @@ export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<S
   }
   let parsed
   try {
-    parsed = parseCollectorOutput(stdout, {source: 'ssh', toolVersion: opts.toolVersion, fallbackName: target.host})
+    parsed = parseCollectorOutput(stdout, {source: 'ssh', toolVersion: opts.toolVersion, fallbackName: target.label})
   } catch (error) {
     if (!(error instanceof CollectorOutputError)) throw error
     const why = lastLine(stderr)
     const status = r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`
     throw new SshError('bad-output', who, why ? `the collector did not run (${status}): ${why}` : `${error.message} (${status})`)
   }
+  // The name we were given is the identity: a host cannot rename itself, and two hosts that
+  // share a hostname stay two hosts. What it calls itself is kept, escaped and bounded.
+  parsed.snapshot.host = {name: target.label, ...(parsed.hostname ? {hostname: escapeControls(parsed.hostname.slice(0, 255))} : {})}
   const problems = [...parsed.errors]
   if (r.exitCode !== 0 && r.exitCode !== undefined) problems.push(`the remote shell exited ${r.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`)
   return {snapshot: parsed.snapshot, problems, stderr}

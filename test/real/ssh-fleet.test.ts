@@ -120,8 +120,9 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
         mkdirSync(`/etc/netns/${h.ns}/nginx`, {recursive: true})
         writeFileSync(`/etc/netns/${h.ns}/nginx/nginx.conf`, h.nginxConf.replaceAll('@LOGS@', dir))
       }
-      // Its own UTS namespace too, so each host names itself.
-      const sshd = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '--uts', 'sh', '-c', `hostname "$1" && exec ${SSHD} -D -e -f "$2" -h "$3" -o ListenAddress=$4`, 'sh', `${h.name}.test`, join(dir, 'sshd_config'), join(dir, 'hostkey'), h.addr])
+      // Its own UTS namespace too; every host calls itself the same (cloned images do): names
+      // come from the inventory, never from the host.
+      const sshd = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '--uts', 'sh', '-c', `hostname "$1" && exec ${SSHD} -D -e -f "$2" -h "$3" -o ListenAddress=$4`, 'sh', 'web.test', join(dir, 'sshd_config'), join(dir, 'hostkey'), h.addr])
       sshd.stderr!.on('data', (d) => (h.log += d))
       h.sshd = sshd
     }
@@ -157,7 +158,7 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     const fleet = await runFleet(targets(), {toolVersion: 'test', sshConfig, concurrency: 3, progress: false, connectTimeout: 5, timeoutMs: 60_000})
     for (const r of fleet) if (!r.ok) throw new Error(`${r.target.label}: ${r.kind}: ${r.error}`)
     const ok = fleet.filter((r) => r.ok)
-    expect(ok.map((r) => r.snapshot.host.name)).toEqual(['alpha.test', 'beta.test', 'gamma.test'])
+    expect(ok.map((r) => r.snapshot.host)).toEqual(hosts.map((h) => ({name: h.name, hostname: 'web.test'})))
     for (const [i, r] of ok.entries()) {
       expect(r.problems).toEqual([])
       expect(r.snapshot.collector.source).toBe('ssh')
@@ -169,17 +170,17 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
 
     const result = auditSnapshots(ok.map((r) => ({snapshot: r.snapshot, source: 'ssh' as const})), await loadRules(), {failOn: 'none'})
     const ids = (host: string) => result.findings.filter((f) => f.host === host).map((f) => f.ruleId)
-    expect(ids('alpha.test')).toContain('sysctl-tw-reuse-needs-timestamps')
-    expect(ids('beta.test')).not.toContain('sysctl-tw-reuse-needs-timestamps')
-    expect(ids('gamma.test')).not.toContain('sysctl-tw-reuse-needs-timestamps')
+    expect(ids('alpha')).toContain('sysctl-tw-reuse-needs-timestamps')
+    expect(ids('beta')).not.toContain('sysctl-tw-reuse-needs-timestamps')
+    expect(ids('gamma')).not.toContain('sysctl-tw-reuse-needs-timestamps')
     const dead = result.findings.filter((f) => f.ruleId === 'sysctl-tw-recycle-dead-config')
-    expect(dead.map((f) => [f.host, f.location.file, f.location.line])).toEqual([['alpha.test', '/etc/sysctl.d/50-old-tuning.conf', 2]])
+    expect(dead.map((f) => [f.host, f.location.file, f.location.line])).toEqual([['alpha', '/etc/sysctl.d/50-old-tuning.conf', 2]])
     if (hasNginxDir) {
       const off = result.findings.filter((f) => f.ruleId === 'nginx-keepalive-disabled')
-      expect(off.map((f) => f.host)).toEqual(['beta.test'])
+      expect(off.map((f) => f.host)).toEqual(['beta'])
       expect(off[0].location.file).toBe('/etc/nginx/nginx.conf')
     }
-    const alpha = result.hosts.find((h) => h.name === 'alpha.test')!
+    const alpha = result.hosts.find((h) => h.name === 'alpha')!
     expect(alpha.source).toBe('ssh')
     if (hasNginxDir) {
       // The log evidence came over the same session: the logs alpha's nginx names, as written.
@@ -198,7 +199,10 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     const live = cli(['audit', ...hosts.flatMap((h) => ['--host', h.addr]), '--ssh-config', sshConfig, '--format', 'json', '--fail-on', 'none'])
     expect(live.status).toBe(0)
     const report = JSON.parse(live.stdout)
-    expect(report.hosts.map((h: {name: string; source: string}) => [h.name, h.source])).toEqual([['alpha.test', 'ssh'], ['beta.test', 'ssh'], ['gamma.test', 'ssh']])
+    expect(report.hosts.map((h: {name: string; hostname: string; source: string}) => [h.name, h.hostname, h.source])).toEqual(hosts.map((h) => [h.addr, 'web.test', 'ssh']))
+    // Three hosts, one hostname: by-rule counts every host that has the finding.
+    const recycle = report.byRule.find((g: {ruleId: string}) => g.ruleId === 'sysctl-tw-reuse-needs-timestamps')
+    expect(recycle.hosts).toEqual([hosts[0].addr])
 
     const inv = join(dir, 'hosts.txt')
     writeFileSync(inv, `# the lab\n${hosts.map((h) => h.addr).join('\n')}\n`)
@@ -206,6 +210,7 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     const collected = cli(['collect', '--inventory', inv, '--ssh-config', sshConfig, '-o', out])
     expect(collected.status).toBe(0)
     expect(collected.stdout).toContain('wrote 3 snapshots')
+    expect(JSON.parse(readFileSync(join(out, `${hosts[1].addr}.json`), 'utf8')).host).toEqual({name: hosts[1].addr, hostname: 'web.test'})
     const offline = cli(['audit', '--snapshot', ...hosts.map((h) => join(out, `${h.addr}.json`)), '--format', 'json', '--fail-on', 'none'])
     const strip = (fs: Array<{ruleId: string; host: string; location: {text: string}}>) => fs.map((f) => `${f.host} ${f.ruleId} ${f.location.text}`).sort()
     expect(strip(JSON.parse(offline.stdout).findings)).toEqual(strip(report.findings))
@@ -225,7 +230,7 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     expect(bad.error).toMatch(new RegExp(`ssh: connect to host ${down.addr.replaceAll('.', '\\.')} port 22: Connection refused`))
     const answered = fleet.filter((r) => r.ok)
     const result = withFailedHosts(auditSnapshots(answered.map((r) => ({snapshot: r.snapshot, source: 'ssh' as const})), await loadRules(), {failOn: 'none'}), fleet)
-    expect(result.hosts.map((h) => h.name)).toEqual(['alpha.test', 'beta.test', 'gamma'])
+    expect(result.hosts.map((h) => h.name)).toEqual(['alpha', 'beta', 'gamma'])
     expect(result.summary.incompleteHosts).toBe(1)
     expect(result.exitCode).toBe(3)
     expect(result.hosts[2].problems[0].message).toMatch(/^unreachable: ssh: connect to host .* Connection refused/)
@@ -244,4 +249,42 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     expect(r.kind).toBe('host-key')
     expect(r.error).toBe('Host key verification failed.')
   }, 60_000)
+
+  it('never connects when ssh would not check host keys: -F accept-new + /dev//null, --ssh-option false', () => {
+    const before = hosts.map((h) => (h.log.match(/Connection from|Accepted publickey/g) ?? []).length)
+    const loose = join(dir, 'ssh_config_loose')
+    writeFileSync(loose, readFileSync(sshConfig, 'utf8').replace(/  UserKnownHostsFile .*\n/, '  UserKnownHostsFile /dev//null\n').replace('StrictHostKeyChecking yes', 'StrictHostKeyChecking accept-new'))
+    const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', timeout: 60_000})
+    const viaConfig = cli(['audit', '--host', hosts[0].addr, '--ssh-config', loose, '--format', 'json', '--fail-on', 'none'])
+    expect(viaConfig.status).toBe(3)
+    expect(JSON.parse(viaConfig.stdout).hosts[0].problems[0].message).toMatch(/^host key refused: not connecting: host-key checking would be off \(StrictHostKeyChecking accept-new but new keys cannot be remembered/)
+    const viaOption = cli(['audit', '--host', hosts[0].addr, '--ssh-config', sshConfig, '--ssh-option', 'StrictHostKeyChecking=FALSE'])
+    expect(viaOption.status).toBe(2)
+    expect(viaOption.stderr).toContain('never turns off host-key checking')
+    const after = hosts.map((h) => (h.log.match(/Connection from|Accepted publickey/g) ?? []).length)
+    expect(after).toEqual(before)
+  }, 120_000)
+
+  it('an ansible-inventory --list JSON inventory: names, key file and ssh args from it; one file per name', () => {
+    // No IdentityFile and no known_hosts in this config: the inventory supplies both.
+    const bare = join(dir, 'ssh_config_bare')
+    writeFileSync(bare, ['Host *', '  User root', '  IdentitiesOnly yes', '  IdentityAgent none', '  UserKnownHostsFile /nonexistent/known_hosts', ''].join('\n'))
+    const two = hosts.slice(0, 2)
+    const inventory = {
+      _meta: {hostvars: Object.fromEntries(two.map((h) => [h.name, {
+        ansible_host: h.addr,
+        ansible_ssh_private_key_file: join(dir, 'client'),
+        ansible_ssh_common_args: `-o StrictHostKeyChecking=yes -o 'UserKnownHostsFile=${join(dir, 'known_hosts')}'`,
+      }]))},
+      all: {children: ['ungrouped', 'web']},
+      web: {hosts: two.map((h) => h.name)},
+    }
+    const inv = join(dir, 'inventory.json')
+    writeFileSync(inv, JSON.stringify(inventory, null, 2))
+    const out = join(dir, 'by-name')
+    const r = spawnSync(process.execPath, [BIN, 'collect', '--inventory', inv, '--limit', 'web', '--ssh-config', bare, '-o', out], {encoding: 'utf8', timeout: 120_000})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    for (const h of two) expect(JSON.parse(readFileSync(join(out, `${h.name}.json`), 'utf8')).host).toEqual({name: h.name, hostname: 'web.test'})
+  }, 120_000)
 })
