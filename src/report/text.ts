@@ -55,11 +55,11 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
     const label = LABEL[severity]
     out.push(c(label.style, c('bold', `${label.text} (${group.length})`)))
     for (const f of group) {
-      out.push(`  ${c(label.style, f.ruleId)}  ${multiHost ? `${f.host}: ` : ''}${f.location.text}`)
-      out.push(`    ${f.message}`)
+      out.push(`  ${c(label.style, f.ruleId)}  ${multiHost ? `${esc(f.host)}: ` : ''}${esc(f.location.text)}`)
+      out.push(`    ${esc(f.message)}`)
       const ev = Object.entries(f.evidence)
-      if (ev.length > 0) out.push(c('dim', `    evidence: ${ev.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}`))
-      if (f.fix) out.push(`    ${c('bold', 'fix:')} ${f.fix.summary}`)
+      if (ev.length > 0) out.push(c('dim', `    evidence: ${esc(ev.map(([k, v]) => `${k}=${formatValue(v)}`).join(', '))}`))
+      if (f.fix) out.push(`    ${c('bold', 'fix:')} ${esc(f.fix.summary)}`)
       out.push('')
     }
   }
@@ -67,13 +67,13 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
   if (multiHost && result.byRule.length > 0) {
     out.push(c('bold', `Across ${result.hosts.length} hosts`))
     for (const g of result.byRule) {
-      const shown = g.hosts.slice(0, 8).join(', ') + (g.hosts.length > 8 ? `, … (${g.hosts.length - 8} more)` : '')
+      const shown = esc(g.hosts.slice(0, 8).join(', ')) + (g.hosts.length > 8 ? `, … (${g.hosts.length - 8} more)` : '')
       out.push(`  ${c(LABEL[g.severity].style, g.ruleId)}  ${g.hosts.length}/${result.hosts.length} hosts: ${shown}`)
     }
     out.push('')
   }
 
-  for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)
+  for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${esc(`${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)}`)
 
   const s = result.summary
   if (result.baseline) {

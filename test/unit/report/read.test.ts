@@ -77,6 +77,15 @@ describe('what was read', () => {
   })
 })
 
+test('text escapes what a finding quotes from the host too', async () => {
+  const {host, result, finding} = await import('./results.js')
+  const evil = 'a\u001B]0;owned\u0007b'
+  const f = finding({ruleId: 'my-own-rule', severity: 'warning', host: evil, location: {file: `${evil}.conf`, line: 1, text: `${evil}.conf:1`}, message: `saw ${evil}`, evidence: {name: evil}, fix: {summary: `edit ${evil}`, actions: []}})
+  const text = renderText(result([host(evil, [f]), host('web2', [])]), {color: false})
+  expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/)
+  expect(text).toContain('a\\x1b]0;owned\\x07b.conf:1')
+})
+
 describe('escapeControl', () => {
   test('escapes C0, C1, DEL and bidi controls and leaves other text alone', () => {
     expect(escapeControl('a\u0007b\u009bc\u007f\td\u2066ü→')).toBe('a\\x07b\\x9bc\\x7f\\td\\u{2066}ü→')
