@@ -22,6 +22,8 @@ export interface ReadInventory {
     runtime: boolean
     /** The sysctl.d(5) files read, in the order boot applies them. */
     sysctlFiles: string[]
+    /** How many of the settings judged a sysctl.d file sets (at boot; the runtime value may differ). */
+    setInFiles: number
     /** How many of the settings judged came from where (SysctlSetting.source). */
     settings: Record<SysctlSetting['source'], number>
     /** The settings judged at their kernel default (neither observed nor set in a file). */
@@ -37,8 +39,10 @@ export interface ReadInventory {
 export function readInventory(model: HostModel, skipped: Array<{file: string; reason: string}> = []): ReadInventory {
   const settings: ReadInventory['kernel']['settings'] = {runtime: 0, persisted: 0, default: 0, unknown: 0}
   const defaults: string[] = []
+  let setInFiles = 0
   for (const s of Object.values(model.sysctl)) {
     settings[s.source]++
+    if (s.persisted) setInFiles++
     if (s.source === 'default') defaults.push(s.key)
   }
   const servers: ServerRead[] = []
@@ -69,7 +73,7 @@ export function readInventory(model: HostModel, skipped: Array<{file: string; re
     servers.push({kind: 'gunicorn', name: a.name, version: null, versionSource: null, files, counts: {binds: a.bind.length}})
   }
   return {
-    kernel: {release: model.kernel.release, runtime: model.live, sysctlFiles: model.sysctlFiles, settings, defaults: defaults.sort()},
+    kernel: {release: model.kernel.release, runtime: model.live, sysctlFiles: model.sysctlFiles, setInFiles, settings, defaults: defaults.sort()},
     servers,
     sockets: {observed: model.sockets.observed, total: model.sockets.total, listeningPorts: model.sockets.listeners.length, timeWait: model.sockets.timeWait.total},
     logs: {files: model.logs.files.length, read: model.logs.files.filter((f) => !f.error).length, notes: model.logs.notes},

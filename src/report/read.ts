@@ -36,7 +36,7 @@ export function readLines(read: ReadInventory): string[] {
   const k = read.kernel
   const from: string[] = []
   if (k.runtime) from.push(`${plural(k.settings.runtime, 'setting')} read from /proc/sys`)
-  if (k.sysctlFiles.length > 0) from.push(`${k.settings.persisted} set in sysctl.d ${fileList(k.sysctlFiles)}`)
+  if (k.sysctlFiles.length > 0) from.push(`${k.setInFiles} set in sysctl.d ${fileList(k.sysctlFiles)}`)
   else from.push('no sysctl.d files')
   if (k.settings.default > 0) from.push(`${k.settings.default} at the kernel default (assumed)`)
   if (k.settings.unknown > 0) from.push(`${k.settings.unknown} not known`)

@@ -40,6 +40,7 @@ describe('what was read', () => {
     const read = audit().hosts[0].read!
     expect(read.kernel).toMatchObject({release: null, runtime: false, sysctlFiles: ['deploy/sysctl.d/99-tuning.conf']})
     expect(read.kernel.settings.persisted).toBe(2)
+    expect(read.kernel.setInFiles).toBe(2)
     expect(read.kernel.defaults).toContain('net.ipv4.tcp_tw_reuse')
     expect(read.kernel.defaults).not.toContain('net.core.somaxconn')
     const nginx = read.servers.find((s) => s.kind === 'nginx')!
