@@ -2,22 +2,25 @@
 // anything else is a bug, shown as one line too unless DEBUG=conntune* asks for the stack.
 import {Command} from '@oclif/core'
 import {UserError, EXIT} from '../errors.js'
+import {nearest} from '../text/nearest.js'
+import {argvWantsJson, invocationError} from './invocation-error.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
 
-  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; flags?: unknown}): Promise<unknown> {
     if (err instanceof UserError) {
       process.stderr.write(`conntune: ${err.message}\n`)
       process.exit(err.exitCode)
     }
+    // A flag that does not exist (oclif's NonExistentFlagsError): one line naming it and the
+    // nearest real flag, instead of the whole help text.
+    if (err.oclif && Array.isArray(err.flags) && err.flags.length > 0) {
+      invocationError(`${err.message.split('\n')[0]}${this.flagHint(err.flags as string[])} (conntune ${this.id?.replaceAll(':', ' ') ?? ''} --help lists the flags)`.replace(/ {2,}/g, ' '), this.wantsJson())
+    }
     // A bad flag or argument under --json: oclif would print its whole parser state as JSON
     // and exit 1; CI reads stdout, so it gets one short JSON error and the invocation exit code.
-    if (err.oclif && (err.oclif.exit ?? 0) !== 0 && this.wantsJson()) {
-      const message = err.message.split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 500)
-      process.stdout.write(`${JSON.stringify({error: {message, exitCode: EXIT.invalid}})}\n`)
-      process.exit(EXIT.invalid)
-    }
+    if (err.oclif && (err.oclif.exit ?? 0) !== 0 && this.wantsJson()) invocationError(err.message, true)
     // oclif's own errors (bad flags, exit()) carry their exit code and format themselves.
     if (err.oclif) return super.catch(err)
     const debug = /(^|,)conntune/.test(process.env.DEBUG ?? '')
@@ -25,11 +28,25 @@ export abstract class BaseCommand extends Command {
     process.exit(EXIT.invalid)
   }
 
+  /** "; did you mean --format?" for the first unknown flag that is near a real one. */
+  private flagHint(unknown: string[]): string {
+    const flags = {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {char?: string; hidden?: boolean; aliases?: string[]}>
+    const names = Object.entries(flags)
+      .filter(([, f]) => !f.hidden)
+      .flatMap(([name, f]) => [`--${name}`, ...(f.aliases ?? []).map((a) => `--${a}`)])
+    names.push('--help', ...(this.ctor.enableJsonFlag ? ['--json'] : []))
+    for (const given of unknown) {
+      const flag = given.split('=')[0]!
+      if (!flag.startsWith('--')) continue
+      const near = nearest(flag, names)
+      if (near) return `; did you mean ${near}?`
+    }
+    return ''
+  }
+
   /** --json, or JSON on stdout by --format json / -f json / --format=json (flags before `--`). */
   private wantsJson(): boolean {
-    if (this.jsonEnabled()) return true
-    const argv = this.argv.slice(0, this.argv.includes('--') ? this.argv.indexOf('--') : undefined)
-    return argv.some((a, i) => /^(--format|-f)=?json$/.test(a) || (/^(--format|-f)$/.test(a) && argv[i + 1] === 'json'))
+    return this.jsonEnabled() || argvWantsJson(this.argv)
   }
 
   /** Report-producing commands print their own JSON; exit codes still apply. */

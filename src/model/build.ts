@@ -176,6 +176,7 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     expectedRate: opts.expectedRate ?? null,
     sysctl,
     persisted: persisted.entries,
+    sysctlFiles: persisted.read,
     ports,
     timeWait: {
       count: twCount,

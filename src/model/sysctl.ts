@@ -42,6 +42,8 @@ export interface PersistedSettings {
   /** Every assignment, in applied order. */
   entries: PersistedEntry[]
   errors: ParseError[]
+  /** Files read and parsed, as shown in findings (a link's target), in applied order. */
+  read: string[]
   /** Files that could not be read: path → reason. */
   unreadable: Array<{file: string; error: string}>
   comments: Record<string, Array<{line: number; col: number; text: string}>>
@@ -86,6 +88,7 @@ export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>, order?: st
   const errors: ParseError[] = []
   const unreadable: PersistedSettings['unreadable'] = []
   const comments: PersistedSettings['comments'] = {}
+  const read: string[] = []
 
   for (const path of files) {
     const captured = snap.files[path]
@@ -96,6 +99,7 @@ export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>, order?: st
       continue
     }
     const parsed = parseSysctlConf(captured.text, shownPath)
+    read.push(shownPath)
     errors.push(...parsed.errors)
     comments[shownPath] = parsed.value.comments
     for (const e of parsed.value.entries) {
@@ -124,7 +128,7 @@ export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>, order?: st
     if (!e.glob) lastExplicit.set(e.key, i)
   })
   for (const i of lastExplicit.values()) entries[i].effective = true
-  const result = {files, entries, errors, unreadable, comments}
+  const result = {files, read, entries, errors, unreadable, comments}
   for (const key of SYSCTL_KEYS) {
     const decider = persistedValue(result, key)
     if (decider?.glob) decider.effective = true

@@ -67,6 +67,8 @@ export interface HostModel {
   expectedRate: number | null
   sysctl: Record<string, SysctlSetting>
   persisted: PersistedEntry[]
+  /** The sysctl.d(5) files read for boot-time values, in applied order. */
+  sysctlFiles: string[]
   ports: {low: number; high: number; size: number; reserved: number; available: number}
   timeWait: {
     /** sockstat "tw": TIME_WAIT sockets now (all of this netns). */

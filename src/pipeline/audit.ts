@@ -12,6 +12,7 @@ import {applyBaseline, type Baseline, type BaselineEntry} from './baseline.js'
 import type {LoadedProject} from '../config/project.js'
 import {activeRules, applyProjectIgnores, projectModelOptions} from './project.js'
 import type {Snapshot} from '../snapshot/types.js'
+import {readInventory, type ReadInventory} from './inventory.js'
 
 export type FailOn = Severity | 'none'
 
@@ -31,6 +32,8 @@ export interface HostResult {
   skipped?: Array<{file: string; reason: string}>
   /** nginx logs read as evidence: files, the window, what could not be used. */
   logs?: {window: string; files: HostModel['logs']['files']; unattributed: HostModel['logs']['unattributed']; notes: string[]}
+  /** What was read and judged (absent for a host that gave no snapshot). */
+  read?: ReadInventory
   findings: Finding[]
   /** Findings an inline ignore (with a reason) covered. */
   suppressed: number
@@ -156,6 +159,7 @@ export function auditSnapshots(
       problems: model.problems,
       ...(skipped?.length ? {skipped} : {}),
       logs: {window: model.logs.window.text, files: model.logs.files, unattributed: model.logs.unattributed, notes: model.logs.notes},
+      read: readInventory(model, skipped),
       findings: sorted,
       suppressed: suppressed.length,
     })
@@ -207,6 +211,21 @@ export function relativizeResult(result: AuditResult, dir: string): AuditResult 
   return {
     ...result,
     findings: result.findings.map(fixFinding),
-    hosts: result.hosts.map((h) => ({...h, findings: h.findings.map(fixFinding), problems: h.problems.map((p) => ({...p, file: rel(p.file), message: rel(p.message)})), ...(h.skipped ? {skipped: h.skipped.map((s) => ({file: rel(s.file), reason: s.reason}))} : {})})),
+    hosts: result.hosts.map((h) => ({
+      ...h,
+      findings: h.findings.map(fixFinding),
+      problems: h.problems.map((p) => ({...p, file: rel(p.file), message: rel(p.message)})),
+      ...(h.skipped ? {skipped: h.skipped.map((s) => ({file: rel(s.file), reason: s.reason}))} : {}),
+      ...(h.read ? {read: relativizeRead(h.read, rel)} : {}),
+    })),
+  }
+}
+
+function relativizeRead(read: ReadInventory, rel: (s: string) => string): ReadInventory {
+  return {
+    ...read,
+    kernel: {...read.kernel, sysctlFiles: read.kernel.sysctlFiles.map(rel)},
+    servers: read.servers.map((s) => ({...s, name: rel(s.name), files: s.files.map(rel)})),
+    skipped: read.skipped.map((s) => ({file: rel(s.file), reason: s.reason})),
   }
 }

@@ -25,6 +25,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
       problems: h.problems,
       ...(h.skipped ? {skipped: h.skipped} : {}),
       ...(h.logs && h.logs.files.length > 0 ? {logs: h.logs} : {}),
+      ...(h.read ? {read: h.read} : {}),
     })),
     findings: result.findings,
     byRule: result.byRule,

@@ -50,11 +50,12 @@ function describe(f: Finding): string {
   return lines.join('\n')
 }
 
+// A case carries no file/line attributes: Jenkins' xunit plugin validates JUnit against
+// junit-10.xsd, which allows only name, classname, time and group on <testcase> and refuses the
+// whole report otherwise. The case name is the file; the failure text gives each file:line.
 interface Case {
   classname: string
   name: string
-  file?: string
-  line?: number
   failure?: {message: string; type: string; body: string}
   error?: {message: string; type: string; body: string}
   out?: string
@@ -72,12 +73,11 @@ function ruleCases(ruleId: string, host: HostResult, result: AuditResult): Case[
   if (places.size === 0 || failures.length > 0) places.set(null, places.get(null) ?? [])
 
   return [...places].map(([file, fs]) => {
-    const c: Case = {classname: ruleId, name: file ?? host.name, ...(file ? {file} : {})}
+    const c: Case = {classname: ruleId, name: file ?? host.name}
     const failing = fs.filter((f) => atOrAbove(f.severity, result.failOn))
     const below = fs.filter((f) => !atOrAbove(f.severity, result.failOn))
     if (failing.length > 0) {
       const worst = failing.reduce((a, b) => (RANK[b.severity] > RANK[a.severity] ? b : a))
-      c.line = failing[0]!.location.line
       c.failure = {
         message: failing.length === 1 ? worst.message : `${failing.length} findings; ${worst.message}`,
         type: worst.severity,
@@ -107,7 +107,7 @@ function inputsCase(host: HostResult): Case {
 }
 
 function renderCase(c: Case): string {
-  const head = `    <testcase${attrs({classname: c.classname, name: c.name, file: c.file, line: c.line})}`
+  const head = `    <testcase${attrs({classname: c.classname, name: c.name})}`
   const body: string[] = []
   if (c.failure) body.push(`      <failure${attrs({message: c.failure.message, type: c.failure.type})}>${escapeText(c.failure.body)}</failure>`)
   if (c.error) body.push(`      <error${attrs({message: c.error.message, type: c.error.type})}>${escapeText(c.error.body)}</error>`)

@@ -8,6 +8,7 @@ import type {Finding} from '../rules/types.js'
 import type {ReportContext} from './index.js'
 import {META_RULES, ruleHelpUri} from './sarif.js'
 import {noFindingsHeadline} from './text.js'
+import {readLines} from './read.js'
 
 const MAX_MESSAGE = 300
 const MAX_FIX = 200
@@ -152,5 +153,26 @@ export function renderMarkdown(result: AuditResult, ctx: ReportContext): string 
     out.push('', '<details>', `<summary>${HEADING.info} (${info.length})</summary>`, '', ...table(info, ctx, multiHost), '', '</details>')
   }
   if (s.error + s.warning + s.info === 0) out.push('', noFindingsHeadline(result))
+  out.push(...whatWasRead(result))
   return out.join('\n') + '\n'
+}
+
+/** Folded away, after the headline it qualifies: per host, what the findings (or none) are about. */
+function whatWasRead(result: AuditResult): string[] {
+  const hosts = result.hosts.filter((h) => h.read)
+  if (hosts.length === 0) return []
+  const out = ['', '<details>', `<summary>What was read (${plural(hosts.length, 'host')})</summary>`, '']
+  for (const h of hosts.slice(0, MAX_ROWS)) {
+    const read = h.read!
+    out.push(`**${escapeCell(h.name)}**`, '')
+    for (const l of readLines(read)) out.push(`- ${escapeCell(l)}`)
+    if (read.logs.files > 0) out.push(`- nginx logs: ${read.logs.read} of ${plural(read.logs.files, 'file')} read`)
+    for (const n of read.logs.notes.slice(0, MAX_PROBLEMS)) out.push(`- note: ${escapeCell(truncate(n, MAX_MESSAGE))}`)
+    for (const k of read.skipped.slice(0, MAX_PROBLEMS)) out.push(`- skipped ${codeCell(k.file)}: ${escapeCell(k.reason)}`)
+    if (read.skipped.length > MAX_PROBLEMS) out.push(`- …and ${read.skipped.length - MAX_PROBLEMS} more skipped`)
+    out.push('')
+  }
+  if (hosts.length > MAX_ROWS) out.push(`…and ${hosts.length - MAX_ROWS} more hosts; the JSON report lists them all.`, '')
+  out.push('</details>')
+  return out
 }

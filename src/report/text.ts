@@ -3,6 +3,8 @@
 import type {Severity} from '../model/types.js'
 import type {AuditResult} from '../pipeline/audit.js'
 import {formatValue} from '../rules/evaluate.js'
+import {escapeControl as esc} from './escape.js'
+import {readLines} from './read.js'
 
 const CODES = {red: [31, 39], yellow: [33, 39], cyan: [36, 39], bold: [1, 22], dim: [2, 22]} as const
 type Style = keyof typeof CODES
@@ -29,19 +31,21 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
   for (const h of result.hosts) {
     const facts = [...(h.hostname !== undefined && h.hostname !== h.name ? [`hostname ${h.hostname}`] : []), h.source, h.kernel ? `kernel ${h.kernel}` : 'kernel unknown', `role ${h.role}`]
     if (h.frontend) facts.push(`behind ${h.frontend}`)
-    out.push(c('bold', `${h.name}`) + c('dim', ` (${facts.join(', ')})`))
+    out.push(c('bold', esc(h.name)) + c('dim', ` (${esc(facts.join(', '))})`))
+    // What was read comes first: "no findings" below is about exactly this.
+    if (h.read) for (const l of readLines(h.read)) out.push(c('dim', `  read: ${esc(l)}`))
     if (h.suppressed > 0) out.push(c('dim', `  ${h.suppressed} finding${h.suppressed === 1 ? '' : 's'} covered by inline ignores`))
     if (h.logs && h.logs.files.length > 0) {
       const read = h.logs.files.filter((f) => !f.error)
-      out.push(c('dim', `  nginx logs ${h.logs.window}: ${read.length} of ${h.logs.files.length} read${read.length > 0 ? ` (${read.map((f) => `${f.file}: ${f.inWindow} signature line${f.inWindow === 1 ? '' : 's'}`).join(', ')})` : ''}`))
-      for (const u of h.logs.unattributed) out.push(`  ${c('yellow', 'observed:')} ${u.file}: ${u.status502} 502 and ${u.status504} 504 responses (its log_format does not record the upstream)`)
-      for (const n of h.logs.notes) out.push(c('dim', `  note: ${n}`))
+      out.push(c('dim', esc(`  nginx logs ${h.logs.window}: ${read.length} of ${h.logs.files.length} read${read.length > 0 ? ` (${read.map((f) => `${f.file}: ${f.inWindow} signature line${f.inWindow === 1 ? '' : 's'}`).join(', ')})` : ''}`)))
+      for (const u of h.logs.unattributed) out.push(`  ${c('yellow', 'observed:')} ${esc(u.file)}: ${u.status502} 502 and ${u.status504} 504 responses (its log_format does not record the upstream)`)
+      for (const n of h.logs.notes) out.push(c('dim', `  note: ${esc(n)}`))
     }
     for (const p of h.problems) {
       const at = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.col ? `:${p.col}` : ''}`
-      out.push(`  ${c('yellow', 'incomplete:')} ${at}: ${p.message}`)
+      out.push(`  ${c('yellow', 'incomplete:')} ${esc(at)}: ${esc(p.message)}`)
     }
-    for (const s of h.skipped ?? []) out.push(c('dim', `  skipped: ${s.file}: ${s.reason}`))
+    for (const s of h.read?.skipped ?? h.skipped ?? []) out.push(c('dim', `  skipped: ${esc(s.file)}: ${esc(s.reason)}`))
   }
   out.push('')
 
@@ -53,13 +57,13 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
     const label = LABEL[severity]
     out.push(c(label.style, c('bold', `${label.text} (${group.length})`)))
     for (const f of group) {
-      out.push(`  ${c(label.style, f.ruleId)}  ${multiHost ? `${f.host}: ` : ''}${f.location.text}`)
-      if (f.observed) out.push(`    ${c('yellow', 'observed:')} ${f.observed.replace(/^observed: /, '')}`)
+      out.push(`  ${c(label.style, f.ruleId)}  ${multiHost ? `${esc(f.host)}: ` : ''}${esc(f.location.text)}`)
+      if (f.observed) out.push(`    ${c('yellow', 'observed:')} ${esc(f.observed.replace(/^observed: /, ''))}`)
       // The message repeats the observation for formats that have no lead line; here it leads.
-      out.push(`    ${f.observed ? f.message.replace(`nginx ${f.observed}. `, '').replace(`nginx ${f.observed}.`, '').trim() : f.message}`)
+      out.push(`    ${esc(f.observed ? f.message.replace(`nginx ${f.observed}. `, '').replace(`nginx ${f.observed}.`, '').trim() : f.message)}`)
       const ev = Object.entries(f.evidence)
-      if (ev.length > 0) out.push(c('dim', `    evidence: ${ev.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}`))
-      if (f.fix) out.push(`    ${c('bold', 'fix:')} ${f.fix.summary}`)
+      if (ev.length > 0) out.push(c('dim', `    evidence: ${esc(ev.map(([k, v]) => `${k}=${formatValue(v)}`).join(', '))}`))
+      if (f.fix) out.push(`    ${c('bold', 'fix:')} ${esc(f.fix.summary)}`)
       out.push('')
     }
   }
@@ -67,13 +71,13 @@ export function renderText(result: AuditResult, opts: {color: boolean}): string 
   if (multiHost && result.byRule.length > 0) {
     out.push(c('bold', `Across ${result.hosts.length} hosts`))
     for (const g of result.byRule) {
-      const shown = g.hosts.slice(0, 8).join(', ') + (g.hosts.length > 8 ? `, … (${g.hosts.length - 8} more)` : '')
+      const shown = esc(g.hosts.slice(0, 8).join(', ')) + (g.hosts.length > 8 ? `, … (${g.hosts.length - 8} more)` : '')
       out.push(`  ${c(LABEL[g.severity].style, g.ruleId)}  ${g.hosts.length}/${result.hosts.length} hosts: ${shown}`)
     }
     out.push('')
   }
 
-  for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)
+  for (const r of result.ruleFailures) out.push(`${c('red', 'rule failed:')} ${esc(`${r.file}: ${r.ruleId} on ${r.host}: ${r.message}`)}`)
 
   const s = result.summary
   if (result.baseline) {

@@ -34,16 +34,20 @@ const GLOB = /[*?[]/
 
 /** Captures the files an include pattern names (a plain path, or a glob within one directory); returns them. */
 export function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] {
-  if (!GLOB.test(path)) {
-    if (fs.kind(path) !== 'file') return []
-    captureFile(fs, sink, path)
-    return [path]
-  }
+  if (!GLOB.test(path)) return captureLiteral(fs, sink, path)
+
   const dir = posix.dirname(path)
   if (GLOB.test(dir)) return [] // a glob in a directory part: rare; the parser will report what is missing
   if (!sink.dirs[dir]) sink.dirs[dir] = fs.listDir(dir)
   const match = picomatch(posix.basename(path), {dot: false})
-  return (sink.dirs[dir].entries ?? []).filter((name) => match(name)).flatMap((name) => captureIncluded(fs, sink, posix.join(dir, name)))
+  // A matched name is literal: "app[1].conf" globbed again would match itself forever.
+  return (sink.dirs[dir].entries ?? []).filter((name) => match(name)).flatMap((name) => captureLiteral(fs, sink, posix.join(dir, name)))
+}
+
+function captureLiteral(fs: RootFs, sink: Sink, path: string): string[] {
+  if (fs.kind(path) !== 'file') return []
+  captureFile(fs, sink, path)
+  return [path]
 }
 
 // Anywhere a directive can start (after `{`, `;` or a newline); a match inside a comment only

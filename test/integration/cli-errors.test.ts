@@ -45,3 +45,34 @@ describe('--json with --format', () => {
     }
   })
 })
+
+describe('typos get the nearest command or flag', () => {
+  it('a misspelt command: exit 2, one line naming the nearest', () => {
+    const r = conntune(['audti'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe('conntune: command "audti" not found; did you mean audit? (conntune --help lists the commands)')
+    expect(conntune(['rules', 'lsit']).stderr).toContain('did you mean rules list?')
+  })
+
+  it('a command far from every other gets no guess', () => {
+    const r = conntune(['xyzzy'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).not.toMatch(/did you mean/)
+  })
+
+  it('under --json the suggestion is in the short JSON error', () => {
+    const r = conntune(['audti', '--json'])
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout)).toEqual({error: {message: expect.stringContaining('did you mean audit?'), exitCode: 2}})
+  })
+
+  it('a misspelt flag: one line with the nearest flag of that command, also under --format json', () => {
+    const r = conntune(['check', 'test/fixtures/repos/shop', '--fromat', 'json'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim()).toBe('conntune: Nonexistent flag: --fromat; did you mean --format? (conntune check --help lists the flags)')
+    const j = conntune(['check', 'test/fixtures/repos/shop', '-f', 'json', '--fail-onn', 'error'])
+    expect(j.code).toBe(2)
+    expect(JSON.parse(j.stdout).error.message).toContain('did you mean --fail-on?')
+  })
+})

@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {PACKAGE_ROOT} from '../../paths.js'
 import {versionAtLeast} from '../../model/version.js'
+import {nearest} from '../../text/nearest.js'
 import type {NginxDirective} from './types.js'
 import {ngxAtoi, ngxFlag, ngxParseSize, ngxParseTime} from './values.js'
 
@@ -104,34 +105,6 @@ function childContext(ctx: string, name: string): string | null {
     default:
       return null
   }
-}
-
-/** Levenshtein distance, stopping early past `max`. */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1
-  let prev = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    let best = i
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-      if (cur[j] < best) best = cur[j]
-    }
-    if (best > max) return max + 1
-    prev = cur
-  }
-  return prev[b.length]
-}
-
-function nearest(name: string, names: Iterable<string>): string | null {
-  const max = name.length > 10 ? 3 : 2
-  let best: string | null = null
-  let bestD = max + 1
-  for (const n of names) {
-    const d = distance(name, n, max)
-    if (d < bestD) [best, bestD] = [n, d]
-  }
-  return best
 }
 
 type ArgKind = 'msec' | 'sec' | 'num' | 'size' | 'offset'

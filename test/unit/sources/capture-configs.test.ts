@@ -31,6 +31,14 @@ describe('capturing server configuration from a host tree', () => {
     expect(snap.dirs['/opt/app/nginx']?.entries).toEqual(['README', 'extra', 'site.conf'])
   })
 
+  it('captures a file a glob matched whose name holds glob characters once (it used to recurse until the stack overflowed)', async () => {
+    put('/etc/nginx/nginx.conf', 'events {}\nhttp {\n  include /etc/nginx/conf.d/*.conf;\n}\n')
+    put('/etc/nginx/conf.d/app[1].conf', 'server { listen 80; }\n')
+    put('/etc/nginx/conf.d/what?.conf', 'server { listen 81; }\n')
+    const snap = await collectLocal({root, toolVersion: 't'})
+    expect(Object.keys(snap.files).filter((f) => f.startsWith('/etc/nginx/conf.d/')).sort()).toEqual(['/etc/nginx/conf.d/app[1].conf', '/etc/nginx/conf.d/what?.conf'])
+  })
+
   it('captures units that run gunicorn, the -c file they name and their environment files', async () => {
     put('/etc/systemd/system/app.service', '[Service]\nWorkingDirectory=/srv/app\nEnvironmentFile=-/etc/default/app\nExecStart=/srv/app/venv/bin/gunicorn -c conf/gunicorn.py app.wsgi:application\n')
     put('/etc/systemd/system/other.service', '[Service]\nExecStart=/usr/bin/redis-server\n')
