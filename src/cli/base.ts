@@ -2,26 +2,27 @@
 // anything else is a bug, shown as one line too unless DEBUG=conntune* asks for the stack.
 import {Command} from '@oclif/core'
 import {UserError, EXIT} from '../errors.js'
+import {escapeTerminal} from '../report/escape.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (err instanceof UserError) {
-      process.stderr.write(`conntune: ${err.message}\n`)
+      process.stderr.write(`conntune: ${escapeTerminal(err.message)}\n`)
       process.exit(err.exitCode)
     }
     // A bad flag or argument under --json: oclif would print its whole parser state as JSON
     // and exit 1; CI reads stdout, so it gets one short JSON error and the invocation exit code.
     if (err.oclif && (err.oclif.exit ?? 0) !== 0 && this.wantsJson()) {
-      const message = err.message.split('\n')[0]!.replace(/\s+/g, ' ').trim().slice(0, 500)
+      const message = escapeTerminal(err.message.split('\n')[0]!).replace(/\s+/g, ' ').trim().slice(0, 500)
       process.stdout.write(`${JSON.stringify({error: {message, exitCode: EXIT.invalid}})}\n`)
       process.exit(EXIT.invalid)
     }
     // oclif's own errors (bad flags, exit()) carry their exit code and format themselves.
     if (err.oclif) return super.catch(err)
     const debug = /(^|,)conntune/.test(process.env.DEBUG ?? '')
-    process.stderr.write(`conntune: internal error: ${err.message}${debug ? `\n${err.stack}` : ' (DEBUG=conntune* shows the stack)'}\n`)
+    process.stderr.write(`conntune: internal error: ${escapeTerminal(err.message)}${debug ? `\n${err.stack}` : ' (DEBUG=conntune* shows the stack)'}\n`)
     process.exit(EXIT.invalid)
   }
 

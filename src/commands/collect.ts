@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {escapeTerminal} from '../report/escape.js'
 import {namedConfigs, sourceFlags} from '../cli/flags.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 
@@ -64,7 +65,7 @@ export default class Collect extends BaseCommand {
     for (const r of fleet) {
       if (!r.ok) {
         failed.push({host: r.target.label, error: r.error})
-        process.stderr.write(`conntune: ${r.target.label}: ${r.error}\n`)
+        process.stderr.write(`conntune: ${escapeTerminal(`${r.target.label}: ${r.error}`)}\n`)
         continue
       }
       const file = join(dir, `${r.target.label.replace(/[^A-Za-z0-9._@-]+/g, '_')}.json`)

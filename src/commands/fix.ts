@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {escapeTerminal} from '../report/escape.js'
 import {modelFlags, modelOptions} from '../cli/flags.js'
 import {EXIT, UserError} from '../errors.js'
 
@@ -68,7 +69,7 @@ export default class Fix extends BaseCommand {
     // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
     const shown = (p: string) => (paths.length > 0 && isAbsolute(p) && !relative(process.cwd(), p).startsWith('..') ? relative(process.cwd(), p) : p)
     const patches = planPatches(plan, existed).map(({file, patch}) => ({file: shown(file), patch: patch.replaceAll(file, shown(file))}))
-    for (const n of plan.notes) process.stderr.write(`conntune: not changed: ${n}\n`)
+    for (const n of plan.notes) process.stderr.write(`conntune: not changed: ${escapeTerminal(n)}\n`)
 
     let written: Array<{file: string; backup: string | null; created: boolean}> = []
     if (flags.write) {

@@ -11,6 +11,8 @@ export interface HostileCase {
   exit: number
   /** Must appear in stdout + stderr. */
   message: RegExp
+  /** Must not appear in stdout + stderr. */
+  absent?: RegExp
   /** Generous bounds, so machine noise never flakes a run. */
   maxSeconds: number
   maxRssMb: number
@@ -57,4 +59,35 @@ export const SYSCTL_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES]
+// A config whose file name and server_name carry a clear-screen CSI, an OSC 52 clipboard
+// write and a right-to-left override: a person's terminal must see them escaped, never act.
+const ESC_NAME = 'n\x1b[2Jginx.conf'
+const ESC_CONFIG = {
+  [ESC_NAME]: 'events {}\nhttp {\n  upstream app { server 127.0.0.1:8000; }\n  server {\n    listen 80;\n    server_name "a\x1b]52;c;aGk=\x07b\u202e";\n    location / { proxy_pass http://app; }\n  }\n}\n',
+}
+const RAW_CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/
+
+export const TERMINAL_CASES: HostileCase[] = [
+  ...(['text', 'markdown', 'github', 'junit', 'sarif'] as const).map((format) => ({
+    name: `ESC, OSC 52 and U+202E in a file name and server_name (check -f ${format})`,
+    files: ESC_CONFIG,
+    args: ['check', ESC_NAME, '-f', format],
+    exit: 0,
+    message: format === 'sarif' ? /n\\\\x1b\[2Jginx\.conf:3/ : /n\\x1b\[2Jginx\.conf/,
+    absent: RAW_CONTROLS,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  })),
+  {
+    name: 'OSC 52 clipboard write in a missing file name: the one-line error on stderr',
+    files: {},
+    args: ['check', 'x\x1b]52;c;aGk=\x07'],
+    exit: 2,
+    message: /conntune: x\\x1b\]52;c;aGk=\\x07: no such file/,
+    absent: RAW_CONTROLS,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES]

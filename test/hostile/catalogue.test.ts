@@ -26,6 +26,7 @@ describe('hostile inputs', () => {
         const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024
         expect(r.status).toBe(c.exit)
         expect(`${r.stdout}\n${r.stderr}`).toMatch(c.message)
+        if (c.absent) expect(`${r.stdout}\n${r.stderr.replace(/^\t.*\n|^Command being timed.*\n/gm, '')}`).not.toMatch(c.absent)
         expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/) // no stack trace
         expect(seconds).toBeLessThan(c.maxSeconds)
         expect(rss).toBeLessThan(c.maxRssMb)

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseNginx extends BaseCommand {
@@ -42,7 +43,7 @@ export default class ParseNginx extends BaseCommand {
       result = nginx.parseNginx(entry, reader, flags.prefix ? {prefix: resolve(flags.prefix)} : {})
     }
     this.finish(result.errors.length > 0 ? EXIT.incomplete : EXIT.ok)
-    for (const e of result.errors) process.stderr.write(`${e.toString()}\n`)
+    for (const e of result.errors) process.stderr.write(`${escapeTerminal(e.toString())}\n`)
     const out =
       flags.format === 'crossplane'
         ? nginx.toCrossplane(result)

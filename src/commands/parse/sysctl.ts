@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseSysctl extends BaseCommand {
@@ -19,8 +20,8 @@ export default class ParseSysctl extends BaseCommand {
     const result = parseSysctlConf(text, args.file)
     this.finish(result.errors.length > 0 ? EXIT.incomplete : EXIT.ok)
     if (this.jsonEnabled()) return {file: args.file, entries: result.value.entries, errors: result.errors.map((e) => e.toJSON())}
-    for (const e of result.value.entries) this.log(`${args.file}:${e.line}  ${e.key} = ${e.value}${e.glob ? '  (glob)' : ''}${e.ignoreFailure ? '  (failure ignored)' : ''}`)
-    for (const e of result.errors) process.stderr.write(`${e.toString()}\n`)
+    for (const e of result.value.entries) this.log(`${escapeTerminal(`${args.file}:${e.line}  ${e.key} = ${e.value}`)}${e.glob ? '  (glob)' : ''}${e.ignoreFailure ? '  (failure ignored)' : ''}`)
+    for (const e of result.errors) process.stderr.write(`${escapeTerminal(e.toString())}\n`)
     return undefined
   }
 }
