@@ -4,6 +4,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {UserError} from '../errors.js'
+import {FILE_BOUNDS, readTextOrThrow} from '../sources/read-regular.js'
 import {PACKAGE_ROOT} from '../paths.js'
 
 export const PROJECT_FILE = '.conntune.yaml'
@@ -56,12 +57,7 @@ export function findProjectFile(start: string): string | null {
 }
 
 export async function loadProjectFile(file: string): Promise<LoadedProject> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UserError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
+  const text = readTextOrThrow(file, FILE_BOUNDS.project)
   const YAML = await import('yaml')
   const doc = YAML.parseDocument(text, {prettyErrors: true, uniqueKeys: true})
   if (doc.errors.length > 0) {

@@ -5,9 +5,11 @@
 // all of the fix lands, or none of it. Backups are dot-files: nginx's and lighttpd's include
 // globs (glob(3) without GLOB_PERIOD) skip them, so `include sites-enabled/*;` does not load
 // the old copy next to the new one.
-import {chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, existsSync, mkdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UserError} from '../errors.js'
+import {LIMITS} from '../snapshot/kernel-keys.js'
+import {readRegular} from '../sources/read-regular.js'
 import type {FixPlan} from './edits.js'
 import {readXattrs, writeXattrs} from './xattr.js'
 
@@ -78,7 +80,9 @@ export function applyPlan(plan: FixPlan, onDisk: (path: string) => string, opts:
     if (opts.existed(path)) {
       let now: Buffer
       try {
-        now = readFileSync(real)
+        const r = readRegular(real, LIMITS.configBytes)
+        if ('error' in r || r.truncated) throw Object.assign(new Error('changed'), {code: 'error' in r ? r.error : 'EFBIG'})
+        now = r.data
       } catch (error) {
         throw new UserError(`${path}: cannot read it again before writing: ${errno(error)}; nothing was changed`)
       }

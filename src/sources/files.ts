@@ -10,6 +10,7 @@ import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/type
 import {captureIncluded, followIncludes, type IncludeView, type OutsideInclude} from './capture-configs.js'
 import {checkBoundary, isInside, OUTSIDE, parseMapping, treeOf, type PathMapping} from './contain.js'
 import {RootFs} from './rootfs.js'
+import {tooLarge} from './read-regular.js'
 
 export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile', 'compose', 'script'] as const
 export type ConfigKind = (typeof CONFIG_KINDS)[number]
@@ -238,7 +239,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       delete files[path]
       continue
     }
-    if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
+    if (f.truncated) throw new UserError(`${path}: ${tooLarge(f.size, LIMITS.configBytes)}`)
     const kind = opts.kind ?? detectKind(path, f.text)
     const skip = kind ? null : notGunicorn(path)
     if (kind) kinds[path] = kind

@@ -2,8 +2,8 @@
 // children, vars, ansible_host/ansible_port/ansible_user, web[01:03] ranges) and plain lists
 // (one [user@]host[:port] per line). `--limit GROUP` keeps a group (or a host). Errors name
 // file:line; nothing in an inventory is ever run.
-import {readFileSync} from 'node:fs'
 import {UserError, where} from '../errors.js'
+import {FILE_BOUNDS, readTextOrThrow} from './read-regular.js'
 import {checkHost, checkPort, parseHostSpec, type SshTarget} from './ssh.js'
 
 export interface InventoryHost {
@@ -246,12 +246,7 @@ export async function parseInventory(text: string, file: string): Promise<Invent
 }
 
 export async function readInventory(file: string): Promise<Inventory> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UserError(`${file}: cannot read inventory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
+  const text = readTextOrThrow(file, FILE_BOUNDS.inventory, 'inventory')
   return parseInventory(text, file)
 }
 

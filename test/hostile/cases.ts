@@ -6,6 +6,8 @@ export interface HostileCase {
   name: string
   /** Files to create in a fresh temporary directory (relative path -> content). */
   files: Record<string, string>
+  /** FIFOs to create (relative paths): opening one for reading blocks until a writer comes. */
+  fifos?: string[]
   /** conntune arguments; paths are relative to the temporary directory (the cwd). */
   args: string[]
   exit: number
@@ -90,4 +92,56 @@ export const TERMINAL_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES]
+// Only regular files are opened: a FIFO blocked open() forever, /dev/zero grew without bound.
+export const REGULAR_FILE_CASES: HostileCase[] = [
+  {
+    name: 'FIFO at proc/net/tcp under --root (audit)',
+    files: {},
+    fifos: ['R/proc/net/tcp'],
+    args: ['audit', '--root', 'R'],
+    exit: 3,
+    message: /\/proc\/net\/tcp: cannot read: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'FIFO as .conntune.yaml (check)',
+    files: {'nginx.conf': 'events {}\nhttp {}\n'},
+    fifos: ['.conntune.yaml'],
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml: cannot read: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'FIFO as a rule file (rules test DIR)',
+    files: {},
+    fifos: ['rules/x.yaml'],
+    args: ['rules', 'test', 'rules'],
+    exit: 2,
+    message: /rules\/x\.yaml: cannot read rule: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'parse sysctl /dev/zero',
+    files: {},
+    args: ['parse', 'sysctl', '/dev/zero'],
+    exit: 2,
+    message: /\/dev\/zero: cannot read: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'a 5 MiB nginx.conf says its real size (check)',
+    files: {'nginx.conf': `events {}\n${'#'.repeat(5 * 1024 * 1024)}\n`},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /nginx\.conf: 5242891 bytes, larger than the 4194304-byte bound/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES]

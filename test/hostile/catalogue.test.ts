@@ -15,6 +15,10 @@ describe('hostile inputs', () => {
           mkdirSync(dirname(join(dir, rel)), {recursive: true})
           writeFileSync(join(dir, rel), text)
         }
+        for (const rel of c.fifos ?? []) {
+          mkdirSync(dirname(join(dir, rel)), {recursive: true})
+          expect(spawnSync('mkfifo', [join(dir, rel)]).status).toBe(0)
+        }
         const t0 = Date.now()
         const r = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, ...c.args], {
           cwd: dir,

@@ -16,18 +16,20 @@ export default class ParseNginx extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(ParseNginx)
-    const [{readFileSync}, {resolve}, nginx, {FsFileReader}, {MemoryFileReader}] = await Promise.all([
+    const [{readFileSync}, {resolve}, nginx, {FsFileReader}, {MemoryFileReader}, {FILE_BOUNDS, readTextOrThrow}] = await Promise.all([
       import('node:fs'),
       import('node:path'),
       import('../../parsers/nginx/index.js'),
       import('../../sources/fs-reader.js'),
       import('../../parsers/memory-reader.js'),
+      import('../../sources/read-regular.js'),
     ])
     let result
     if (flags.dump) {
       let text: string
       try {
-        text = readFileSync(args.file === '-' ? 0 : args.file, 'utf8')
+        // stdin is the caller's own pipe; a named file may be anything, so it is bounded.
+        text = args.file === '-' ? readFileSync(0, 'utf8') : readTextOrThrow(args.file, FILE_BOUNDS.dump)
       } catch (error) {
         throw new UserError(`${args.file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
       }

@@ -9,13 +9,8 @@ export default class ParseSysctl extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args} = await this.parse(ParseSysctl)
-    const [{readFileSync}, {parseSysctlConf}] = await Promise.all([import('node:fs'), import('../../parsers/sysctl/index.js')])
-    let text: string
-    try {
-      text = readFileSync(args.file, 'utf8')
-    } catch (error) {
-      throw new UserError(`${args.file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-    }
+    const [{readTextOrThrow}, {LIMITS}, {parseSysctlConf}] = await Promise.all([import('../../sources/read-regular.js'), import('../../snapshot/kernel-keys.js'), import('../../parsers/sysctl/index.js')])
+    const text = readTextOrThrow(args.file, LIMITS.configBytes)
     if (text.includes('\0')) throw new UserError(`${args.file}: binary file, not a sysctl configuration`)
     const result = parseSysctlConf(text, args.file)
     this.finish(result.errors.length > 0 ? EXIT.incomplete : EXIT.ok)
