@@ -103,23 +103,31 @@ export function applyPlan(plan: FixPlan, onDisk: (path: string) => string, opts:
       const backup = existed ? join(dirname(real), `.${basename(real)}.conntune-${stamp}.bak`) : null
       const tmp = join(dirname(real), `.${basename(real)}.conntune-${process.pid}.tmp`)
       let madeDir: string | undefined
+      // What this step made, so a failure part-way removes exactly that (not a file of the same name it found).
+      let madeBackup = false
+      let madeTmp = false
       try {
         if (!existed && !existsSync(dirname(real))) madeDir = mkdirSync(dirname(real), {recursive: true, mode: 0o755})
         const kept = existed ? keptOf(real) : null
         // The backup is the bytes that were checked, readable by no more people than the file.
         if (backup && kept) {
           writeFileSync(backup, original.get(path)!, {flag: 'wx', mode: 0o600})
+          madeBackup = true
           applyKept(backup, kept)
         }
         writeFileSync(tmp, text, {flag: 'wx', mode: 0o600})
+        madeTmp = true
         if (kept) applyKept(tmp, kept)
         else chmodSync(tmp, 0o644)
         renameSync(tmp, real)
       } catch (error) {
-        try {
-          unlinkSync(tmp)
-        } catch {
-          // never created
+        for (const [made, file] of [[madeTmp, tmp], [madeBackup, backup]] as const) {
+          if (!made || !file) continue
+          try {
+            unlinkSync(file)
+          } catch {
+            // Best effort: the message below names the file.
+          }
         }
         if (madeDir) removeMadeDir(madeDir, dirname(real))
         throw new UserError(`${path}: cannot write: ${errno(error)}`)

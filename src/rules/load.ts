@@ -47,7 +47,7 @@ async function validator() {
 
 /** Reads and validates one rule file; errors name the file and the offending field. */
 export async function loadRuleFile(file: string, builtin = false): Promise<LoadedRule> {
-  const YAML = await import('yaml')
+  const [YAML, {yamlToJs}] = await Promise.all([import('yaml'), import('../config/yaml-js.js')])
   const text = readTextOrThrow(file, FILE_BOUNDS.rule, 'rule')
   let data: unknown
   try {
@@ -57,7 +57,7 @@ export async function loadRuleFile(file: string, builtin = false): Promise<Loade
       const line = e.linePos?.[0]
       throw new UserError(`${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`)
     }
-    data = doc.toJS()
+    data = yamlToJs(doc, text, file)
   } catch (error) {
     if (error instanceof UserError) throw error
     throw new UserError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`)

@@ -8,6 +8,8 @@ export interface HostileCase {
   files: Record<string, string>
   /** FIFOs to create (relative paths): opening one for reading blocks until a writer comes. */
   fifos?: string[]
+  /** Symlinks to create (relative path -> target, as written in the link). */
+  links?: Record<string, string>
   /** conntune arguments; paths are relative to the temporary directory (the cwd). */
   args: string[]
   exit: number
@@ -144,4 +146,41 @@ export const REGULAR_FILE_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES]
+const LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+for (const [prev, cur] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi']) LAUGHS.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`)
+const NGINX = {'nginx.conf': 'events {}\nhttp {}\n'}
+
+export const PROJECT_FILE_CASES: HostileCase[] = [
+  {
+    // 9^9 strings from nine lines: the yaml package threw without a position (internal error).
+    name: 'billion-laughs .conntune.yaml (check)',
+    files: {...NGINX, '.conntune.yaml': LAUGHS.join('\n') + '\n'},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml:3:8: invalid YAML: aliases expand to more than 100 nodes each/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'dangling .conntune.yaml symlink (check)',
+    files: NGINX,
+    links: {'.conntune.yaml': 'nowhere.yaml'},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml: a symlink to nothing \(dangling\)/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'looping .conntune.yaml symlink (check)',
+    files: NGINX,
+    links: {'.conntune.yaml': '.conntune.yaml'},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml: a symlink loop/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES]

@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {spawnSync} from 'node:child_process'
@@ -14,6 +14,10 @@ describe('hostile inputs', () => {
         for (const [rel, text] of Object.entries(c.files)) {
           mkdirSync(dirname(join(dir, rel)), {recursive: true})
           writeFileSync(join(dir, rel), text)
+        }
+        for (const [rel, target] of Object.entries(c.links ?? {})) {
+          mkdirSync(dirname(join(dir, rel)), {recursive: true})
+          symlinkSync(target, join(dir, rel))
         }
         for (const rel of c.fifos ?? []) {
           mkdirSync(dirname(join(dir, rel)), {recursive: true})
