@@ -91,6 +91,8 @@ export interface AuditInput {
   entries?: ModelOptions['entries']
   /** For `conntune check`: files in the directories named that were not checked. */
   skipped?: Array<{file: string; reason: string}>
+  /** For `conntune check`: what the source itself could not read (files in the directories named). */
+  problems?: Problem[]
 }
 
 export function auditSnapshots(
@@ -115,7 +117,7 @@ export function auditSnapshots(
   const hosts: HostResult[] = []
   const all: Finding[] = []
   const ruleFailures: RuleFailure[] = []
-  for (const {snapshot, source, entries, skipped} of snapshots) {
+  for (const {snapshot, source, entries, skipped, problems} of snapshots) {
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
     // Loops, not push(...list): a spread of 100 000+ findings overflows the call stack.
@@ -146,7 +148,7 @@ export function auditSnapshots(
         timeWait: model.sockets.timeWait,
         listening: model.sockets.listeners.map((l) => l.port),
       },
-      problems: model.problems,
+      problems: problems?.length ? [...problems, ...model.problems] : model.problems,
       ...(skipped?.length ? {skipped} : {}),
       logs: {window: model.logs.window.text, files: model.logs.files, unattributed: model.logs.unattributed, notes: model.logs.notes},
       findings: sorted,

@@ -10,6 +10,8 @@ export interface HostileCase {
   fifos?: string[]
   /** Symlinks to create (relative path -> target, as written in the link). */
   links?: Record<string, string>
+  /** chmod after creating (relative path -> mode); with it the CLI runs as uid nobody when we are root, so modes bind. */
+  modes?: Record<string, number>
   /** conntune arguments; paths are relative to the temporary directory (the cwd). */
   args: string[]
   exit: number
@@ -183,4 +185,40 @@ export const PROJECT_FILE_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES]
+// Run as a user who cannot read everything the server reads: what was not read must show.
+const UNREADABLE_TREE = {'d/nginx.conf': 'events {}\nhttp {\n  include conf.d/*.conf;\n}\n', 'd/conf.d/a.conf': 'server { listen 80; }\n', 'd/extra.conf': 'keepalive_timeout 5;\n'}
+
+export const UNREADABLE_CASES: HostileCase[] = [
+  {
+    name: 'an unreadable file inside check DIR (mode 000): incomplete, listed',
+    files: UNREADABLE_TREE,
+    modes: {'d/extra.conf': 0o000},
+    args: ['check', 'd'],
+    exit: 3,
+    message: /incomplete: d\/extra\.conf: cannot read: EACCES/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'include conf.d/*.conf over an unreadable conf.d (mode 000): incomplete, listed',
+    files: UNREADABLE_TREE,
+    modes: {'d/conf.d': 0o000},
+    args: ['check', 'd/nginx.conf'],
+    exit: 3,
+    message: /incomplete: d\/conf\.d: cannot list the directory: EACCES/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'an unreadable directory inside check DIR: incomplete, not an invocation error',
+    files: UNREADABLE_TREE,
+    modes: {'d/conf.d': 0o000},
+    args: ['check', 'd'],
+    exit: 3,
+    message: /incomplete: d\/conf\.d: cannot list the directory: EACCES/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES]
