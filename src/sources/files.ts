@@ -290,6 +290,17 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       else captureIncluded(fs, {files, dirs}, target)
     }
   }
+  // A unit's EnvironmentFile= is an absolute host path (systemd.exec(5)): read where --map or
+  // --root places it, like an absolute include; without either it is reported as not read.
+  for (const u of of('systemd')) {
+    const text = files[u].text ?? ''
+    for (const m of text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?([^\s]+)/gm)) {
+      if (!m[1].startsWith('/')) continue
+      const target = view.translate(m[1])
+      if (target === null) view.outside.push({file: u, line: text.slice(0, m.index).split('\n').length, path: m[1]})
+      else captureIncluded(fs, {files, dirs}, target)
+    }
+  }
   // Compose services read the project's .env (interpolation) and their env_file: files.
   for (const c of of('compose')) {
     const dir = dirname(c)
