@@ -85,7 +85,7 @@ export default class Fix extends BaseCommand {
           throw new UserError(`sysctl -p ${dropIn.file} failed (${e.code ?? `exit ${e.status}`}); the files are written (backups beside them), the running kernel may be partly changed`)
         }
       } else if (dropIn) {
-        process.stderr.write(`conntune: wrote ${dropIn.file}; load it with \`sysctl --system\` (or \`sysctl -p ${dropIn.file}\`)\n`)
+        process.stderr.write(`conntune: wrote ${escapeTerminal(dropIn.file)}; load it with \`sysctl --system\` (or \`sysctl -p ${dropIn.file}\`)\n`)
       }
     } else if (flags.out) {
       const {mkdirSync} = await import('node:fs')
@@ -97,7 +97,7 @@ export default class Fix extends BaseCommand {
     const fixable = result.findings.filter((f) => f.fix?.actions.length).length
     if (this.jsonEnabled()) return {findings: result.findings.length, fixable, patches, notes: plan.notes, written}
     if (flags.write) {
-      for (const w of written) this.log(`${w.created ? 'created' : 'changed'} ${shown(w.file)}${w.backup ? ` (backup: ${w.backup})` : ''}`)
+      for (const w of written) this.log(escapeTerminal(`${w.created ? 'created' : 'changed'} ${shown(w.file)}${w.backup ? ` (backup: ${w.backup})` : ''}`))
       if (written.length === 0) this.log('Nothing to change.')
     } else if (flags.out) {
       this.log(`wrote ${patches.length} patch${patches.length === 1 ? '' : 'es'} to ${flags.out}`)
