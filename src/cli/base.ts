@@ -4,13 +4,14 @@ import {Command} from '@oclif/core'
 import {UserError, EXIT} from '../errors.js'
 import {nearest} from '../text/nearest.js'
 import {argvWantsJson, invocationError} from './invocation-error.js'
+import {escapeTerminal} from '../report/escape.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; flags?: unknown}): Promise<unknown> {
     if (err instanceof UserError) {
-      process.stderr.write(`conntune: ${err.message}\n`)
+      process.stderr.write(`conntune: ${escapeTerminal(err.message)}\n`)
       process.exit(err.exitCode)
     }
     // A flag that does not exist (oclif's NonExistentFlagsError): one line naming it and the
@@ -24,7 +25,7 @@ export abstract class BaseCommand extends Command {
     // oclif's own errors (bad flags, exit()) carry their exit code and format themselves.
     if (err.oclif) return super.catch(err)
     const debug = /(^|,)conntune/.test(process.env.DEBUG ?? '')
-    process.stderr.write(`conntune: internal error: ${err.message}${debug ? `\n${err.stack}` : ' (DEBUG=conntune* shows the stack)'}\n`)
+    process.stderr.write(`conntune: internal error: ${escapeTerminal(err.message)}${debug ? `\n${err.stack}` : ' (DEBUG=conntune* shows the stack)'}\n`)
     process.exit(EXIT.invalid)
   }
 

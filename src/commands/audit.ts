@@ -1,4 +1,5 @@
 import {BaseCommand} from '../cli/base.js'
+import {escapeTerminal} from '../report/escape.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 import {emitReport, recordBaseline} from '../cli/output.js'
 import {Flags} from '@oclif/core'
@@ -51,7 +52,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         if (flags.snapshot?.length || flags.root !== '/') throw new UserError('--probe measures backends from this host: it cannot be combined with --snapshot or --root')
         const {probeUnknownBackends} = await import('../probe/backends.js')
         const r = await probeUnknownBackends(snapshots[0].snapshot, {...opts, source: 'local'}, {timeoutSeconds: flags['probe-timeout']})
-        for (const n of r.notes) process.stderr.write(`conntune: ${n}\n`)
+        for (const n of r.notes) process.stderr.write(`conntune: ${escapeTerminal(n)}\n`)
         measured = {measured: r.measured}
       }
       result = auditSnapshots(snapshots, rules, {...opts, ...measured})

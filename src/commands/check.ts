@@ -36,7 +36,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     if (flags.root) checkRoot(flags.root)
     const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version, map, ...(flags.root ? {root: flags.root} : {})})
     const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped, problems: checked.unreadable}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
     if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {escapeTerminal} from '../report/escape.js'
 import {namedConfigs, sourceFlags} from '../cli/flags.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 
@@ -67,7 +68,7 @@ export default class Collect extends BaseCommand {
     for (const [i, r] of fleet.entries()) {
       if (!r.ok) {
         failed.push({host: r.target.label, error: r.error})
-        process.stderr.write(`conntune: ${r.target.label}: ${r.error}\n`)
+        process.stderr.write(`conntune: ${escapeTerminal(`${r.target.label}: ${r.error}`)}\n`)
         continue
       }
       const file = join(dir, fileNames[i])

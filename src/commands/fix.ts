@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {escapeTerminal} from '../report/escape.js'
 import {modelFlags, modelOptions} from '../cli/flags.js'
 import {EXIT, UserError} from '../errors.js'
 
@@ -68,7 +69,7 @@ export default class Fix extends BaseCommand {
     // In a repo, patches name files relative to where conntune ran; on a host, as on the host.
     const shown = (p: string) => (paths.length > 0 && isAbsolute(p) && !relative(process.cwd(), p).startsWith('..') ? relative(process.cwd(), p) : p)
     const patches = planPatches(plan, existed).map(({file, patch}) => ({file: shown(file), patch: patch.replaceAll(file, shown(file))}))
-    for (const n of plan.notes) process.stderr.write(`conntune: not changed: ${n}\n`)
+    for (const n of plan.notes) process.stderr.write(`conntune: not changed: ${escapeTerminal(n)}\n`)
 
     let written: Array<{file: string; backup: string | null; created: boolean}> = []
     if (flags.write) {
@@ -84,7 +85,7 @@ export default class Fix extends BaseCommand {
           throw new UserError(`sysctl -p ${dropIn.file} failed (${e.code ?? `exit ${e.status}`}); the files are written (backups beside them), the running kernel may be partly changed`)
         }
       } else if (dropIn) {
-        process.stderr.write(`conntune: wrote ${dropIn.file}; load it with \`sysctl --system\` (or \`sysctl -p ${dropIn.file}\`)\n`)
+        process.stderr.write(`conntune: wrote ${escapeTerminal(dropIn.file)}; load it with \`sysctl --system\` (or \`sysctl -p ${dropIn.file}\`)\n`)
       }
     } else if (flags.out) {
       const {mkdirSync} = await import('node:fs')
@@ -96,7 +97,7 @@ export default class Fix extends BaseCommand {
     const fixable = result.findings.filter((f) => f.fix?.actions.length).length
     if (this.jsonEnabled()) return {findings: result.findings.length, fixable, patches, notes: plan.notes, written}
     if (flags.write) {
-      for (const w of written) this.log(`${w.created ? 'created' : 'changed'} ${shown(w.file)}${w.backup ? ` (backup: ${w.backup})` : ''}`)
+      for (const w of written) this.log(escapeTerminal(`${w.created ? 'created' : 'changed'} ${shown(w.file)}${w.backup ? ` (backup: ${w.backup})` : ''}`))
       if (written.length === 0) this.log('Nothing to change.')
     } else if (flags.out) {
       this.log(`wrote ${patches.length} patch${patches.length === 1 ? '' : 'es'} to ${flags.out}`)

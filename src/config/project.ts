@@ -1,9 +1,10 @@
 // .conntune.yaml: what the host cannot show (the frontend, backends on other hosts, versions)
 // and how a team accepts findings (severity overrides, rules off, ignores with reasons).
 // Found next to what is checked, walking up; or named with --config.
-import {existsSync, readFileSync} from 'node:fs'
+import {lstatSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {UserError} from '../errors.js'
+import {FILE_BOUNDS, readTextOrThrow} from '../sources/read-regular.js'
 import {PACKAGE_ROOT} from '../paths.js'
 
 export const PROJECT_FILE = '.conntune.yaml'
@@ -43,25 +44,39 @@ export interface LoadedProject {
   config: ProjectConfig
 }
 
-/** The nearest .conntune.yaml at or above `start` (a file's directory, or a directory). */
+/**
+ * The nearest .conntune.yaml at or above `start` (a file's directory, or a directory). A name
+ * that is there but cannot be followed (a dangling link, a link loop) is an error: skipping
+ * it would silently apply a parent's settings, or none.
+ */
 export function findProjectFile(start: string): string | null {
   let dir = resolve(start)
   for (;;) {
     const p = join(dir, PROJECT_FILE)
-    if (existsSync(p)) return p
+    if (present(p)) return p
     const up = dirname(dir)
     if (up === dir) return null
     dir = up
   }
 }
 
-export async function loadProjectFile(file: string): Promise<LoadedProject> {
-  let text: string
+function present(p: string): boolean {
   try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UserError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    if (!lstatSync(p).isSymbolicLink()) return true
+  } catch {
+    return false
   }
+  try {
+    statSync(p)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UserError(`${p}: ${code === 'ELOOP' ? 'a symlink loop' : code === 'ENOENT' ? 'a symlink to nothing (dangling)' : `a symlink that cannot be followed (${code})`}; remove it or point it at the project's configuration`)
+  }
+}
+
+export async function loadProjectFile(file: string): Promise<LoadedProject> {
+  const text = readTextOrThrow(file, FILE_BOUNDS.project)
   const YAML = await import('yaml')
   const doc = YAML.parseDocument(text, {prettyErrors: true, uniqueKeys: true})
   if (doc.errors.length > 0) {
@@ -69,7 +84,8 @@ export async function loadProjectFile(file: string): Promise<LoadedProject> {
     const at = e.linePos?.[0]
     throw new UserError(`${file}${at ? `:${at.line}:${at.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`)
   }
-  const data = doc.toJS() ?? {}
+  const {yamlToJs} = await import('./yaml-js.js')
+  const data = yamlToJs(doc, text, file) ?? {}
   const {Ajv} = await import('ajv')
   const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'src/config/schema.json'), 'utf8'))
   const validate = new Ajv({allErrors: false, strict: true, allowUnionTypes: true, formats: {date: /^\d{4}-\d{2}-\d{2}$/}}).compile(schema)

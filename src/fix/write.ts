@@ -5,9 +5,11 @@
 // all of the fix lands, or none of it. Backups are dot-files: nginx's and lighttpd's include
 // globs (glob(3) without GLOB_PERIOD) skip them, so `include sites-enabled/*;` does not load
 // the old copy next to the new one.
-import {chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, existsSync, mkdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UserError} from '../errors.js'
+import {LIMITS} from '../snapshot/kernel-keys.js'
+import {readRegular} from '../sources/read-regular.js'
 import type {FixPlan} from './edits.js'
 import {readXattrs, writeXattrs} from './xattr.js'
 
@@ -78,7 +80,9 @@ export function applyPlan(plan: FixPlan, onDisk: (path: string) => string, opts:
     if (opts.existed(path)) {
       let now: Buffer
       try {
-        now = readFileSync(real)
+        const r = readRegular(real, LIMITS.configBytes)
+        if ('error' in r || r.truncated) throw Object.assign(new Error('changed'), {code: 'error' in r ? r.error : 'EFBIG'})
+        now = r.data
       } catch (error) {
         throw new UserError(`${path}: cannot read it again before writing: ${errno(error)}; nothing was changed`)
       }
@@ -99,23 +103,31 @@ export function applyPlan(plan: FixPlan, onDisk: (path: string) => string, opts:
       const backup = existed ? join(dirname(real), `.${basename(real)}.conntune-${stamp}.bak`) : null
       const tmp = join(dirname(real), `.${basename(real)}.conntune-${process.pid}.tmp`)
       let madeDir: string | undefined
+      // What this step made, so a failure part-way removes exactly that (not a file of the same name it found).
+      let madeBackup = false
+      let madeTmp = false
       try {
         if (!existed && !existsSync(dirname(real))) madeDir = mkdirSync(dirname(real), {recursive: true, mode: 0o755})
         const kept = existed ? keptOf(real) : null
         // The backup is the bytes that were checked, readable by no more people than the file.
         if (backup && kept) {
           writeFileSync(backup, original.get(path)!, {flag: 'wx', mode: 0o600})
+          madeBackup = true
           applyKept(backup, kept)
         }
         writeFileSync(tmp, text, {flag: 'wx', mode: 0o600})
+        madeTmp = true
         if (kept) applyKept(tmp, kept)
         else chmodSync(tmp, 0o644)
         renameSync(tmp, real)
       } catch (error) {
-        try {
-          unlinkSync(tmp)
-        } catch {
-          // never created
+        for (const [made, file] of [[madeTmp, tmp], [madeBackup, backup]] as const) {
+          if (!made || !file) continue
+          try {
+            unlinkSync(file)
+          } catch {
+            // Best effort: the message below names the file.
+          }
         }
         if (madeDir) removeMadeDir(madeDir, dirname(real))
         throw new UserError(`${path}: cannot write: ${errno(error)}`)

@@ -45,6 +45,12 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   const persisted = readPersisted(snap, opts.entries?.sysctl)
   for (const u of persisted.unreadable) problems.push({file: u.file, message: `cannot read: ${u.error}`})
   for (const e of persisted.errors) problems.push({file: e.file, line: e.line, col: e.col, message: e.message})
+  // A directory that could not be listed (EACCES as a user who is not the server's): what an
+  // include glob, sysctl.d or a checked tree has there went unread, so nothing can pass on it.
+  for (const dir of Object.keys(snap.dirs).sort()) {
+    const error = snap.dirs[dir]!.error
+    if (error && error !== 'ENOENT' && error !== 'ENOTDIR') problems.push({file: dir, message: `cannot list the directory: ${error}; the files in it were not read`})
+  }
 
   // tcp_ehash_entries (6.1+) gives the table size; before it, tcp_init() sets
   // tcp_max_orphans to the same half of the table, which is rarely tuned.

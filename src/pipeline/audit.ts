@@ -97,6 +97,8 @@ export interface AuditInput {
   entries?: ModelOptions['entries']
   /** For `conntune check`: files in the directories named that were not checked. */
   skipped?: Array<{file: string; reason: string}>
+  /** For `conntune check`: what the source itself could not read (files in the directories named). */
+  problems?: Problem[]
 }
 
 export function auditSnapshots(
@@ -123,7 +125,7 @@ export function auditSnapshots(
   const ruleFailures: RuleFailure[] = []
   const names = uniqueNames(snapshots.map((s) => s.snapshot.host.name))
   for (const [i, input] of snapshots.entries()) {
-    const {source, entries, skipped} = input
+    const {source, entries, skipped, problems} = input
     const snapshot = names[i] === input.snapshot.host.name ? input.snapshot : {...input.snapshot, host: {...input.snapshot.host, name: names[i]}}
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
@@ -156,7 +158,7 @@ export function auditSnapshots(
         timeWait: model.sockets.timeWait,
         listening: model.sockets.listeners.map((l) => l.port),
       },
-      problems: model.problems,
+      problems: problems?.length ? [...problems, ...model.problems] : model.problems,
       ...(skipped?.length ? {skipped} : {}),
       logs: {window: model.logs.window.text, files: model.logs.files, unattributed: model.logs.unattributed, notes: model.logs.notes},
       read: readInventory(model, skipped),

@@ -1,8 +1,8 @@
 // Baselines: accept the findings a repo (or fleet) has today, block new ones. A baseline is
 // the list of finding fingerprints (rule, host, file, the deciding line's text — not the line
 // number), so findings survive edits that move lines but come back when a value changes.
-import {readFileSync} from 'node:fs'
 import {UserError} from '../errors.js'
+import {FILE_BOUNDS, readTextOrThrow} from '../sources/read-regular.js'
 import type {Finding} from '../rules/types.js'
 
 export const BASELINE_FORMAT = 'conntune-baseline'
@@ -33,8 +33,9 @@ export function baselineText(findings: Finding[]): string {
 export function readBaseline(file: string): Baseline {
   let data: unknown
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'))
+    data = JSON.parse(readTextOrThrow(file, FILE_BOUNDS.baseline, 'baseline'))
   } catch (error) {
+    if (error instanceof UserError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new UserError(`${file}: ${code ? `cannot read baseline: ${code}` : `not a conntune baseline: invalid JSON (${(error as Error).message})`}`)
   }

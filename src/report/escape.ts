@@ -1,15 +1,55 @@
-// Text from a host (file names, versions, reasons) shown on a terminal or in a CI log: a
-// crafted name must not move the cursor, recolour the screen or reverse the text around it.
-// C0/C1 controls and DEL become \xHH, bidirectional overrides and isolates \u{HHHH}.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
+// What a crafted config, file name or remote host can put in front of a person. Terminals act
+// on ESC/CSI/OSC sequences (clear the screen, retitle the window, OSC 52 writes the clipboard)
+// and on C1 controls; bidi overrides make the text read differently from its bytes. Each is
+// shown as a visible escape (\x1b, \u202e) so the reader sees that something is there.
 
-export function escapeControl(s: string): string {
-  return s.replace(UNSAFE, (c) => {
-    if (c === '\t') return '\\t'
-    if (c === '\n') return '\\n'
-    if (c === '\r') return '\\r'
-    const code = c.codePointAt(0)!
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`
-  })
+// C0 but LF, DEL, C1, and the bidi embeddings/overrides/isolates.
+const UNSAFE_KEEP_LF = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]/g
+const UNSAFE = /[\x00-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]/g
+
+function visible(c: string): string {
+  const n = c.charCodeAt(0)
+  if (c === '\n') return '\\n'
+  if (c === '\r') return '\\r'
+  if (c === '\t') return '\\t'
+  return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`
+}
+
+/** `s` with every control and bidi character escaped; LF kept only when the text may span lines. */
+export function escapeTerminal(s: string, opts: {multiline?: boolean} = {}): string {
+  const re = opts.multiline ? UNSAFE_KEEP_LF : UNSAFE
+  re.lastIndex = 0
+  if (!re.test(s)) return s
+  re.lastIndex = 0
+  return s.replace(re, visible)
+}
+
+/** Fields whose text is prose that a format may lay out on several lines. */
+const MULTILINE_KEYS = new Set(['message', 'summary'])
+
+/**
+ * `rawKeys`: fields left as they are, for a format that encodes them safely itself (SARIF
+ * percent-encodes file URIs, which must name the real file).
+ *
+ * A copy of a report's data with every string escaped, for the human formats: applied once at
+ * the reporters' boundary, so no renderer can forget a field. Only plain objects and arrays are
+ * walked; strings are copied only when they hold something to escape.
+ */
+export function escapeForHumans<T>(value: T, opts: {rawKeys?: ReadonlySet<string>} = {}): T {
+  return walk(value, false, opts.rawKeys ?? NONE) as T
+}
+
+const NONE: ReadonlySet<string> = new Set()
+
+function walk(v: unknown, multiline: boolean, raw: ReadonlySet<string>): unknown {
+  if (typeof v === 'string') return escapeTerminal(v, {multiline})
+  if (Array.isArray(v)) return v.map((x) => walk(x, multiline, raw))
+  if (v !== null && typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null) return v
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) out[k] = raw.has(k) ? x : walk(x, MULTILINE_KEYS.has(k), raw)
+    return out
+  }
+  return v
 }

@@ -8,6 +8,7 @@ import {renderJunit} from './junit.js'
 import {renderMarkdown} from './markdown.js'
 import {renderSarif} from './sarif.js'
 import {renderText} from './text.js'
+import {escapeForHumans} from './escape.js'
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const
 export type Format = (typeof FORMATS)[number]
@@ -26,7 +27,13 @@ export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s)
 }
 
-export function render(format: Format, result: AuditResult, ctx: ReportContext): string {
+/** SARIF artifact URIs are percent-encoded (sarif.ts), and must name the file as it is. */
+const SARIF_RAW: ReadonlySet<string> = new Set(['file'])
+
+export function render(format: Format, raw: AuditResult, ctx: ReportContext): string {
+  // JSON keeps the data as it is (JSON.stringify escapes controls); every format a person
+  // reads, or that GitHub shows, gets it with controls and bidi overrides made visible.
+  const result = format === 'json' ? raw : escapeForHumans(raw, format === 'sarif' ? {rawKeys: SARIF_RAW} : {})
   switch (format) {
     case 'json':
       return renderJson(result, ctx.tool)

@@ -4,6 +4,7 @@
 import {readFileSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {UserError} from '../errors.js'
+import {FILE_BOUNDS, readTextOrThrow} from '../sources/read-regular.js'
 import {BUILTIN_RULES_DIR, PACKAGE_ROOT} from '../paths.js'
 import type {LoadedRule, RuleSpec} from './types.js'
 
@@ -46,13 +47,8 @@ async function validator() {
 
 /** Reads and validates one rule file; errors name the file and the offending field. */
 export async function loadRuleFile(file: string, builtin = false): Promise<LoadedRule> {
-  const YAML = await import('yaml')
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UserError(`${file}: cannot read rule: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
+  const [YAML, {yamlToJs}] = await Promise.all([import('yaml'), import('../config/yaml-js.js')])
+  const text = readTextOrThrow(file, FILE_BOUNDS.rule, 'rule')
   let data: unknown
   try {
     const doc = YAML.parseDocument(text, {prettyErrors: true, uniqueKeys: true})
@@ -61,7 +57,7 @@ export async function loadRuleFile(file: string, builtin = false): Promise<Loade
       const line = e.linePos?.[0]
       throw new UserError(`${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`)
     }
-    data = doc.toJS()
+    data = yamlToJs(doc, text, file)
   } catch (error) {
     if (error instanceof UserError) throw error
     throw new UserError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`)

@@ -13,6 +13,8 @@ export interface CapturedFile {
   error?: string
   /** The text was cut at the size bound; counts derived from it are lower bounds. */
   truncated?: boolean
+  /** With truncated: the file's real size, when fstat knows it (not /proc). */
+  size?: number
   /** Real path when the file is a symlink (inside the audited root). */
   link?: string
 }

@@ -10,6 +10,8 @@ import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/type
 import {captureIncluded, followIncludes, type IncludeView, type OutsideInclude} from './capture-configs.js'
 import {checkBoundary, isInside, OUTSIDE, parseMapping, treeOf, type PathMapping} from './contain.js'
 import {RootFs} from './rootfs.js'
+import type {Problem} from '../model/types.js'
+import {tooLarge} from './read-regular.js'
 
 export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile', 'compose', 'script'] as const
 export type ConfigKind = (typeof CONFIG_KINDS)[number]
@@ -62,6 +64,8 @@ export function detectKind(path: string, text: string): ConfigKind | null {
 
 export interface CheckedFiles {
   snapshot: Snapshot
+  /** Files in the directories named that exist but could not be read: the check is incomplete. */
+  unreadable: Problem[]
   entries: {
     nginx: string[]
     lighttpd: string[]
@@ -126,6 +130,9 @@ export interface SkippedFile {
 /** Names that look like configuration: a skipped one is worth listing, a README is not. */
 const CONFIG_LIKE = /\.(conf|cfg|inc|nginx|vhost|py|service)$|^(Procfile|Dockerfile|Containerfile)(\..+)?$|^nginx\.conf$/
 
+/** Read errors that say nothing about the content (a refusal like binary or outside is a verdict). */
+const UNREAD = /^E(ACCES|PERM|IO|NXIO|AGAIN|FBIG|MFILE|NFILE|NOMEM|BUSY|STALE)$/
+
 function reasonFor(error: string): string {
   if (error === OUTSIDE) return 'a link that leaves the checked tree (not read)'
   if (error === 'ELOOP') return 'a symlink loop'
@@ -133,12 +140,16 @@ function reasonFor(error: string): string {
   return `cannot read: ${error}`
 }
 
-function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[]): void {
+function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[], dirs: Snapshot['dirs'], top = true): void {
   let names: string[]
   try {
     names = readdirSync(dir).sort()
   } catch (error) {
-    throw new UserError(`${dir}: cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    if (top) throw new UserError(`${dir}: cannot read directory: ${code}`)
+    // Below a named directory: the check goes on, incomplete (the model reports snapshot.dirs errors).
+    dirs[dir] = {error: code}
+    return
   }
   for (const n of names) {
     if (out.length >= MAX_FILES) {
@@ -166,7 +177,7 @@ function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[]): v
       continue
     }
     if (st.isDirectory()) {
-      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(fs, p, out, skipped)
+      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(fs, p, out, skipped, dirs, false)
     } else if (st.isFile()) {
       if (!SKIP_FILES.test(n)) out.push(p)
       else if (CONFIG_LIKE.test(n.replace(SKIP_FILES, ''))) skipped.push({file: p, reason: 'a backup or editor file'})
@@ -208,6 +219,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
   const dirs: Snapshot['dirs'] = {}
   const kinds: Record<string, ConfigKind> = {}
   const skipped: SkippedFile[] = []
+  const unreadable: Problem[] = []
   const named: string[] = []
   const found: string[] = []
   // The checked trees: where conntune runs, and what was named outside it.
@@ -226,7 +238,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       throw new UserError(`${p}: ${r.error === 'ENOENT' ? 'no such file or directory' : r.error}`)
     }
     if (isDir(r.real)) {
-      walk(fs, abs, found, skipped)
+      walk(fs, abs, found, skipped, dirs)
     } else named.push(abs)
   }
   for (const path of [...named, ...found]) {
@@ -234,11 +246,14 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     files[path] = f
     if (f.text === undefined) {
       if (named.includes(path)) throw new UserError(`${path}: cannot read: ${f.error === OUTSIDE ? 'a symlink that leads outside the checked tree' : f.error}`)
-      skipped.push({file: path, reason: reasonFor(f.error ?? 'EIO')})
+      // A file that is there but could not be read (EACCES, EIO) might be configuration: the
+      // check is incomplete. What is refused on purpose (outside, binary, loops) is only listed.
+      if (UNREAD.test(f.error ?? 'EIO')) unreadable.push({file: path, message: `cannot read: ${f.error ?? 'EIO'}; not checked`})
+      else skipped.push({file: path, reason: reasonFor(f.error ?? 'EIO')})
       delete files[path]
       continue
     }
-    if (f.truncated) throw new UserError(`${path}: larger than ${LIMITS.configBytes} bytes`)
+    if (f.truncated) throw new UserError(`${path}: ${tooLarge(f.size, LIMITS.configBytes)}`)
     const kind = opts.kind ?? detectKind(path, f.text)
     const skip = kind ? null : notGunicorn(path)
     if (kind) kinds[path] = kind
@@ -275,6 +290,17 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       else captureIncluded(fs, {files, dirs}, target)
     }
   }
+  // A unit's EnvironmentFile= is an absolute host path (systemd.exec(5)): read where --map or
+  // --root places it, like an absolute include; without either it is reported as not read.
+  for (const u of of('systemd')) {
+    const text = files[u].text ?? ''
+    for (const m of text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?([^\s]+)/gm)) {
+      if (!m[1].startsWith('/')) continue
+      const target = view.translate(m[1])
+      if (target === null) view.outside.push({file: u, line: text.slice(0, m.index).split('\n').length, path: m[1]})
+      else captureIncluded(fs, {files, dirs}, target)
+    }
+  }
   // Compose services read the project's .env (interpolation) and their env_file: files.
   for (const c of of('compose')) {
     const dir = dirname(c)
@@ -297,6 +323,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     snapshot,
     kinds,
     skipped,
+    unreadable,
     entries: {
       nginx,
       lighttpd,

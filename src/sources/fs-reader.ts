@@ -4,6 +4,7 @@ import picomatch from 'picomatch'
 import type {FileReader} from '../parsers/types.js'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import {RootFs} from './rootfs.js'
+import {tooLarge} from './read-regular.js'
 
 export class FsFileReader implements FileReader {
   private readonly fs = new RootFs('/')
@@ -11,7 +12,7 @@ export class FsFileReader implements FileReader {
   read(path: string): {text: string} | {error: string; code?: string} {
     const f = this.fs.readFile(path, LIMITS.configBytes)
     if (f.text !== undefined && !f.truncated) return {text: f.text}
-    if (f.truncated) return {error: `larger than ${LIMITS.configBytes} bytes`, code: 'EFBIG'}
+    if (f.truncated) return {error: tooLarge(f.size, LIMITS.configBytes), code: 'EFBIG'}
     return {error: f.error === 'binary' ? 'binary file' : (f.error ?? 'EIO'), code: f.error}
   }
 

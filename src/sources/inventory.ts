@@ -3,10 +3,10 @@
 // --list JSON, and plain lists (one [user@]host[:port] per line). Key file, become and extra
 // ssh arguments are honoured as argument arrays. `--limit GROUP` keeps a group (or a host). Errors name
 // file:line; nothing in an inventory is ever run.
-import {readFileSync} from 'node:fs'
 import {UserError, where} from '../errors.js'
 import {homedir} from 'node:os'
 import {shlexSplit} from '../parsers/gunicorn/shell-words.js'
+import {FILE_BOUNDS, readTextOrThrow} from './read-regular.js'
 import {checkHost, checkPort, inventorySshArgs, parseHostSpec, type SshTarget} from './ssh.js'
 
 export interface InventoryHost {
@@ -294,12 +294,7 @@ export async function parseInventory(text: string, file: string): Promise<Invent
 }
 
 export async function readInventory(file: string): Promise<Inventory> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new UserError(`${file}: cannot read inventory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-  }
+  const text = readTextOrThrow(file, FILE_BOUNDS.inventory, 'inventory')
   return parseInventory(text, file)
 }
 

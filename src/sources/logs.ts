@@ -1,7 +1,8 @@
 // nginx logs as evidence, read on the host: a bounded tail of each log nginx's config names,
 // keeping only lines with one of the fixed signatures (error log) or a 502/504 (access log).
 // What the lines mean (time window, upstream, counts) is decided on the analysis side.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, readSync} from 'node:fs'
+import {openRegular} from './read-regular.js'
 import {keepLine} from '../parsers/nginx-logs/signatures.js'
 import {LOG_LIMITS} from '../snapshot/config-locations.js'
 import {snapshotLogTargets} from '../snapshot/nginx-texts.js'
@@ -19,15 +20,11 @@ export function utcOffsetText(d: Date): string {
 function tail(fs: RootFs, path: string, max: number): {buf: Buffer; cut: boolean} | {error: string} {
   const r = fs.resolve(path)
   if ('error' in r) return {error: r.error}
-  let fd: number
+  const o = openRegular(r.real)
+  if ('error' in o) return o
+  const {fd, size} = o
   try {
-    fd = openSync(r.real, 'r')
-  } catch (error) {
-    return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
-  }
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) return {error: 'not a regular file'}
+    const st = {size}
     const start = Math.max(0, st.size - max)
     const buf = Buffer.allocUnsafe(Math.min(st.size, max))
     let got = 0

@@ -1,7 +1,8 @@
 // Reads files "as the host sees them" below --root DIR. Absolute symlinks are re-rooted
 // (a link to /etc/sysctl.conf inside a fixture tree means the fixture's copy, not ours),
 // hops are bounded (symlink loops end as ELOOP), and reads stop at a size bound.
-import {closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, realpathSync, statSync} from 'node:fs'
+import {lstatSync, readdirSync, readlinkSync, realpathSync, statSync} from 'node:fs'
+import {readRegular} from './read-regular.js'
 import {posix} from 'node:path'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import {resolveContained, rootBoundary, type Boundary} from './contain.js'
@@ -49,43 +50,20 @@ export class RootFs {
     }
   }
 
-  /** Reads a file up to maxBytes. Binary (NUL) files are reported, not returned. */
+  /** Reads a regular file up to maxBytes (read-regular.ts). Binary (NUL) files are reported, not returned. */
   readFile(hostPath: string, maxBytes: number): CapturedFile {
     const r = this.resolve(hostPath)
     if ('error' in r) return {error: r.error}
     const link = r.hostReal !== posix.normalize(hostPath) ? r.hostReal : undefined
-    let fd: number
-    try {
-      fd = openSync(r.real, 'r')
-    } catch (error) {
-      return {error: (error as NodeJS.ErrnoException).code ?? 'EIO', ...(link ? {link} : {})}
-    }
-    try {
-      const chunks: Buffer[] = []
-      let total = 0
-      let truncated = false
-      // /proc files report size 0, so read until EOF rather than trusting stat.
-      for (;;) {
-        const want = Math.min(1 << 20, maxBytes - total)
-        if (want <= 0) {
-          const probe = Buffer.alloc(1)
-          truncated = readSync(fd, probe, 0, 1, null) > 0
-          break
-        }
-        const buf = Buffer.allocUnsafe(want)
-        const n = readSync(fd, buf, 0, want, null)
-        if (n === 0) break
-        chunks.push(n === want ? buf : buf.subarray(0, n))
-        total += n
-      }
-      const data = Buffer.concat(chunks, total)
-      // Key material is never configuration: not read, so no message can quote it.
-      if (data.includes(0) || PRIVATE_KEY.test(data.toString('latin1', 0, Math.min(data.length, 1 << 16)))) return {error: 'binary', ...(link ? {link} : {})}
-      return {text: data.toString('utf8'), ...(truncated ? {truncated} : {}), ...(link ? {link} : {})}
-    } catch (error) {
-      return {error: (error as NodeJS.ErrnoException).code ?? 'EIO', ...(link ? {link} : {})}
-    } finally {
-      closeSync(fd)
+    const read = readRegular(r.real, maxBytes)
+    if ('error' in read) return {error: read.error, ...(link ? {link} : {})}
+    const data = read.data
+    // Key material is never configuration: not read, so no message can quote it.
+    if (data.includes(0) || PRIVATE_KEY.test(data.toString('latin1', 0, Math.min(data.length, 1 << 16)))) return {error: 'binary', ...(link ? {link} : {})}
+    return {
+      text: data.toString('utf8'),
+      ...(read.truncated ? {truncated: true, ...(read.size !== undefined ? {size: read.size} : {})} : {}),
+      ...(link ? {link} : {}),
     }
   }
 

@@ -1,6 +1,6 @@
 // The snapshot source: files written by `conntune collect` or by the collector script run
 // through another engine. Validated against the shipped schema; bad ones are exit 2.
-import {readFileSync, statSync} from 'node:fs'
+import {readRegular} from './read-regular.js'
 import {UserError} from '../errors.js'
 import {parseSnapshotText} from '../snapshot/validate.js'
 import type {Snapshot} from '../snapshot/types.js'
@@ -10,10 +10,10 @@ const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024
 export async function readSnapshotFile(file: string, toolVersion = 'unknown'): Promise<Snapshot> {
   let text: string
   try {
-    const st = statSync(file)
-    if (st.isDirectory()) throw new UserError(`${file}: is a directory, not a snapshot file`)
-    if (st.size > MAX_SNAPSHOT_BYTES) throw new UserError(`${file}: snapshot is larger than 1 GiB`)
-    const buf = readFileSync(file)
+    const r = readRegular(file, MAX_SNAPSHOT_BYTES)
+    if ('error' in r) throw new UserError(r.error === 'EISDIR' ? `${file}: is a directory, not a snapshot file` : `${file}: cannot read snapshot: ${r.error}`)
+    if (r.truncated) throw new UserError(`${file}: snapshot is larger than 1 GiB`)
+    const buf = r.data
     // The collector script's own output (run by Ansible, Salt, a DaemonSet) is a snapshot too.
     const {looksLikeCollectorOutput, parseCollectorOutput} = await import('./collector-output.js')
     if (looksLikeCollectorOutput(buf)) return parseCollectorOutput(buf, {source: 'script', toolVersion}).snapshot

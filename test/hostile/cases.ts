@@ -6,11 +6,19 @@ export interface HostileCase {
   name: string
   /** Files to create in a fresh temporary directory (relative path -> content). */
   files: Record<string, string>
+  /** FIFOs to create (relative paths): opening one for reading blocks until a writer comes. */
+  fifos?: string[]
+  /** Symlinks to create (relative path -> target, as written in the link). */
+  links?: Record<string, string>
+  /** chmod after creating (relative path -> mode); with it the CLI runs as uid nobody when we are root, so modes bind. */
+  modes?: Record<string, number>
   /** conntune arguments; paths are relative to the temporary directory (the cwd). */
   args: string[]
   exit: number
   /** Must appear in stdout + stderr. */
   message: RegExp
+  /** Must not appear in stdout + stderr. */
+  absent?: RegExp
   /** Generous bounds, so machine noise never flakes a run. */
   maxSeconds: number
   maxRssMb: number
@@ -57,4 +65,160 @@ export const SYSCTL_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES]
+// A config whose file name and server_name carry a clear-screen CSI, an OSC 52 clipboard
+// write and a right-to-left override: a person's terminal must see them escaped, never act.
+const ESC_NAME = 'n\x1b[2Jginx.conf'
+const ESC_CONFIG = {
+  [ESC_NAME]: 'events {}\nhttp {\n  upstream app { server 127.0.0.1:8000; }\n  server {\n    listen 80;\n    server_name "a\x1b]52;c;aGk=\x07b\u202e";\n    location / { proxy_pass http://app; }\n  }\n}\n',
+}
+const RAW_CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/
+
+export const TERMINAL_CASES: HostileCase[] = [
+  ...(['text', 'markdown', 'github', 'junit', 'sarif'] as const).map((format) => ({
+    name: `ESC, OSC 52 and U+202E in a file name and server_name (check -f ${format})`,
+    files: ESC_CONFIG,
+    args: ['check', ESC_NAME, '-f', format],
+    exit: 0,
+    message: format === 'sarif' ? /n\\\\x1b\[2Jginx\.conf:3/ : /n\\x1b\[2Jginx\.conf/,
+    absent: RAW_CONTROLS,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  })),
+  {
+    name: 'OSC 52 clipboard write in a missing file name: the one-line error on stderr',
+    files: {},
+    args: ['check', 'x\x1b]52;c;aGk=\x07'],
+    exit: 2,
+    message: /conntune: x\\x1b\]52;c;aGk=\\x07: no such file/,
+    absent: RAW_CONTROLS,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+// Only regular files are opened: a FIFO blocked open() forever, /dev/zero grew without bound.
+export const REGULAR_FILE_CASES: HostileCase[] = [
+  {
+    name: 'FIFO at proc/net/tcp under --root (audit)',
+    files: {},
+    fifos: ['R/proc/net/tcp'],
+    args: ['audit', '--root', 'R'],
+    exit: 3,
+    message: /\/proc\/net\/tcp: cannot read: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'FIFO as .conntune.yaml (check)',
+    files: {'nginx.conf': 'events {}\nhttp {}\n'},
+    fifos: ['.conntune.yaml'],
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml: cannot read: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'FIFO as a rule file (rules test DIR)',
+    files: {},
+    fifos: ['rules/x.yaml'],
+    args: ['rules', 'test', 'rules'],
+    exit: 2,
+    message: /rules\/x\.yaml: cannot read rule: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'parse sysctl /dev/zero',
+    files: {},
+    args: ['parse', 'sysctl', '/dev/zero'],
+    exit: 2,
+    message: /\/dev\/zero: cannot read: not a regular file/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'a 5 MiB nginx.conf says its real size (check)',
+    files: {'nginx.conf': `events {}\n${'#'.repeat(5 * 1024 * 1024)}\n`},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /nginx\.conf: 5242891 bytes, larger than the 4194304-byte bound/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+const LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+for (const [prev, cur] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi']) LAUGHS.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`)
+const NGINX = {'nginx.conf': 'events {}\nhttp {}\n'}
+
+export const PROJECT_FILE_CASES: HostileCase[] = [
+  {
+    // 9^9 strings from nine lines: the yaml package threw without a position (internal error).
+    name: 'billion-laughs .conntune.yaml (check)',
+    files: {...NGINX, '.conntune.yaml': LAUGHS.join('\n') + '\n'},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml:3:8: invalid YAML: aliases expand to more than 100 nodes each/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'dangling .conntune.yaml symlink (check)',
+    files: NGINX,
+    links: {'.conntune.yaml': 'nowhere.yaml'},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml: a symlink to nothing \(dangling\)/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'looping .conntune.yaml symlink (check)',
+    files: NGINX,
+    links: {'.conntune.yaml': '.conntune.yaml'},
+    args: ['check', 'nginx.conf'],
+    exit: 2,
+    message: /\.conntune\.yaml: a symlink loop/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+// Run as a user who cannot read everything the server reads: what was not read must show.
+const UNREADABLE_TREE = {'d/nginx.conf': 'events {}\nhttp {\n  include conf.d/*.conf;\n}\n', 'd/conf.d/a.conf': 'server { listen 80; }\n', 'd/extra.conf': 'keepalive_timeout 5;\n'}
+
+export const UNREADABLE_CASES: HostileCase[] = [
+  {
+    name: 'an unreadable file inside check DIR (mode 000): incomplete, listed',
+    files: UNREADABLE_TREE,
+    modes: {'d/extra.conf': 0o000},
+    args: ['check', 'd'],
+    exit: 3,
+    message: /incomplete: d\/extra\.conf: cannot read: EACCES/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'include conf.d/*.conf over an unreadable conf.d (mode 000): incomplete, listed',
+    files: UNREADABLE_TREE,
+    modes: {'d/conf.d': 0o000},
+    args: ['check', 'd/nginx.conf'],
+    exit: 3,
+    message: /incomplete: d\/conf\.d: cannot list the directory: EACCES/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    name: 'an unreadable directory inside check DIR: incomplete, not an invocation error',
+    files: UNREADABLE_TREE,
+    modes: {'d/conf.d': 0o000},
+    args: ['check', 'd'],
+    exit: 3,
+    message: /incomplete: d\/conf\.d: cannot list the directory: EACCES/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES]

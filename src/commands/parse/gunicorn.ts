@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseGunicorn extends BaseCommand {
@@ -30,7 +31,7 @@ export default class ParseGunicorn extends BaseCommand {
     const errors = [...(invs?.errors ?? []), ...results.flatMap((r) => r.errors)]
     if (invs && invs.value.length === 0) throw new UserError(`${args.file}: no gunicorn command found`)
     this.finish(errors.some((e) => e.kind !== 'unresolved') ? EXIT.incomplete : EXIT.ok)
-    for (const e of errors) process.stderr.write(`${e.toString()}${e.kind === 'unresolved' ? ' (unresolved)' : ''}\n`)
+    for (const e of errors) process.stderr.write(`${escapeTerminal(e.toString())}${e.kind === 'unresolved' ? ' (unresolved)' : ''}\n`)
     const out = results.map((r) => ({app: r.value.app, worker: r.value.worker, configFile: r.value.configFile, sources: r.value.sources, settings: r.value.settings, unresolved: r.value.unresolved}))
     if (this.jsonEnabled()) return out
     process.stdout.write(JSON.stringify(out, null, 2) + '\n')

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseLighttpd extends BaseCommand {
@@ -21,7 +22,7 @@ export default class ParseLighttpd extends BaseCommand {
     const r = parseLighttpd(entry, reader, flags['lighttpd-version'] ? {version: flags['lighttpd-version']} : {})
     const syntax = r.errors.filter((e) => e.kind !== 'unresolved')
     this.finish(syntax.length > 0 ? EXIT.incomplete : EXIT.ok)
-    for (const e of r.errors) process.stderr.write(`${e.toString()}${e.kind === 'unresolved' ? ' (unresolved)' : ''}\n`)
+    for (const e of r.errors) process.stderr.write(`${escapeTerminal(e.toString())}${e.kind === 'unresolved' ? ' (unresolved)' : ''}\n`)
     const out = flags.effective ? effectiveLighttpd(r.value) : {...r.value, effective: effectiveLighttpd(r.value)}
     if (this.jsonEnabled()) return out
     process.stdout.write(JSON.stringify(out, null, 2) + '\n')

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseNginx extends BaseCommand {
@@ -15,18 +16,20 @@ export default class ParseNginx extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args, flags} = await this.parse(ParseNginx)
-    const [{readFileSync}, {resolve}, nginx, {FsFileReader}, {MemoryFileReader}] = await Promise.all([
+    const [{readFileSync}, {resolve}, nginx, {FsFileReader}, {MemoryFileReader}, {FILE_BOUNDS, readTextOrThrow}] = await Promise.all([
       import('node:fs'),
       import('node:path'),
       import('../../parsers/nginx/index.js'),
       import('../../sources/fs-reader.js'),
       import('../../parsers/memory-reader.js'),
+      import('../../sources/read-regular.js'),
     ])
     let result
     if (flags.dump) {
       let text: string
       try {
-        text = readFileSync(args.file === '-' ? 0 : args.file, 'utf8')
+        // stdin is the caller's own pipe; a named file may be anything, so it is bounded.
+        text = args.file === '-' ? readFileSync(0, 'utf8') : readTextOrThrow(args.file, FILE_BOUNDS.dump)
       } catch (error) {
         throw new UserError(`${args.file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
       }
@@ -42,7 +45,7 @@ export default class ParseNginx extends BaseCommand {
       result = nginx.parseNginx(entry, reader, flags.prefix ? {prefix: resolve(flags.prefix)} : {})
     }
     this.finish(result.errors.length > 0 ? EXIT.incomplete : EXIT.ok)
-    for (const e of result.errors) process.stderr.write(`${e.toString()}\n`)
+    for (const e of result.errors) process.stderr.write(`${escapeTerminal(e.toString())}\n`)
     const out =
       flags.format === 'crossplane'
         ? nginx.toCrossplane(result)

@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseSysctl extends BaseCommand {
@@ -8,19 +9,14 @@ export default class ParseSysctl extends BaseCommand {
 
   async run(): Promise<unknown> {
     const {args} = await this.parse(ParseSysctl)
-    const [{readFileSync}, {parseSysctlConf}] = await Promise.all([import('node:fs'), import('../../parsers/sysctl/index.js')])
-    let text: string
-    try {
-      text = readFileSync(args.file, 'utf8')
-    } catch (error) {
-      throw new UserError(`${args.file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
-    }
+    const [{readTextOrThrow}, {LIMITS}, {parseSysctlConf}] = await Promise.all([import('../../sources/read-regular.js'), import('../../snapshot/kernel-keys.js'), import('../../parsers/sysctl/index.js')])
+    const text = readTextOrThrow(args.file, LIMITS.configBytes)
     if (text.includes('\0')) throw new UserError(`${args.file}: binary file, not a sysctl configuration`)
     const result = parseSysctlConf(text, args.file)
     this.finish(result.errors.length > 0 ? EXIT.incomplete : EXIT.ok)
     if (this.jsonEnabled()) return {file: args.file, entries: result.value.entries, errors: result.errors.map((e) => e.toJSON())}
-    for (const e of result.value.entries) this.log(`${args.file}:${e.line}  ${e.key} = ${e.value}${e.glob ? '  (glob)' : ''}${e.ignoreFailure ? '  (failure ignored)' : ''}`)
-    for (const e of result.errors) process.stderr.write(`${e.toString()}\n`)
+    for (const e of result.value.entries) this.log(`${escapeTerminal(`${args.file}:${e.line}  ${e.key} = ${e.value}`)}${e.glob ? '  (glob)' : ''}${e.ignoreFailure ? '  (failure ignored)' : ''}`)
+    for (const e of result.errors) process.stderr.write(`${escapeTerminal(e.toString())}\n`)
     return undefined
   }
 }

@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../report/escape.js'
 import {EXIT} from '../../errors.js'
 
 export default class RulesTest extends BaseCommand {
@@ -15,7 +16,7 @@ export default class RulesTest extends BaseCommand {
     const failed = results.filter((r) => !r.ok)
     this.finish(failed.length > 0 ? EXIT.findings : EXIT.ok)
     if (this.jsonEnabled()) return {rules: rules.length, examples: results.length, failed}
-    for (const r of failed) this.log(`FAIL ${r.ruleId} — ${r.example}: ${r.problem}\n     ${r.file}`)
+    for (const r of failed) this.log(`FAIL ${escapeTerminal(`${r.ruleId} — ${r.example}: ${r.problem}`)}\n     ${escapeTerminal(r.file)}`)
     this.log(`${results.length - failed.length} passed, ${failed.length} failed`)
     return undefined
   }
