@@ -32,6 +32,8 @@ export function toCel(value: unknown): unknown {
 }
 
 const views = new WeakMap<object, object>()
+/** View → the model object it wraps, so reports copy the plain object instead of reading through traps. */
+const targets = new WeakMap<object, object>()
 
 /**
  * The same conversion as toCel, done lazily through a read-only view: only the fields a rule
@@ -72,13 +74,22 @@ export function celView<T>(value: T): T {
       deleteProperty: () => false,
     })
     views.set(value, view)
+    targets.set(view, value)
   }
   return view as T
+}
+
+/** The model object behind a view (undefined for anything else). */
+export function viewTarget(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' ? (targets.get(value) as Record<string, unknown> | undefined) : undefined
 }
 
 /** CEL values → plain JSON values for reports. */
 export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value)
+  // A view converts numbers to BigInt on read and this converts them back: reading the wrapped
+  // object directly gives the same JSON without a trap call per field.
+  if (value !== null && typeof value === 'object') value = targets.get(value) ?? value
   if (Array.isArray(value)) return value.map(fromCel)
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]))
   if (value !== null && typeof value === 'object') {
