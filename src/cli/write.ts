@@ -2,7 +2,7 @@
 // A rename only makes sense over a regular file: renaming over /dev/null or /dev/stdout as root
 // would replace the device node with a report. Devices and pipes are written in place, like a
 // shell redirection; anything else that is not a regular file is refused.
-import {realpathSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
+import {closeSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
 import {UserError} from '../errors.js'
 
@@ -10,7 +10,13 @@ function fail(path: string, error: unknown): never {
   throw new UserError(`${path}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
 }
 
-export function writeFileAtomic(path: string, text: string): void {
+/** Chunks (a large report) are written as they come. */
+function writeAll(fd: number, text: string | Iterable<string>): void {
+  if (typeof text === 'string') writeSync(fd, text)
+  else for (const chunk of text) writeSync(fd, chunk)
+}
+
+export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
   let st
   try {
     st = statSync(path)
@@ -19,7 +25,12 @@ export function writeFileAtomic(path: string, text: string): void {
   }
   if (st && (st.isCharacterDevice() || st.isFIFO())) {
     try {
-      writeFileSync(path, text, {flag: 'w'})
+      const fd = openSync(path, 'w')
+      try {
+        writeAll(fd, text)
+      } finally {
+        closeSync(fd)
+      }
       return
     } catch (error) {
       fail(path, error)
@@ -35,7 +46,12 @@ export function writeFileAtomic(path: string, text: string): void {
   }
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`)
   try {
-    writeFileSync(tmp, text, {flag: 'wx', mode: st ? st.mode & 0o7777 : 0o666})
+    const fd = openSync(tmp, 'wx', st ? st.mode & 0o7777 : 0o666)
+    try {
+      writeAll(fd, text)
+    } finally {
+      closeSync(fd)
+    }
     renameSync(tmp, target)
   } catch (error) {
     try {

@@ -37,3 +37,33 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
 export function renderJson(result: AuditResult, tool: {name: string; version: string}): string {
   return JSON.stringify(toJsonReport(result, tool), null, 2) + '\n'
 }
+
+/**
+ * The same bytes as renderJson, a finding at a time: a 100 000-server report is ≈ 350 MB, and
+ * one string of it plus its Buffer copy were ≈ 0.7 GB of peak memory.
+ */
+export function* renderJsonChunks(result: AuditResult, tool: {name: string; version: string}): Generator<string> {
+  yield* jsonChunks(toJsonReport(result, tool) as Record<string, unknown>)
+}
+
+/** JSON.stringify(obj, null, 2) + newline, with each element of the top-level arrays a chunk of its own. */
+export function* jsonChunks(obj: Record<string, unknown>): Generator<string> {
+  const indent = (text: string, pad: string) => text.replace(/\n/g, `\n${pad}`)
+  const entries = Object.entries(obj).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol')
+  if (entries.length === 0) {
+    yield '{}\n'
+    return
+  }
+  yield '{\n'
+  for (const [i, [k, v]] of entries.entries()) {
+    const sep = i < entries.length - 1 ? ',' : ''
+    if (Array.isArray(v) && v.length > 0) {
+      yield `  ${JSON.stringify(k)}: [\n`
+      for (let j = 0; j < v.length; j++) yield `    ${indent(JSON.stringify(v[j], null, 2) ?? 'null', '    ')}${j < v.length - 1 ? ',' : ''}\n`
+      yield `  ]${sep}\n`
+    } else {
+      yield `  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2), '  ')}${sep}\n`
+    }
+  }
+  yield '}\n'
+}

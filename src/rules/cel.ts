@@ -31,7 +31,11 @@ export function toCel(value: unknown): unknown {
   return value
 }
 
-const views = new WeakMap<object, object>()
+// A model object keeps its view under a symbol, and a view answers TARGET with its object:
+// WeakMaps of a million entries made garbage collection (ephemeron marking) the largest cost.
+const VIEW = Symbol('celView')
+const TARGET = Symbol('celTarget')
+const frozenViews = new WeakMap<object, object>()
 
 /**
  * The same conversion as toCel, done lazily through a read-only view: only the fields a rule
@@ -48,13 +52,13 @@ export function registerComputedField(name: string, derive: (target: Record<stri
 export function celView<T>(value: T): T {
   if (typeof value === 'number') return (Number.isInteger(value) ? BigInt(value) : value) as T
   if (value === null || typeof value !== 'object') return value
-  let view = views.get(value)
+  let view = (value as {[VIEW]?: object})[VIEW] ?? frozenViews.get(value)
   if (!view) {
     const isArray = Array.isArray(value)
     view = new Proxy(value, {
       // An array's length (and methods) stay as they are; its elements and objects' own fields convert.
       get: (target, key) => {
-        if (typeof key !== 'string') return Reflect.get(target, key)
+        if (typeof key !== 'string') return key === TARGET ? target : Reflect.get(target, key)
         if (Object.hasOwn(target, key)) return isArray && key === 'length' ? Reflect.get(target, key) : celView((target as Record<string, unknown>)[key])
         const derive = computed.get(key)
         const derived = derive && !isArray ? derive(target as Record<string, unknown>) : undefined
@@ -71,14 +75,23 @@ export function celView<T>(value: T): T {
       set: () => false,
       deleteProperty: () => false,
     })
-    views.set(value, view)
+    if (Object.isExtensible(value)) Object.defineProperty(value, VIEW, {value: view})
+    else frozenViews.set(value, view)
   }
   return view as T
+}
+
+/** The model object behind a view (undefined for anything else). */
+export function viewTarget(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' ? (value as {[TARGET]?: Record<string, unknown>})[TARGET] : undefined
 }
 
 /** CEL values → plain JSON values for reports. */
 export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value)
+  // A view converts numbers to BigInt on read and this converts them back: reading the wrapped
+  // object directly gives the same JSON without a trap call per field.
+  if (value !== null && typeof value === 'object') value = (value as {[TARGET]?: unknown})[TARGET] ?? value
   if (Array.isArray(value)) return value.map(fromCel)
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]))
   if (value !== null && typeof value === 'object') {

@@ -2,6 +2,7 @@
 // invalid rule (exit 2) naming the file and field, before any host is audited.
 import {UserError} from '../errors.js'
 import type {Severity} from '../model/types.js'
+import type {Environment} from '@marcbachmann/cel-js'
 import {celEnvironment, celErrorLine} from './cel.js'
 import type {LoadedRule} from './types.js'
 
@@ -10,9 +11,17 @@ export type CelFn = (ctx: Record<string, unknown>) => unknown
 /** Text with {{ CEL }} holes, compiled. */
 export type Template = Array<string | CelFn>
 
+/** A conjunct `item.field == "value"` of a rule's `when`: an item whose field holds another string cannot match. */
+export interface WhenGuard {
+  field: string
+  value: string
+}
+
 export interface CompiledRule {
   rule: LoadedRule
   when: CelFn
+  /** Checked on the plain item before the CEL runs: most items of a large scope fail the first term. */
+  guards: WhenGuard[]
   at: CelFn
   message: Template
   severityWhen: Array<{when: CelFn; severity: Severity}>
@@ -24,13 +33,48 @@ export interface CompiledRule {
   }
 }
 
-function compileExpr(rule: LoadedRule, field: string, expr: string): CelFn {
+function parseExpr(rule: LoadedRule, field: string, expr: string): ReturnType<Environment['parse']> {
   try {
-    const fn = celEnvironment().parse(expr)
-    return (ctx) => fn(ctx)
+    return celEnvironment().parse(expr)
   } catch (error) {
     throw new UserError(`${rule.file}: invalid rule: ${field}: ${celErrorLine(error)}`)
   }
+}
+
+function compileExpr(rule: LoadedRule, field: string, expr: string): CelFn {
+  const fn = parseExpr(rule, field, expr)
+  return (ctx) => fn(ctx)
+}
+
+interface Node {
+  op: string
+  args: unknown
+}
+
+const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && typeof (x as Node).op === 'string'
+
+/**
+ * The `item.field == "literal"` conjuncts at the top of a condition. CEL's && is false when any
+ * side is false, even if another side errors, so an item whose field is a different string
+ * makes the whole condition false, whatever the other terms would do.
+ */
+export function whenGuards(ast: unknown): WhenGuard[] {
+  if (!isNode(ast)) return []
+  const args = ast.args as unknown[]
+  if (ast.op === '&&' && Array.isArray(args)) return args.flatMap(whenGuards)
+  if (ast.op !== '==' || !Array.isArray(args) || args.length !== 2) return []
+  const field = (n: unknown): string | null => {
+    if (!isNode(n) || n.op !== '.' || !Array.isArray(n.args)) return null
+    const [obj, name] = n.args as unknown[]
+    return isNode(obj) && obj.op === 'id' && obj.args === 'item' && typeof name === 'string' ? name : null
+  }
+  const literal = (n: unknown): string | null => (isNode(n) && n.op === 'value' && typeof n.args === 'string' ? n.args : null)
+  for (const [a, b] of [[args[0], args[1]], [args[1], args[0]]]) {
+    const f = field(a)
+    const v = literal(b)
+    if (f !== null && v !== null) return [{field: f, value: v}]
+  }
+  return []
 }
 
 export function compileTemplate(rule: LoadedRule, field: string, text: string): Template {
@@ -81,9 +125,11 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
         }
       : null,
   )
+  const when = parseExpr(rule, 'when', rule.when)
   const compiled: CompiledRule = {
     rule,
-    when: compileExpr(rule, 'when', rule.when),
+    when: (ctx) => when(ctx),
+    guards: whenGuards(when.ast),
     get at() {
       return at()
     },

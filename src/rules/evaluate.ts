@@ -3,7 +3,7 @@
 // rule with its file; it never takes the other rules down with it.
 import type {HostModel, Location} from '../model/types.js'
 import {settingLocation, type ConfigSetting} from '../model/servers/setting.js'
-import {celErrorLine, celView, fromCel, registerComputedField, toCel} from './cel.js'
+import {celErrorLine, celView, fromCel, registerComputedField, toCel, viewTarget} from './cel.js'
 
 // A setting's `at` (where a finding about it points) is derived when a rule reads it: most
 // settings never appear in a finding, and a large config has hundreds of thousands of them.
@@ -53,6 +53,12 @@ function asLocation(v: unknown, fallback: string): Location {
   return {...o, text}
 }
 
+/** A guard fails only on a field the item has, holding another string: then `when` is false. */
+function fails(guards: CompiledRule['guards'], raw: Record<string, unknown> | undefined): boolean {
+  if (!raw || Array.isArray(raw)) return false
+  return guards.some((g) => Object.hasOwn(raw, g.field) && typeof raw[g.field] === 'string' && raw[g.field] !== g.value)
+}
+
 const celModels = new WeakMap<HostModel, Record<string, unknown>>()
 
 export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluation {
@@ -68,6 +74,7 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
   for (const c of rules) {
     const params = toCel(c.rule.params ?? {})
     for (const item of scopeItems(c.rule.scope, celHost)) {
+      if (c.guards.length > 0 && fails(c.guards, viewTarget(item))) continue
       const ctx = {host: celHost, item, params}
       try {
         if (c.when(ctx) !== true) continue
