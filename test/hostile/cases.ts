@@ -6,6 +6,8 @@ export interface HostileCase {
   name: string
   /** Files to create in a fresh temporary directory (relative path -> content). */
   files: Record<string, string>
+  /** Programs put first on PATH (name -> sh script), e.g. a fake `ssh`. */
+  bin?: Record<string, string>
   /** conntune arguments; paths are relative to the temporary directory (the cwd). */
   args: string[]
   exit: number
@@ -57,4 +59,18 @@ export const SYSCTL_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES]
+export const SSH_CASES: HostileCase[] = [
+  {
+    // execa buffered up to 1 GiB a host (1.2 GB RSS), then V8 refused the string.
+    name: 'an ssh host that prints without end (audit --host)',
+    files: {},
+    bin: {ssh: 'exec yes conntune'},
+    args: ['audit', '--host', 'evil.example'],
+    exit: 3,
+    message: /ssh:\/\/evil\.example: bad-output: collector output exceeded 320 MiB; stopped/,
+    maxSeconds: 30,
+    maxRssMb: 800,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...SSH_CASES]

@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {spawnSync} from 'node:child_process'
@@ -15,9 +15,16 @@ describe('hostile inputs', () => {
           mkdirSync(dirname(join(dir, rel)), {recursive: true})
           writeFileSync(join(dir, rel), text)
         }
+        for (const [name, script] of Object.entries(c.bin ?? {})) {
+          mkdirSync(join(dir, 'bin'), {recursive: true})
+          writeFileSync(join(dir, 'bin', name), `#!/bin/sh\n${script}\n`)
+          chmodSync(join(dir, 'bin', name), 0o755)
+        }
+        const env = c.bin ? {...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`} : process.env
         const t0 = Date.now()
         const r = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, ...c.args], {
           cwd: dir,
+          env,
           encoding: 'utf8',
           timeout: c.maxSeconds * 1000 * 2,
           maxBuffer: 64 << 20,
