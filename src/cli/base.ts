@@ -2,6 +2,7 @@
 // anything else is a bug, shown as one line too unless DEBUG=conntune* asks for the stack.
 import {Command} from '@oclif/core'
 import {UserError, EXIT} from '../errors.js'
+import {writeJson} from './json-out.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
@@ -30,6 +31,11 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) return true
     const argv = this.argv.slice(0, this.argv.includes('--') ? this.argv.indexOf('--') : undefined)
     return argv.some((a, i) => /^(--format|-f)=?json$/.test(a) || (/^(--format|-f)$/.test(a) && argv[i + 1] === 'json'))
+  }
+
+  /** --json output, written in pieces (oclif's own colorizes the whole text token by token). */
+  logJson(json: unknown): void {
+    writeJson(json)
   }
 
   /** Report-producing commands print their own JSON; exit codes still apply. */

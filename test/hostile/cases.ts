@@ -73,4 +73,36 @@ export const SSH_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...SSH_CASES]
+/** 2.5 MB of lighttpd host conditionals, each with a proxy.server: 61 MB of tree JSON. */
+function lighttpdHosts(): string {
+  const lines = ['server.port = 80']
+  for (let i = 0; i < 18_500; i++) {
+    lines.push(`$HTTP["host"] == "h${i}.example" { server.document-root = "/srv/${i}" proxy.server = ("" => (("host" => "127.0.0.1", "port" => ${9000 + (i % 100)}))) }`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+export const PARSE_JSON_CASES: HostileCase[] = [
+  {
+    // oclif's logJson tokenized the whole pretty text, an object per token: 1.2 GB RSS.
+    name: '2.5 MB lighttpd.conf of host conditionals (parse lighttpd --json)',
+    files: {'lighttpd.conf': lighttpdHosts()},
+    args: ['parse', 'lighttpd', 'lighttpd.conf', '--json'],
+    exit: 0,
+    message: /"directive"|"key"|"port"/,
+    maxSeconds: 20,
+    maxRssMb: 500,
+  },
+  {
+    // 0.84 GB RSS before, for 29 MB of JSON.
+    name: '3.3 MB sysctl.conf of 100 000 assignments (parse sysctl --json)',
+    files: {'sysctl.conf': Array.from({length: 100_000}, (_, i) => `net.ipv4.tcp_fin_timeout = ${i}\n`).join('')},
+    args: ['parse', 'sysctl', 'sysctl.conf', '--json'],
+    exit: 0,
+    message: /"net\.ipv4\.tcp_fin_timeout"/,
+    maxSeconds: 20,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...SSH_CASES, ...PARSE_JSON_CASES]
