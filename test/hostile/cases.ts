@@ -105,4 +105,65 @@ export const PARSE_JSON_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...SSH_CASES, ...PARSE_JSON_CASES]
+/** A snapshot as a crafted host (or a pull request) could hand to `audit --snapshot`. */
+function snapshot(parts: {proc?: object; files?: object; dirs?: object}): string {
+  return JSON.stringify({
+    format: 'conntune-snapshot',
+    version: 2,
+    collector: {tool: 'conntune', version: '0.1.0', source: 'ssh'},
+    collectedAt: '2026-01-01T00:00:00Z',
+    host: {name: 'crafted'},
+    kernel: {release: '6.1.0'},
+    sysctl: {},
+    proc: parts.proc ?? {},
+    files: parts.files ?? {},
+    dirs: parts.dirs ?? {},
+  })
+}
+
+/** /proc/net/tcp with N sockets in LISTEN on 127.x.y.1, ports 1..N spread over addresses. */
+function listeners(n: number): string {
+  const rows = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode']
+  for (let i = 0; i < n; i++) {
+    const addr = `${(1 + (i >> 16)).toString(16).padStart(2, '0').toUpperCase()}00007F`
+    const port = (1 + (i % 65535)).toString(16).padStart(4, '0').toUpperCase()
+    rows.push(`${String(i).padStart(4)}: ${addr}:${port} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${1000 + i} 1 0000000000000000 100 0 0 10 0`)
+  }
+  return rows.join('\n') + '\n'
+}
+
+export const SNAPSHOT_CASES: HostileCase[] = [
+  {
+    // Both sources cap a config at 4 MiB; a crafted snapshot had no cap and was analysed whole.
+    name: 'snapshot with an 8 MiB nginx.conf (audit --snapshot)',
+    files: {'s.json': snapshot({files: {'/etc/nginx/nginx.conf': {text: `events {}\nhttp {\n${'server { listen 80; keepalive_timeout 65; }\n'.repeat(200_000)}}\n`}}})},
+    args: ['audit', '--snapshot', 's.json'],
+    exit: 2,
+    message: /s\.json: invalid snapshot at \/files\/~1etc~1nginx~1nginx\.conf\/text: must NOT have more than 4194304 characters/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    // Both sources list at most 10 000 names a directory; 50 000 were taken as they came.
+    name: 'snapshot with a 50 000-name /etc/nginx/conf.d listing (audit --snapshot)',
+    files: {'s.json': snapshot({dirs: {'/etc/nginx/conf.d': {entries: Array.from({length: 50_000}, (_, i) => `f${i}.conf`)}}})},
+    args: ['audit', '--snapshot', 's.json'],
+    exit: 2,
+    message: /invalid snapshot at \/dirs\/~1etc~1nginx~1conf\.d\/entries: must NOT have more than 10000 items/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    // Within the caps, a hostile host's sockets are analysed in bounded time: listeners are
+    // reported per port (at most 65 535), not per socket.
+    name: 'snapshot with 200 000 listening sockets (audit --snapshot)',
+    files: {'s.json': snapshot({proc: {'net/tcp': {text: listeners(200_000)}}})},
+    args: ['audit', '--snapshot', 's.json', '--fail-on', 'none'],
+    exit: 0,
+    message: /crafted/,
+    maxSeconds: 20,
+    maxRssMb: 600,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]
