@@ -22,6 +22,7 @@ export function writeJson(value: unknown, fd = 1): void {
 class ChunkWriter {
   private parts: string[] = []
   private size = 0
+  private closed = false
   constructor(private readonly fd: number) {}
 
   put(s: string): void {
@@ -32,6 +33,7 @@ class ChunkWriter {
 
   flush(): void {
     if (this.size === 0) return
+    if (this.closed) return void ((this.parts = []), (this.size = 0))
     const buf = Buffer.from(this.parts.join(''), 'utf8')
     this.parts = []
     this.size = 0
@@ -40,7 +42,10 @@ class ChunkWriter {
       try {
         off += writeSync(this.fd, buf, off)
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
+        const code = (error as NodeJS.ErrnoException).code
+        // The reader went away (`| head`): the rest has nowhere to go, as with process.stdout.
+        if (code === 'EPIPE') return void (this.closed = true)
+        if (code !== 'EAGAIN') throw error
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
       }
     }

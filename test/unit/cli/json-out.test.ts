@@ -1,11 +1,13 @@
 // writeJson writes in pieces but must write the very bytes JSON.stringify(v, null, 2) does,
 // for any value: nested, empty, with undefined/functions, toJSON, and deeper than its own
 // recursion limit.
-import {closeSync, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {writeJson} from '../../../src/cli/json-out.js'
+import {BIN} from '../../integration/run-cli.js'
 
 let dir: string
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'ct-json-out-'))))
@@ -39,5 +41,13 @@ describe('writeJson', () => {
     for (let i = 0; i < 200; i++) deep = i % 2 ? [deep, i] : {k: deep, n: null}
     same(deep)
     same({files: Array.from({length: 30_000}, (_, i) => ({file: `/etc/nginx/${i}.conf`, args: ['a"b', 'ü\n'], line: i}))})
+  })
+
+  it('a reader that goes away (| head) ends the output quietly (built CLI)', () => {
+    const file = join(dir, 'sysctl.conf')
+    writeFileSync(file, Array.from({length: 50_000}, (_, i) => `net.ipv4.tcp_fin_timeout = ${i}\n`).join(''))
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" parse sysctl "${file}" --json | head -c 1`], {encoding: 'utf8'})
+    expect(r.stdout).toBe('{')
+    expect(r.stderr).toBe('')
   })
 })
