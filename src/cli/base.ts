@@ -5,6 +5,7 @@ import {UserError, EXIT} from '../errors.js'
 import {nearest} from '../text/nearest.js'
 import {argvWantsJson, invocationError} from './invocation-error.js'
 import {escapeTerminal} from '../report/escape.js'
+import {writeJson} from './json-out.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
@@ -48,6 +49,11 @@ export abstract class BaseCommand extends Command {
   /** --json, or JSON on stdout by --format json / -f json / --format=json (flags before `--`). */
   private wantsJson(): boolean {
     return this.jsonEnabled() || argvWantsJson(this.argv)
+  }
+
+  /** --json output, written in pieces (oclif's own colorizes the whole text token by token). */
+  logJson(json: unknown): void {
+    writeJson(json)
   }
 
   /** Report-producing commands print their own JSON; exit codes still apply. */

@@ -275,7 +275,10 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
           const m = /^\/proc\/sys\/([^:]+):(.*)$/.exec(line)
           if (!m) continue
           const key = m[1].replaceAll('/', '.')
-          lines.set(key, [...(lines.get(key) ?? []), m[2]])
+          // Appended in place: a crafted body repeating one key must stay linear.
+          const seen = lines.get(key)
+          if (seen) seen.push(m[2])
+          else lines.set(key, [m[2]])
         }
         for (const [key, values] of lines) sysctl[key] = values.join('\n').includes('\0') ? {error: 'binary'} : {value: values.join('\n').trim()}
         const lastKey = [...lines.keys()].pop()

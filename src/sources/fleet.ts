@@ -4,6 +4,7 @@
 import {EXIT} from '../errors.js'
 import {exitCodeFor, type AuditResult, type HostResult} from '../pipeline/audit.js'
 import type {Snapshot} from '../snapshot/types.js'
+import {DEFAULT_FLEET_OUTPUT_BYTES, OutputBudget} from './output-budget.js'
 import {collectSsh, DEFAULT_HOST_TIMEOUT_MS, SshError, type SshFailureKind, type SshOptions, type SshResult, type SshTarget} from './ssh.js'
 
 export const DEFAULT_CONCURRENCY = 16
@@ -14,6 +15,8 @@ export interface FleetOptions extends SshOptions {
   progress?: boolean
   /** How one host is collected (defaults to collectSsh); the fleet adds the deadline. */
   collect?: (target: SshTarget, opts: SshOptions) => Promise<SshResult>
+  /** Raw output held at once across hosts (default DEFAULT_FLEET_OUTPUT_BYTES). */
+  fleetOutputBytes?: number
 }
 
 export type FleetResult =
@@ -63,7 +66,8 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T, index: numb
   return out
 }
 
-export async function runFleet(targets: SshTarget[], opts: FleetOptions): Promise<FleetResult[]> {
+export async function runFleet(targets: SshTarget[], fleetOpts: FleetOptions): Promise<FleetResult[]> {
+  const opts: FleetOptions = {...fleetOpts, budget: fleetOpts.budget ?? new OutputBudget(fleetOpts.fleetOutputBytes ?? DEFAULT_FLEET_OUTPUT_BYTES)}
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY))
   const showProgress = opts.progress ?? Boolean(process.stderr.isTTY)
   if (!showProgress || targets.length === 0) return pool(targets, concurrency, (t) => one(t, opts))

@@ -9,6 +9,7 @@ import {escapeControls} from '../parsers/nginx/lexer.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {collectorScript} from './collector-script.js'
 import {CollectorOutputError, parseCollectorOutput} from './collector-output.js'
+import {MAX_HOST_OUTPUT_BYTES, MAX_STDERR_BYTES, mib, type OutputBudget} from './output-budget.js'
 
 export interface SshTarget {
   /** What ssh connects to: a name, an ~/.ssh/config alias or an address. */
@@ -40,13 +41,14 @@ export interface SshOptions {
   /** The ssh program (tests and benches may point at another build). */
   sshBinary?: string
   signal?: AbortSignal
+  /** One host's raw output, at most (default MAX_HOST_OUTPUT_BYTES). */
+  maxOutputBytes?: number
+  /** Shared by the hosts collected at once (the fleet makes one). */
+  budget?: OutputBudget
 }
 
 export const DEFAULT_CONNECT_TIMEOUT = 10
 export const DEFAULT_HOST_TIMEOUT_MS = 120_000
-/** Bounds what one host may send: the collector's own bounds, with room for the framing. */
-const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024
-
 export type SshFailureKind = 'unreachable' | 'host-key' | 'timeout' | 'failed' | 'bad-output'
 
 /** A host that gave no snapshot: the kind, and ssh's (or the collector's) own words. */
@@ -227,21 +229,61 @@ export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<S
   await hostKeyCheck(target, opts)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS
   const {execa} = await import('execa')
-  const r = await execa(opts.sshBinary ?? 'ssh', args, {
+  const sub = execa(opts.sshBinary ?? 'ssh', args, {
     input: collectorScript(),
     encoding: 'buffer',
     reject: false,
     stripFinalNewline: false,
     timeout: timeoutMs,
     forceKillAfterDelay: 2000,
-    maxBuffer: MAX_OUTPUT_BYTES,
+    // stdout is read here, chunk by chunk against the caps; stderr is buffered by execa.
+    buffer: {stdout: false, stderr: true},
+    maxBuffer: {stderr: MAX_STDERR_BYTES},
     ...(opts.signal ? {cancelSignal: opts.signal} : {}),
     // ssh must not ask anything on a terminal: BatchMode says so, and no stdin is a TTY here.
     env: {SSH_ASKPASS_REQUIRE: 'never'},
   })
-  const stdout = Buffer.from(r.stdout as Uint8Array)
-  const stderr = Buffer.from(r.stderr as Uint8Array).toString('utf8')
+  const cap = opts.maxOutputBytes ?? MAX_HOST_OUTPUT_BYTES
+  const chunks: Buffer[] = []
+  let size = 0
+  let taken = 0
+  let over: string | undefined
+  sub.stdout.on('data', (chunk: Buffer) => {
+    if (over !== undefined) return
+    size += chunk.length
+    if (size > cap) over = `collector output exceeded ${mib(cap)} MiB; stopped`
+    else if (opts.budget && !opts.budget.take(chunk.length)) {
+      over = `output of the hosts collected at once exceeded ${mib(opts.budget.limit)} MiB; stopped`
+    }
+    if (over === undefined) {
+      taken += chunk.length
+      chunks.push(chunk)
+      return
+    }
+    // Give the memory back now, not when ssh has gone: the other hosts may need it.
+    chunks.length = 0
+    opts.budget?.release(taken)
+    taken = 0
+    sub.kill()
+  })
+  try {
+    return await finish(target, opts, sub, chunks, () => over, timeoutMs)
+  } finally {
+    opts.budget?.release(taken)
+  }
+}
+
+type Sub = ReturnType<typeof import('execa').execa>
+
+async function finish(target: SshTarget, opts: SshOptions, sub: Sub, chunks: Buffer[], over: () => string | undefined, timeoutMs: number): Promise<SshResult> {
+  const r = await sub
   const who = target.label
+  const stopped = over()
+  if (stopped !== undefined) throw new SshError('bad-output', who, stopped)
+  if (r.isMaxBuffer) throw new SshError('bad-output', who, `ssh's error output exceeded ${mib(MAX_STDERR_BYTES)} MiB; stopped`)
+  const stdout = Buffer.concat(chunks)
+  chunks.length = 0
+  const stderr = Buffer.from(r.stderr as unknown as Uint8Array).toString('utf8')
   if (r.timedOut) throw new SshError('timeout', who, `no answer within ${Math.round(timeoutMs / 1000)}s (ssh was stopped)`)
   if (r.isCanceled) throw new SshError('timeout', who, 'stopped')
   if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && !r.signal)) throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ${r.code ?? r.shortMessage}`)

@@ -12,6 +12,8 @@ export interface HostileCase {
   links?: Record<string, string>
   /** chmod after creating (relative path -> mode); with it the CLI runs as uid nobody when we are root, so modes bind. */
   modes?: Record<string, number>
+  /** Programs put first on PATH (name -> sh script), e.g. a fake `ssh`. */
+  bin?: Record<string, string>
   /** conntune arguments; paths are relative to the temporary directory (the cwd). */
   args: string[]
   exit: number
@@ -221,4 +223,111 @@ export const UNREADABLE_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES]
+export const SSH_CASES: HostileCase[] = [
+  {
+    // execa buffered up to 1 GiB a host (1.2 GB RSS), then V8 refused the string.
+    name: 'an ssh host that prints without end (audit --host)',
+    files: {},
+    bin: {ssh: 'exec yes conntune'},
+    args: ['audit', '--host', 'evil.example'],
+    exit: 3,
+    message: /ssh:\/\/evil\.example: bad-output: collector output exceeded 320 MiB; stopped/,
+    maxSeconds: 30,
+    maxRssMb: 800,
+  },
+]
+
+/** 2.5 MB of lighttpd host conditionals, each with a proxy.server: 61 MB of tree JSON. */
+function lighttpdHosts(): string {
+  const lines = ['server.port = 80']
+  for (let i = 0; i < 18_500; i++) {
+    lines.push(`$HTTP["host"] == "h${i}.example" { server.document-root = "/srv/${i}" proxy.server = ("" => (("host" => "127.0.0.1", "port" => ${9000 + (i % 100)}))) }`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+export const PARSE_JSON_CASES: HostileCase[] = [
+  {
+    // oclif's logJson tokenized the whole pretty text, an object per token: 1.2 GB RSS.
+    name: '2.5 MB lighttpd.conf of host conditionals (parse lighttpd --json)',
+    files: {'lighttpd.conf': lighttpdHosts()},
+    args: ['parse', 'lighttpd', 'lighttpd.conf', '--json'],
+    exit: 0,
+    message: /"directive"|"key"|"port"/,
+    maxSeconds: 20,
+    maxRssMb: 500,
+  },
+  {
+    // 0.84 GB RSS before, for 29 MB of JSON.
+    name: '3.3 MB sysctl.conf of 100 000 assignments (parse sysctl --json)',
+    files: {'sysctl.conf': Array.from({length: 100_000}, (_, i) => `net.ipv4.tcp_fin_timeout = ${i}\n`).join('')},
+    args: ['parse', 'sysctl', 'sysctl.conf', '--json'],
+    exit: 0,
+    message: /"net\.ipv4\.tcp_fin_timeout"/,
+    maxSeconds: 20,
+    maxRssMb: 400,
+  },
+]
+
+/** A snapshot as a crafted host (or a pull request) could hand to `audit --snapshot`. */
+function snapshot(parts: {proc?: object; files?: object; dirs?: object}): string {
+  return JSON.stringify({
+    format: 'conntune-snapshot',
+    version: 2,
+    collector: {tool: 'conntune', version: '0.1.0', source: 'ssh'},
+    collectedAt: '2026-01-01T00:00:00Z',
+    host: {name: 'crafted'},
+    kernel: {release: '6.1.0'},
+    sysctl: {},
+    proc: parts.proc ?? {},
+    files: parts.files ?? {},
+    dirs: parts.dirs ?? {},
+  })
+}
+
+/** /proc/net/tcp with N sockets in LISTEN on 127.x.y.1, ports 1..N spread over addresses. */
+function listeners(n: number): string {
+  const rows = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode']
+  for (let i = 0; i < n; i++) {
+    const addr = `${(1 + (i >> 16)).toString(16).padStart(2, '0').toUpperCase()}00007F`
+    const port = (1 + (i % 65535)).toString(16).padStart(4, '0').toUpperCase()
+    rows.push(`${String(i).padStart(4)}: ${addr}:${port} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${1000 + i} 1 0000000000000000 100 0 0 10 0`)
+  }
+  return rows.join('\n') + '\n'
+}
+
+export const SNAPSHOT_CASES: HostileCase[] = [
+  {
+    // Both sources cap a config at 4 MiB; a crafted snapshot had no cap and was analysed whole.
+    name: 'snapshot with an 8 MiB nginx.conf (audit --snapshot)',
+    files: {'s.json': snapshot({files: {'/etc/nginx/nginx.conf': {text: `events {}\nhttp {\n${'server { listen 80; keepalive_timeout 65; }\n'.repeat(200_000)}}\n`}}})},
+    args: ['audit', '--snapshot', 's.json'],
+    exit: 2,
+    message: /s\.json: invalid snapshot at \/files\/~1etc~1nginx~1nginx\.conf\/text: must NOT have more than 4194304 characters/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    // Both sources list at most 10 000 names a directory; 50 000 were taken as they came.
+    name: 'snapshot with a 50 000-name /etc/nginx/conf.d listing (audit --snapshot)',
+    files: {'s.json': snapshot({dirs: {'/etc/nginx/conf.d': {entries: Array.from({length: 50_000}, (_, i) => `f${i}.conf`)}}})},
+    args: ['audit', '--snapshot', 's.json'],
+    exit: 2,
+    message: /invalid snapshot at \/dirs\/~1etc~1nginx~1conf\.d\/entries: must NOT have more than 10000 items/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    // Within the caps, a hostile host's sockets are analysed in bounded time: listeners are
+    // reported per port (at most 65 535), not per socket.
+    name: 'snapshot with 200 000 listening sockets (audit --snapshot)',
+    files: {'s.json': snapshot({proc: {'net/tcp': {text: listeners(200_000)}}})},
+    args: ['audit', '--snapshot', 's.json', '--fail-on', 'none'],
+    exit: 0,
+    message: /crafted/,
+    maxSeconds: 20,
+    maxRssMb: 600,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]

@@ -27,11 +27,18 @@ describe('hostile inputs', () => {
         // Root reads mode 000 anyway: run as nobody (setpriv), from a directory nobody can enter.
         const asNobody = c.modes !== undefined && process.getuid?.() === 0
         if (asNobody) chmodSync(dir, 0o755)
+        for (const [name, script] of Object.entries(c.bin ?? {})) {
+          mkdirSync(join(dir, 'bin'), {recursive: true})
+          writeFileSync(join(dir, 'bin', name), `#!/bin/sh\n${script}\n`)
+          chmodSync(join(dir, 'bin', name), 0o755)
+        }
+        const base = asNobody ? {...process.env, HOME: dir} : process.env
+        const env = c.bin ? {...base, PATH: `${join(dir, 'bin')}:${process.env.PATH}`} : base
         const cmd = asNobody ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath]
         const t0 = Date.now()
         const r = spawnSync('/usr/bin/time', ['-v', ...cmd, BIN, ...c.args], {
           cwd: dir,
-          env: asNobody ? {...process.env, HOME: dir} : process.env,
+          env,
           encoding: 'utf8',
           timeout: c.maxSeconds * 1000 * 2,
           maxBuffer: 64 << 20,

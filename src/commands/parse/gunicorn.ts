@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
+import {writeJson} from '../../cli/json-out.js'
 
 export default class ParseGunicorn extends BaseCommand {
   static summary = 'Show the gunicorn settings conntune reads from a gunicorn.conf.py, systemd unit, Procfile or Dockerfile'
@@ -34,7 +35,7 @@ export default class ParseGunicorn extends BaseCommand {
     for (const e of errors) process.stderr.write(`${escapeTerminal(e.toString())}${e.kind === 'unresolved' ? ' (unresolved)' : ''}\n`)
     const out = results.map((r) => ({app: r.value.app, worker: r.value.worker, configFile: r.value.configFile, sources: r.value.sources, settings: r.value.settings, unresolved: r.value.unresolved}))
     if (this.jsonEnabled()) return out
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n')
+    writeJson(out)
     return undefined
   }
 }

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
+import {writeJson} from '../../cli/json-out.js'
 
 export default class ParseLighttpd extends BaseCommand {
   static summary = 'Show how conntune reads a lighttpd configuration: statements and effective settings'
@@ -25,7 +26,7 @@ export default class ParseLighttpd extends BaseCommand {
     for (const e of r.errors) process.stderr.write(`${escapeTerminal(e.toString())}${e.kind === 'unresolved' ? ' (unresolved)' : ''}\n`)
     const out = flags.effective ? effectiveLighttpd(r.value) : {...r.value, effective: effectiveLighttpd(r.value)}
     if (this.jsonEnabled()) return out
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n')
+    writeJson(out)
     return undefined
   }
 }

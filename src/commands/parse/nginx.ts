@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {escapeTerminal} from '../../report/escape.js'
 import {EXIT, UserError} from '../../errors.js'
+import {writeJson} from '../../cli/json-out.js'
 
 export default class ParseNginx extends BaseCommand {
   static summary = 'Show how conntune reads an nginx configuration (with its includes)'
@@ -51,7 +52,7 @@ export default class ParseNginx extends BaseCommand {
         ? nginx.toCrossplane(result)
         : {entry: result.value.entry, files: result.value.files.map((f) => ({file: f.file, status: f.status, errors: f.errors.map((e) => e.toJSON()), parsed: strip(f.parsed)}))}
     if (this.jsonEnabled()) return out
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n')
+    writeJson(out)
     return undefined
   }
 }
