@@ -586,6 +586,7 @@ log_grep() {
 read_log() {
   _gk=$1 _gp=$2
   if [ ! -e "$_gp" ]; then hdr "LOG ENOENT $_gk 0 0 0 $_gp"; return; fi
+  if [ -d "$_gp" ]; then hdr "LOG EISDIR $_gk 0 0 0 $_gp"; return; fi
   if [ ! -f "$_gp" ]; then hdr "LOG ENOTREG $_gk 0 0 0 $_gp"; return; fi
   if [ ! -r "$_gp" ]; then hdr "LOG EACCES $_gk 0 0 0 $_gp"; return; fi
   log_part "$_gp" "$LOG_BYTES" || { hdr "LOG EIO $_gk 0 0 0 $_gp"; return; }

@@ -228,7 +228,8 @@ export const SSH_CASES: HostileCase[] = [
     // execa buffered up to 1 GiB a host (1.2 GB RSS), then V8 refused the string.
     name: 'an ssh host that prints without end (audit --host)',
     files: {},
-    bin: {ssh: 'exec yes conntune'},
+    // conntune asks `ssh -G` for the resolved configuration first: answer it like a strict ssh.
+    bin: {ssh: 'for a; do [ "$a" = -G ] && { echo "stricthostkeychecking yes"; echo "userknownhostsfile /root/.ssh/known_hosts"; exit 0; }; done\nexec yes conntune'},
     args: ['audit', '--host', 'evil.example'],
     exit: 3,
     message: /ssh:\/\/evil\.example: bad-output: collector output exceeded 320 MiB; stopped/,
