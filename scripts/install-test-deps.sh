@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real programs the real-program test suites use (Debian packages). Idempotent.
 set -euo pipefail
-pkgs=(nginx lighttpd gunicorn openssh-server iproute2 wrk procps libxml2-utils)
+pkgs=(nginx lighttpd gunicorn openssh-server iproute2 wrk procps attr acl libxml2-utils)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then

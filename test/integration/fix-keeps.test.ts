@@ -22,6 +22,7 @@ const run = (args: string[], cwd = dir) => {
   return {code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr}
 }
 const asRoot = process.getuid?.() === 0
+const hasAttrTools = spawnSync('setfattr', ['--version']).status === 0 && spawnSync('getfattr', ['--version']).status === 0
 
 /** sites-available/shop.conf holds the server; conf.d/shop.conf links to it (the Debian layout). */
 function linkLayout(): string {
@@ -44,6 +45,19 @@ describe('fix --write keeps what it touches', () => {
     const backup = readdirSync(join(shop(), 'deploy/nginx/conf.d')).find((n) => n.endsWith('.bak'))!
     const bst = statSync(join(shop(), 'deploy/nginx/conf.d', backup))
     expect({uid: bst.uid, mode: bst.mode & 0o777}).toEqual({uid: 65534, mode: 0o640})
+  })
+
+  // Extended attributes (ACLs are system.posix_acl_*; user.* works on any filesystem that has them).
+  ;(hasAttrTools ? test : test.skip)('extended attributes and a POSIX ACL stay on the rewritten file', () => {
+    const set = spawnSync('setfattr', ['-n', 'user.conntune', '-v', 'kept', conf()], {encoding: 'utf8'})
+    if (set.status !== 0) return void expect(set.stderr).toMatch(/not supported/i) // tmpfs without user xattrs
+    const acl = spawnSync('setfacl', ['-m', 'u:65534:r', conf()], {encoding: 'utf8'})
+    const w = run(['fix', 'shop', '--nginx-version', '1.24.0', '--write'])
+    expect(w.code).toBe(0)
+    expect(w.stdout).toContain('changed shop/deploy/nginx/conf.d/shop.conf')
+    const got = spawnSync('getfattr', ['-n', 'user.conntune', '--only-values', conf()], {encoding: 'utf8'})
+    expect(got.stdout).toBe('kept')
+    if (acl.status === 0) expect(spawnSync('getfacl', ['-cp', conf()], {encoding: 'utf8'}).stdout).toMatch(/user:65534:r--|user:nobody:r--/)
   })
 
   test('a linked file is edited in its target, once; the link stays a link; the backup holds the original bytes', () => {
