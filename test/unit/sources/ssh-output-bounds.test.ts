@@ -16,7 +16,9 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
 function fakeSsh(name: string, body: string): string {
   const p = join(dir, name)
-  writeFileSync(p, `#!/bin/sh\n${body}\n`)
+  // conntune asks `ssh -G` for the resolved configuration first: answer it like a strict ssh.
+  const answerG = 'for a; do [ "$a" = -G ] && { echo "stricthostkeychecking yes"; echo "userknownhostsfile /root/.ssh/known_hosts"; exit 0; }; done'
+  writeFileSync(p, `#!/bin/sh\n${answerG}\n${body}\n`)
   chmodSync(p, 0o755)
   return p
 }
