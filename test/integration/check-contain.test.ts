@@ -27,6 +27,8 @@ test('an unmapped absolute include is reported as not read (exit 3); the link to
   expect(r.stdout).toContain('skipped: deploy/nginx/conf.d/host.conf: a link that leaves the checked tree (not read)')
   const j = JSON.parse(run(['check', 'deploy', '--nginx-version', '1.24.0', '--fail-on', 'none', '--format', 'json']).stdout)
   expect(j.hosts[0].skipped).toEqual([{file: 'deploy/nginx/conf.d/host.conf', reason: 'a link that leaves the checked tree (not read)'}])
+  // Said once, by the files source: not again as the parser's "open() failed".
+  expect(j.hosts[0].problems.filter((p: {line?: number; file: string}) => p.file === 'deploy/nginx/nginx.conf' && p.line === 3)).toHaveLength(1)
 })
 
 test('--map and map: in .conntune.yaml read it from the checkout', () => {

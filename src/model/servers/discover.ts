@@ -87,8 +87,11 @@ function fileTexts(snap: Snapshot): FileTexts {
   return out
 }
 
-function toProblems(errors: ParseError[]): Problem[] {
-  return errors.filter((e) => e.kind !== 'unresolved').map((e) => ({file: e.file, line: e.line, col: e.col, message: e.message}))
+/** `reported`: "file:line" of includes the files source already reported as outside the checked tree. */
+function toProblems(errors: ParseError[], reported: ReadonlySet<string> = new Set()): Problem[] {
+  return errors
+    .filter((e) => e.kind !== 'unresolved' && !(e.kind === 'include' && reported.has(`${e.file}:${e.line}`)))
+    .map((e) => ({file: e.file, line: e.line, col: e.col, message: e.message}))
 }
 
 function versionFrom(text: string | undefined, re: RegExp): string | null {
@@ -122,6 +125,8 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const memory = new MemoryFileReader(fileTexts(snap))
   const reader = entries?.map?.length ? mappedReader(memory, entries.map) : memory
   for (const [p, f] of Object.entries(snap.files)) if (f.text !== undefined) texts[p] = f.text
+  // The parser's own "open() failed" for these would say the same thing again, less usefully.
+  const outside = new Set((entries?.outside ?? []).map((o) => `${o.file}:${o.line}`))
   for (const o of entries?.outside ?? []) {
     problems.push({file: o.file, line: o.line, message: `${o.path} is outside the checked tree and was not read: say where it is with --map ${o.path.startsWith('/etc/') ? o.path.split('/').slice(0, 3).join('/') : posix.dirname(o.path)}=DIR (or map: in .conntune.yaml), or --root DIR`})
   }
@@ -149,7 +154,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   }
   for (const run of nginxRuns) {
     const r = parseNginx(run.entry, run.reader, {spans: false})
-    problems.push(...toProblems(r.errors))
+    problems.push(...toProblems(r.errors, outside))
     for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
     if (r.value.files.length === 0) continue
     const model = buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source, declared: opts.nginxDirectives})
@@ -167,7 +172,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const lighttpdEntries = entries?.lighttpd ? entries.lighttpd : MAIN_CONFIGS.lighttpd.filter((p) => snap.files[p]?.text !== undefined).slice(0, 1)
   for (const entry of lighttpdEntries) {
     const r = parseLighttpd(entry, reader, lighttpdVersion ? {version: lighttpdVersion} : {})
-    problems.push(...toProblems(r.errors))
+    problems.push(...toProblems(r.errors, outside))
     for (const c of r.value.comments) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
     const model = buildLighttpdModel({
       effective: effectiveLighttpd(r.value),
