@@ -4,7 +4,7 @@ import {Command} from '@oclif/core'
 import {UserError, EXIT} from '../errors.js'
 import {nearest} from '../text/nearest.js'
 import {argvWantsJson, invocationError} from './invocation-error.js'
-import {escapeTerminal} from '../report/escape.js'
+import {escapeTerminal} from '../text/escape.js'
 import {writeJson} from './json-out.js'
 
 export abstract class BaseCommand extends Command {

@@ -1,7 +1,7 @@
 // A bad invocation (unknown command or flag, bad value) is exit 2 and one line: on stderr for
 // people, or as short JSON on stdout when the run asked for JSON (CI reads stdout).
 import {EXIT} from '../errors.js'
-import {escapeTerminal} from '../report/escape.js'
+import {escapeTerminal} from '../text/escape.js'
 
 /** --json, or JSON on stdout by --format json / -f json / --format=json (flags before `--`). */
 export function argvWantsJson(all: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../cli/base.js'
-import {escapeTerminal} from '../report/escape.js'
+import {escapeTerminal} from '../text/escape.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 import {emitReport, recordBaseline} from '../cli/output.js'
 import {Flags} from '@oclif/core'

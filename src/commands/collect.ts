@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {escapeTerminal} from '../report/escape.js'
+import {escapeTerminal} from '../text/escape.js'
 import {namedConfigs, sourceFlags} from '../cli/flags.js'
 import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
 

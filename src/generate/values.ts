@@ -5,7 +5,7 @@
 // carries its reason, with the numbers, for the templates to print as comments.
 import {UserError} from '../errors.js'
 import {FRONTEND_PRESETS, resolveFrontend, type Frontend} from '../model/frontends.js'
-import {versionAtLeast} from '../model/version.js'
+import {versionAtLeast} from '../version.js'
 import {BACKEND_DEFAULT_IDLE, DEFAULT_BACKEND, parseBackend, type BackendKind} from './backend.js'
 
 export const GENERATE_KINDS = ['nginx', 'gunicorn', 'lighttpd', 'sysctl'] as const

@@ -3,7 +3,7 @@
 import type {Severity} from '../model/types.js'
 import type {AuditResult} from '../pipeline/audit.js'
 import {formatValue} from '../rules/evaluate.js'
-import {escapeTerminal as esc} from './escape.js'
+import {escapeTerminal as esc} from '../text/escape.js'
 import {readLines} from './read.js'
 
 const CODES = {red: [31, 39], yellow: [33, 39], cyan: [36, 39], bold: [1, 22], dim: [2, 22]} as const

@@ -1,7 +1,7 @@
 // The CEL environment rules run in: no eval, no prototype access (cel-js refuses both), plus
 // versionAtLeast() so rules can branch on kernel and server versions.
 import {Environment} from '@marcbachmann/cel-js'
-import {versionAtLeast} from '../model/version.js'
+import {versionAtLeast} from '../version.js'
 
 export {versionAtLeast}
 

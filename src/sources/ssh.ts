@@ -5,7 +5,7 @@
 // ssh resolves (`ssh -G`) is checked before each connection (ssh-hostkeys.ts).
 import {posix} from 'node:path'
 import {UserError} from '../errors.js'
-import {escapeControls} from '../parsers/nginx/lexer.js'
+import {escapeTerminal} from '../text/escape.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {collectorScript} from './collector-script.js'
 import {CollectorOutputError, parseCollectorOutput} from './collector-output.js'
@@ -302,7 +302,7 @@ async function finish(target: SshTarget, opts: SshOptions, sub: Sub, chunks: Buf
   }
   // The name we were given is the identity: a host cannot rename itself, and two hosts that
   // share a hostname stay two hosts. What it calls itself is kept, escaped and bounded.
-  parsed.snapshot.host = {name: target.label, ...(parsed.hostname ? {hostname: escapeControls(parsed.hostname.slice(0, 255))} : {})}
+  parsed.snapshot.host = {name: target.label, ...(parsed.hostname ? {hostname: escapeTerminal(parsed.hostname.slice(0, 255))} : {})}
   const problems = [...parsed.errors]
   if (r.exitCode !== 0 && r.exitCode !== undefined) problems.push(`the remote shell exited ${r.exitCode}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`)
   return {snapshot: parsed.snapshot, problems, stderr}

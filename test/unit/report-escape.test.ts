@@ -1,4 +1,5 @@
-import {escapeForHumans, escapeTerminal} from '../../src/report/escape.js'
+import {escapeForHumans} from '../../src/report/escape.js'
+import {escapeTerminal} from '../../src/text/escape.js'
 
 describe('escapeTerminal', () => {
   it('shows C0, DEL, C1 and bidi controls as visible escapes', () => {

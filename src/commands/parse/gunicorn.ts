@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
-import {escapeTerminal} from '../../report/escape.js'
+import {escapeTerminal} from '../../text/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 import {writeJson} from '../../cli/json-out.js'
 

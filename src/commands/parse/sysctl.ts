@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
-import {escapeTerminal} from '../../report/escape.js'
+import {escapeTerminal} from '../../text/escape.js'
 import {EXIT, UserError} from '../../errors.js'
 
 export default class ParseSysctl extends BaseCommand {

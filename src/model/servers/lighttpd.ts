@@ -1,7 +1,7 @@
 // lighttpd configuration → effective keep-alive settings per scope (global, and each
 // conditional block that sets them), with version-dependent defaults (FACTS.md "lighttpd").
 import type {LighttpdEffective, LighttpdSetting, LighttpdValue} from '../../parsers/lighttpd/types.js'
-import {versionAtLeast} from '../version.js'
+import {versionAtLeast} from '../../version.js'
 import {defaultSetting, type ConfigSetting} from './setting.js'
 
 export interface LighttpdScope {

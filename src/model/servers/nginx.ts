@@ -5,7 +5,7 @@
 import type {NginxConfig, NginxDirective} from '../../parsers/nginx/types.js'
 import {inlineIncludes} from '../../parsers/nginx/tree.js'
 import {validateNginx, type DeclaredDirective, type DirectiveProblem} from '../../parsers/nginx/validate.js'
-import {versionAtLeast} from '../version.js'
+import {versionAtLeast} from '../../version.js'
 import {defaultSetting, type ConfigSetting} from './setting.js'
 import {resolveConnection, variableSources, type ConnectionValue} from './nginx-connection.js'
 import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, type ProxyTarget} from './nginx-values.js'

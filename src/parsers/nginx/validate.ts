@@ -6,7 +6,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {PACKAGE_ROOT} from '../../paths.js'
-import {versionAtLeast} from '../../model/version.js'
+import {versionAtLeast} from '../../version.js'
 import {nearest} from '../../text/nearest.js'
 import type {NginxDirective} from './types.js'
 import {ngxAtoi, ngxFlag, ngxParseSize, ngxParseTime} from './values.js'

@@ -9,7 +9,7 @@ import {auditSnapshots, relativizeResult} from '../../../src/pipeline/audit.js'
 import {renderText} from '../../../src/report/text.js'
 import {renderMarkdown} from '../../../src/report/markdown.js'
 import {toJsonReport} from '../../../src/report/json.js'
-import {escapeTerminal as escapeControl} from '../../../src/report/escape.js'
+import {escapeTerminal as escapeControl} from '../../../src/text/escape.js'
 import {ctx} from './results.js'
 
 let repo: string
