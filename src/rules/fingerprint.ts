@@ -3,25 +3,10 @@
 // fingerprint and changing its value does not. Findings without a file use what they point
 // at ("sysctl net.ipv4.tcp_tw_reuse (runtime)", "listening port 8080").
 import {createHash} from 'node:crypto'
+import {lineAt, lineStarts} from '../text/lines.js'
 import type {Finding} from './types.js'
 
 type Subject = Pick<Finding, 'ruleId' | 'host' | 'location'>
-
-/** Offsets where each line of `text` starts (lines end at "\n"; a "\r" before it is dropped). */
-export function lineStarts(text: string): number[] {
-  const starts = [0]
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
-  return starts
-}
-
-/** Line `n` (1-based) of `text`, as `text.split(/\r?\n/)[n - 1]` would give it, or ''. */
-export function lineAt(text: string, starts: number[], n: number): string {
-  if (n < 1 || n > starts.length) return ''
-  const start = starts[n - 1]
-  let end = n < starts.length ? starts[n] - 1 : text.length
-  if (end > start && text.charCodeAt(end - 1) === 13 && n < starts.length) end--
-  return text.slice(start, end)
-}
 
 /**
  * Fingerprints for many findings over the same texts: each file's line offsets are found once,

@@ -7,6 +7,7 @@ import {LIMITS} from '../snapshot/kernel-keys.js'
 import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../snapshot/config-locations.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {RootFs} from './rootfs.js'
+import {lineNumberer} from '../text/lines.js'
 
 export type Sink = Pick<Snapshot, 'files' | 'dirs'>
 
@@ -85,6 +86,7 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
       const text = sink.files[file]?.text
       if (seen.has(file) || text === undefined) continue
       seen.add(file)
+      const lineOf = lineNumberer(text)
       for (const m of text.matchAll(pattern)) {
         const raw = m[1] ?? m[2] ?? m[3]
         if (!raw || raw.includes('$')) continue
@@ -92,7 +94,7 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
         if (view && posix.isAbsolute(raw)) {
           const mapped = view.translate(posix.normalize(raw))
           if (mapped === null) {
-            view.outside.push({file, line: text.slice(0, m.index + m[0].indexOf('include')).split('\n').length, path: raw})
+            view.outside.push({file, line: lineOf(m.index + m[0].indexOf('include')), path: raw})
             continue
           }
           target = mapped

@@ -10,6 +10,7 @@ import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/type
 import {captureIncluded, followIncludes, type IncludeView, type OutsideInclude} from './capture-configs.js'
 import {checkBoundary, isInside, OUTSIDE, parseMapping, treeOf, type PathMapping} from './contain.js'
 import {RootFs} from './rootfs.js'
+import {lineNumberer} from '../text/lines.js'
 import type {Problem} from '../model/types.js'
 import {tooLarge} from './read-regular.js'
 
@@ -283,10 +284,11 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
   const lighttpd = entryFor('lighttpd')
   // gunicorn config files named by units/Procfiles/Dockerfiles are read through the reader.
   for (const u of [...of('systemd'), ...of('procfile'), ...of('dockerfile'), ...of('compose'), ...of('script')]) {
+    const lineOf = lineNumberer(files[u].text ?? '')
     for (const m of (files[u].text ?? '').matchAll(/(?:^|\s)(?:-c|--config)(?:=|\s+)["']?([^\s"']+)/g)) {
       if (m[1].startsWith('python:')) continue
       const target = m[1].startsWith('/') ? view.translate(m[1]) : resolve(dirname(u), m[1])
-      if (target === null) view.outside.push({file: u, line: (files[u].text ?? '').slice(0, m.index).split('\n').length, path: m[1]})
+      if (target === null) view.outside.push({file: u, line: lineOf(m.index), path: m[1]})
       else captureIncluded(fs, {files, dirs}, target)
     }
   }
@@ -294,10 +296,11 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
   // --root places it, like an absolute include; without either it is reported as not read.
   for (const u of of('systemd')) {
     const text = files[u].text ?? ''
+    const lineOf = lineNumberer(text)
     for (const m of text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?([^\s]+)/gm)) {
       if (!m[1].startsWith('/')) continue
       const target = view.translate(m[1])
-      if (target === null) view.outside.push({file: u, line: text.slice(0, m.index).split('\n').length, path: m[1]})
+      if (target === null) view.outside.push({file: u, line: lineOf(m.index), path: m[1]})
       else captureIncluded(fs, {files, dirs}, target)
     }
   }

@@ -1,4 +1,5 @@
-import {fingerprintOf, fingerprinter, lineAt, lineStarts} from '../../../src/rules/fingerprint.js'
+import {fingerprintOf, fingerprinter} from '../../../src/rules/fingerprint.js'
+import {lineAt, lineStarts} from '../../../src/text/lines.js'
 
 describe('line index', () => {
   it.each([
