@@ -3,7 +3,7 @@
 // includes reach. No /proc: the kernel side is judged from sysctl files alone.
 import {lstatSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
-import {parse as parseYaml} from 'yaml'
+import {yamlSync} from '../yaml-sync.js'
 import {UserError} from '../errors.js'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/types.js'
@@ -106,7 +106,7 @@ function notGunicorn(path: string): string | null {
 function composeEnvFiles(text: string): string[] {
   let doc: unknown
   try {
-    doc = parseYaml(text, {maxAliasCount: 100})
+    doc = yamlSync().parse(text, {maxAliasCount: 100})
   } catch {
     return []
   }

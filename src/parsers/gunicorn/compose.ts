@@ -2,7 +2,8 @@
 // command/entrypoint starts gunicorn, with the environment Compose gives it (`environment:`
 // map or list, `env_file:`), as the Compose specification defines them. `${VAR:-default}`
 // interpolation takes the default; `${VAR}` takes the project's .env when it sets VAR.
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml'
+import type {Node} from 'yaml'
+import {yamlSync} from '../../yaml-sync.js'
 import {ParseError, type FileReader, type ParseResult} from '../types.js'
 import {shlexSplit} from './shell-words.js'
 import {parseEnvFile} from './systemd.js'
@@ -29,6 +30,7 @@ function dirOf(file: string): string {
 }
 
 export function readCompose(text: string, file: string, opts: {reader?: FileReader} = {}): ParseResult<ComposeService[]> {
+  const {isMap, isScalar, isSeq, LineCounter, parseDocument} = yamlSync()
   const errors: ParseError[] = []
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, uniqueKeys: false})
