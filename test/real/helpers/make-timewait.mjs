@@ -4,17 +4,19 @@
 //   --client-closes N  connections to a server on :8082 that the client closes first
 //                      (TIME_WAIT toward 127.0.0.1:8082 on this side)
 // Listeners stay open (so the audit sees the LISTEN sockets) until stdin closes.
+// Prints "ready <ms>" where <ms> is the wall time since the first connection was made: TIME_WAIT
+// lasts 60 s in Linux (TCP_TIMEWAIT_LEN), so the caller must audit well within that window.
 import {createServer, connect} from 'node:net'
 
 const arg = (name) => Number(process.argv[process.argv.indexOf(name) + 1] ?? 0)
-const serverCloses = arg('--server-closes')
-const clientCloses = arg('--client-closes')
+const serverCloses = Math.min(arg('--server-closes'), 5000)
+const clientCloses = Math.min(arg('--client-closes'), 5000)
 
 function listen(port, onConn) {
   return new Promise((resolve, reject) => {
     const s = createServer(onConn)
     s.on('error', reject)
-    s.listen(port, '127.0.0.1', () => resolve(s))
+    s.listen({port, host: '127.0.0.1', backlog: 1024}, () => resolve(s))
   })
 }
 
@@ -37,10 +39,18 @@ function once(port, clientFirst, localPort) {
   })
 }
 
-// Bounded and sequential: a few thousand connections at most, loopback only.
-for (let i = 0; i < Math.min(serverCloses, 5000); i++) await once(8081, false, 20000 + i)
-for (let i = 0; i < Math.min(clientCloses, 5000); i++) await once(8082, true)
-process.stdout.write('ready\n')
+// In batches rather than one by one: on a loaded CI machine a strictly sequential run took long
+// enough that the first TIME_WAIT sockets expired before the audit counted them.
+async function batched(n, make) {
+  for (let i = 0; i < n; i += 100) {
+    await Promise.all(Array.from({length: Math.min(100, n - i)}, (_, j) => make(i + j)))
+  }
+}
+
+const started = Date.now()
+await batched(serverCloses, (i) => once(8081, false, 20000 + i))
+await batched(clientCloses, () => once(8082, true))
+process.stdout.write(`ready ${Date.now() - started}\n`)
 process.stdin.resume()
 process.stdin.on('end', () => {
   closer.close()
