@@ -118,4 +118,21 @@ describe('conntune parse sysctl', () => {
     expectOneLineError(conntune(['parse', 'sysctl', b]), 2, /bin\.conf: binary file/)
     expectOneLineError(conntune(['parse', 'sysctl', join(tmp, 'nope.conf')]), 2, /nope\.conf: cannot read: ENOENT/)
   })
+
+  it("escapes terminal controls in a user rule's text (rules list and show)", () => {
+    const dir = join(tmp, 'controls')
+    mkdirSync(dir)
+    // OSC 0 retitles the terminal window; CSI 2J clears the screen.
+    const crafted = userRule
+      .replace(/^title: Keepalive gives up.*$/m, 'title: "Keepalive\\e]0;owned\\a gives up"')
+      .replace(/^rationale: Our links.*$/m, 'rationale: "\\e[2JOur links drop packets"')
+    writeFileSync(join(dir, 'site-keepalive-probes.yaml'), crafted)
+    const list = conntune(['rules', 'list', '--rules', dir])
+    expect(list.code).toBe(0)
+    expect(list.stdout).toContain('Keepalive\\x1b]0;owned\\x07 gives up')
+    const show = conntune(['rules', 'show', 'site-keepalive-probes', '--rules', dir])
+    expect(show.code).toBe(0)
+    expect(show.stdout).toContain('\\x1b[2JOur links')
+    for (const out of [list.stdout, show.stdout]) expect(out).not.toMatch(/[\x1b\x07]/)
+  })
 })

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
+import {escapeTerminal} from '../../text/escape.js'
 
 export default class RulesList extends BaseCommand {
   static summary = 'List the rules: id, severity, title'
@@ -12,7 +13,8 @@ export default class RulesList extends BaseCommand {
     const rows = rules.map((r) => ({id: r.id, severity: r.severity, scope: r.scope, title: r.title, builtin: r.builtin, file: r.file}))
     if (this.jsonEnabled()) return rows
     const w = Math.max(...rows.map((r) => r.id.length))
-    for (const r of rows) this.log(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.title}${r.builtin ? '' : `  (${r.file})`}`)
+    // A user's rule file (from a pull request, in CI) can carry terminal controls in its title.
+    for (const r of rows) this.log(escapeTerminal(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.title}${r.builtin ? '' : `  (${r.file})`}`))
     return undefined
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base.js'
 import {UserError} from '../../errors.js'
+import {escapeTerminal} from '../../text/escape.js'
 
 /** Ids containing the query first, then those sharing the most words with it. */
 function suggestIds(query: string, ids: string[]): string[] {
@@ -45,7 +46,8 @@ export default class RulesShow extends BaseCommand {
     lines.push('', 'Examples:', ...rule.examples.map((e) => `  [${e.expect}] ${e.name}`))
     lines.push('', `Defined in ${rule.file}`)
     if (rule.builtin) lines.push(`Documentation: ${DOCS_URL}/${rule.id}.md (also ${docsPath(rule.id)} in the package)`)
-    this.log(lines.join('\n'))
+    // User rules are files from anywhere (a pull request in CI): their text reaches a terminal.
+    this.log(escapeTerminal(lines.join('\n'), {multiline: true}))
     return undefined
   }
 }
