@@ -2,7 +2,9 @@
 // command/entrypoint starts gunicorn, with the environment Compose gives it (`environment:`
 // map or list, `env_file:`), as the Compose specification defines them. `${VAR:-default}`
 // interpolation takes the default; `${VAR}` takes the project's .env when it sets VAR.
-import type {Node} from 'yaml'
+// Anchors, aliases and merge keys (`<<: *defaults`, the specification's "Fragments") are
+// followed: a service's command and environment often live in an `x-` fragment it merges.
+import type {Document, Node, YAMLMap} from 'yaml'
 import {yamlSync} from '../../yaml-sync.js'
 import {ParseError, type FileReader, type ParseResult} from '../types.js'
 import {shlexSplit} from './shell-words.js'
@@ -29,6 +31,64 @@ function dirOf(file: string): string {
   return i <= 0 ? (i === 0 ? '/' : '.') : file.slice(0, i)
 }
 
+// A merge key's value can list many fragments, each merging more: bounded, as hostile YAML can nest them.
+const MAX_MERGE_DEPTH = 16
+const MAX_MERGE_MAPS = 256
+
+/** Looks keys up the way a YAML 1.1 merge resolves them: own keys first, then each merged map in order. */
+function mergeAwareGet(doc: Document) {
+  const {isAlias, isMap, isScalar, isSeq} = yamlSync()
+  const deref = (n: unknown): Node | undefined => {
+    for (let i = 0; i < MAX_MERGE_DEPTH && isAlias(n); i++) n = n.resolve(doc)
+    return isAlias(n) ? undefined : (n as Node | undefined)
+  }
+  return {
+    deref,
+    get(map: unknown, key: string): Node | undefined {
+      let budget = MAX_MERGE_MAPS
+      const walk = (m: Node | undefined, depth: number): {node: Node | undefined} | undefined => {
+        if (!isMap(m) || depth > MAX_MERGE_DEPTH || budget-- <= 0) return undefined
+        const items = (m as YAMLMap).items
+        for (const p of items) if (isScalar(p.key) && p.key.value === key) return {node: deref(p.value)}
+        for (const p of items) {
+          if (!isScalar(p.key) || p.key.value !== '<<') continue
+          const v = deref(p.value)
+          for (const from of isSeq(v) ? v.items.map(deref) : [v]) {
+            const found = walk(from, depth + 1)
+            if (found) return found
+          }
+        }
+        return undefined
+      }
+      return walk(deref(map), 0)?.node
+    },
+    /** Every key of a map with its value, merged keys after own ones and only where not set already. */
+    pairs(map: unknown): Array<{key: string; value: Node | undefined; keyNode: Node}> {
+      const out: Array<{key: string; value: Node | undefined; keyNode: Node}> = []
+      const seen = new Set<string>()
+      let budget = MAX_MERGE_MAPS
+      const walk = (m: Node | undefined, depth: number): void => {
+        if (!isMap(m) || depth > MAX_MERGE_DEPTH || budget-- <= 0) return
+        const items = (m as YAMLMap).items
+        for (const p of items) {
+          if (!isScalar(p.key) || p.key.value === '<<') continue
+          const key = String(p.key.value)
+          if (seen.has(key)) continue
+          seen.add(key)
+          out.push({key, value: deref(p.value), keyNode: p.key as Node})
+        }
+        for (const p of items) {
+          if (!isScalar(p.key) || p.key.value !== '<<') continue
+          const v = deref(p.value)
+          for (const from of isSeq(v) ? v.items.map(deref) : [v]) walk(from, depth + 1)
+        }
+      }
+      walk(deref(map), 0)
+      return out
+    },
+  }
+}
+
 export function readCompose(text: string, file: string, opts: {reader?: FileReader} = {}): ParseResult<ComposeService[]> {
   const {isMap, isScalar, isSeq, LineCounter, parseDocument} = yamlSync()
   const errors: ParseError[] = []
@@ -43,12 +103,14 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
   const dotEnv = new Map<string, string>()
   const envRead = opts.reader?.read(`${dir}/.env`)
   if (envRead && 'text' in envRead) for (const v of parseEnvFile(envRead.text).vars) dotEnv.set(v.name, v.value)
-  const services = doc.get('services', true)
+  const merged = mergeAwareGet(doc)
+  const services = merged.deref(doc.get('services', true))
   if (!isMap(services)) return {value: out, errors}
   for (const pair of services.items.slice(0, MAX_SERVICES)) {
-    if (!isScalar(pair.key) || !isMap(pair.value)) continue
+    const svc = merged.deref(pair.value)
+    if (!isScalar(pair.key) || !isMap(svc) || pair.key.value === '<<') continue
     const name = String(pair.key.value)
-    const svc = pair.value
+    const field = (key: string): Node | undefined => merged.get(svc, key)
     const notes: string[] = []
     const unresolved = new Map<number, string>()
     const interpolate = (s: string, index: number | null): string =>
@@ -64,7 +126,7 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
         return ''
       })
     const words = (key: string): {words: string[]; line: number} | null => {
-      const n = svc.get(key, true) as Node | undefined
+      const n = field(key)
       if (!n) return null
       if (isScalar(n) && typeof n.value === 'string') {
         const split = shlexSplit(n.value)
@@ -74,7 +136,7 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
         }
         return {words: split.words, line: lineOf(n)}
       }
-      if (isSeq(n)) return {words: n.items.map((i) => (isScalar(i) ? String(i.value) : '')), line: lineOf(n)}
+      if (isSeq(n)) return {words: n.items.map((i) => merged.deref(i)).map((i) => (isScalar(i) ? String(i.value) : '')), line: lineOf(n)}
       return null
     }
     const ep = words('entrypoint')
@@ -83,7 +145,7 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
     const all = [...(ep?.words ?? []), ...(cmd?.words ?? [])].map((w, i) => interpolate(w, i))
     const env = Object.create(null) as Record<string, EnvEntry>
     // env_file first: `environment:` takes precedence over it (Compose specification).
-    const envFile = svc.get('env_file', true) as Node | undefined
+    const envFile = field('env_file')
     const envFiles: Array<{path: string; required: boolean; line: number}> = []
     if (isScalar(envFile)) envFiles.push({path: String(envFile.value), required: true, line: lineOf(envFile)})
     else if (isSeq(envFile)) {
@@ -102,16 +164,14 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
       }
       for (const v of parseEnvFile(r.text).vars) env[v.name] = {value: v.value, file: path, line: v.line}
     }
-    const environment = svc.get('environment', true) as Node | undefined
+    const environment = field('environment')
     if (isMap(environment)) {
-      for (const p of environment.items) {
-        if (!isScalar(p.key)) continue
-        const k = String(p.key.value)
-        if (isScalar(p.value) && p.value.value !== null) env[k] = {value: interpolate(String(p.value.value), null), file, line: lineOf(p.value as Node)}
+      for (const {key: k, value} of merged.pairs(environment)) {
+        if (isScalar(value) && value.value !== null) env[k] = {value: interpolate(String(value.value), null), file, line: lineOf(value)}
         else notes.push(`environment ${k} is passed from where compose runs`)
       }
     } else if (isSeq(environment)) {
-      for (const i of environment.items) {
+      for (const i of environment.items.map((x) => merged.deref(x))) {
         if (!isScalar(i)) continue
         const s = String(i.value)
         const eq = s.indexOf('=')
@@ -119,7 +179,7 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
         else notes.push(`environment ${s} is passed from where compose runs`)
       }
     }
-    const build = svc.get('build', true) as Node | undefined
+    const build = field('build')
     let buildDir: string | undefined
     if (isScalar(build)) buildDir = String(build.value)
     else if (isMap(build)) buildDir = String(build.get('context') ?? '.')
