@@ -19,6 +19,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     'skip-unknown': Flags.boolean({description: 'Skip named files whose kind cannot be told (pre-commit passes every changed file)'}),
     root: Flags.string({description: 'Read absolute paths the configs name (include /etc/nginx/…) under DIR, as a host image', helpValue: 'DIR'}),
     map: Flags.string({description: 'Read absolute paths under PREFIX from DIR in the checkout (repeatable; also map: in .conntune.yaml)', multiple: true, helpValue: 'PREFIX=DIR'}),
+    'nginx-test': Flags.boolean({description: 'Also run the installed nginx -t on a staged copy of the nginx files read (logs, temp paths and certificates inside the copy, load_module left out); a refusal is exit 2'}),
     ...modelFlags,
     ...reportFlags,
   }
@@ -39,6 +40,11 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
       auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped, problems: checked.unreadable}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
       process.cwd(),
     )
+    if (flags['nginx-test']) {
+      const {nginxTest, applyNginxTest} = await import('../pipeline/nginx-test.js')
+      const e = checked.entries
+      applyNginxTest(result, await nginxTest({snapshot: checked.snapshot, entries: e.nginx, map: e.map, outside: e.outside, cwd: process.cwd()}))
+    }
     if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])
     this.finish(result.exitCode)
     return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})

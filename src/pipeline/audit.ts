@@ -50,6 +50,8 @@ export interface AuditResult {
   baseline?: {file: string; accepted: number; gone: BaselineEntry[]}
   failOn: FailOn
   exitCode: number
+  /** check --nginx-test: the installed nginx's verdict on a staged copy. */
+  nginxTest?: import('./nginx-test.js').NginxTestResult
 }
 
 const RANK: Record<Severity, number> = {error: 3, warning: 2, info: 1}

@@ -31,6 +31,7 @@ export function toJsonReport(result: AuditResult, tool: {name: string; version: 
     byRule: result.byRule,
     ...(result.baseline ? {baseline: result.baseline} : {}),
     ruleFailures: result.ruleFailures,
+    ...(result.nginxTest ? {nginxTest: result.nginxTest} : {}),
   }
 }
 

@@ -38,7 +38,7 @@ export interface ConfigEntries {
 }
 
 /** Absolute paths in a repo's configs name the host: read them where --map/--root put them. */
-function mappedReader(inner: FileReader, map: Array<{from: string; to: string}>): FileReader {
+export function mappedReader(inner: FileReader, map: Array<{from: string; to: string}>): FileReader {
   const to = (p: string): string => (p.startsWith('/') ? (mapPath(p, map) ?? p) : p)
   // Checked files are keyed by their place in the checkout, which --root's `/` also covers:
   // what the snapshot holds as written is that file; only what it lacks is a host path.
@@ -81,7 +81,7 @@ export interface Servers {
   texts: Record<string, string>
 }
 
-function fileTexts(snap: Snapshot): FileTexts {
+export function fileTexts(snap: Pick<Snapshot, 'files'>): FileTexts {
   const out: FileTexts = {}
   for (const [p, f] of Object.entries(snap.files)) out[p] = f.text !== undefined ? f.text : {error: f.error ?? 'not captured', code: f.error}
   return out

@@ -1,0 +1,164 @@
+// `check --nginx-test` against the real nginx: its verdict on a staged copy, mapped back to
+// the repository's file:line, without touching the host (logs, temp/cache directories, pid
+// file, modules). Expectations are nginx's own messages (ngx_conf_file.c, ngx_http_variables.c).
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {describeReal, missingProgram} from './require-real.js'
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+function check(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'check', ...args, '--nginx-test', '--fail-on', 'none'], {cwd, encoding: 'utf8', timeout: 60_000})
+  return {code: r.status, stdout: r.stdout, stderr: r.stderr}
+}
+
+function put(root: string, files: Record<string, string>): string {
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), {recursive: true})
+    writeFileSync(join(root, p), t)
+  }
+  return root
+}
+
+// What a host keeps: every entry's owner, mode and mtime under the places nginx -t writes.
+function hostState(): string {
+  const out: string[] = []
+  for (const dir of ['/var/lib/nginx', '/var/log/nginx', '/var/cache/nginx', '/run']) {
+    if (!existsSync(dir)) {
+      out.push(`${dir}: absent`)
+      continue
+    }
+    for (const name of readdirSync(dir).sort()) {
+      if (dir === '/run' && !name.startsWith('nginx')) continue
+      const s = statSync(join(dir, name))
+      out.push(`${dir}/${name} ${s.uid}:${s.gid} ${s.mode.toString(8)} ${s.mtimeMs} ${s.size}`)
+    }
+  }
+  return out.join('\n')
+}
+
+// A Debian-style tree: modules, logs and pid at their usual absolute places, a WebSocket map,
+// a keep-alive upstream, a TLS server whose certificate exists only on the servers, a cache.
+const nginxConf = (extraHttp = '') => `user www-data;
+worker_processes auto;
+pid /run/nginx.pid;
+error_log /var/log/nginx/error.log warn;
+load_module modules/ngx_http_geoip2_module.so;
+
+events {
+    worker_connections 768;
+}
+
+http {
+    include mime.types;
+    default_type application/octet-stream;
+    access_log /var/log/nginx/access.log;
+    keepalive_timeout 65;
+    proxy_cache_path /var/cache/nginx/app levels=1:2 keys_zone=app:10m max_size=1g;
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        '' close;
+    }
+    upstream app {
+        server 127.0.0.1:8000;
+        keepalive 16;
+    }
+${extraHttp}    include sites-enabled/*.conf;
+}
+`
+const site = (extraServer = '') => `server {
+    listen 8443 ssl;
+    server_name app.example.com;
+    ssl_certificate /etc/letsencrypt/live/app.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/app.example.com/privkey.pem;
+    access_log /var/log/nginx/app.access.log combined buffer=32k;
+    location / {
+        proxy_pass http://app;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_cache app;
+        client_body_temp_path /var/lib/nginx/app-body 1 2;
+    }
+    location /health {
+        add_header X-Note "a ; and a # inside quotes; error_log /var/log/x.log;";
+        return 200 "ok; # not a comment";
+    }
+${extraServer}}
+`
+const mimeTypes = 'types {\n    text/html html htm;\n    application/json json;\n}\n'
+
+describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v'])], () => {
+  let tmp: string
+  let before: string
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'ct-nginx-test-'))
+    before = hostState()
+  })
+  afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+
+  const repo = (name: string, files: Record<string, string>) => put(join(tmp, name), files)
+
+  it('passes a valid tree, leaving load_module out and saying so', () => {
+    const dir = repo('valid', {'nginx/nginx.conf': nginxConf(), 'nginx/mime.types': mimeTypes, 'nginx/sites-enabled/app.conf': site()})
+    const r = check(dir, ['nginx', '--format', 'json'])
+    expect(r.stderr).not.toMatch(/nginx -t: (?!could not)/)
+    expect(r.code).toBe(0)
+    const t = JSON.parse(r.stdout).nginxTest
+    expect(t.ran).toEqual(['nginx/nginx.conf'])
+    expect(t.refused).toEqual([])
+    expect(t.incomplete).toEqual([])
+    expect(t.notes).toContain("nginx/nginx.conf:5: load_module left out of the nginx -t copy (loading a module runs its code)")
+  })
+
+  it('refuses a misspelt directive at its file:line in the repository (exit 2)', () => {
+    const dir = repo('typo', {'nginx/nginx.conf': nginxConf(), 'nginx/mime.types': mimeTypes, 'nginx/sites-enabled/app.conf': site('    keepalive_timout 65;\n')})
+    const r = check(dir, ['nginx'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conntune: nginx/sites-enabled/app.conf:19: nginx -t: unknown directive "keepalive_timout"')
+    expect(r.stderr).not.toContain('conntune-nginx-t-')
+  })
+
+  it('refuses a three-argument keepalive_timeout', () => {
+    const dir = repo('arity', {'nginx/nginx.conf': nginxConf('    keepalive_timeout 65 60 5;\n'), 'nginx/mime.types': mimeTypes, 'nginx/sites-enabled/app.conf': site()})
+    const r = check(dir, ['nginx'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conntune: nginx/nginx.conf:25: nginx -t: invalid number of arguments in "keepalive_timeout" directive')
+  })
+
+  it('catches what only nginx knows: a variable no module defines', () => {
+    const dir = repo('variable', {'nginx/nginx.conf': nginxConf(), 'nginx/mime.types': mimeTypes, 'nginx/sites-enabled/app.conf': site('    location /v { return 200 $no_such_variable; }\n')})
+    // conntune's own validator accepts it (it does not track variables) ...
+    const plain = spawnSync(process.execPath, [BIN, 'check', 'nginx', '--fail-on', 'none', '--format', 'json'], {cwd: dir, encoding: 'utf8'})
+    expect(plain.status).toBe(0)
+    // ... nginx does not.
+    const r = check(dir, ['nginx'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conntune: nginx/sites-enabled/app.conf:19: nginx -t: unknown "no_such_variable" variable')
+  })
+
+  it('refuses to run on a tree with an absolute include it did not read', () => {
+    const dir = repo('unmapped', {'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n'})
+    const r = check(dir, ['nginx.conf'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^conntune: nginx\.conf:3: --nginx-test: include \/etc\/nginx\/conf\.d\/\*\.conf is outside the checked files/m)
+  })
+
+  it('stages a mapped absolute include and names the repository file', () => {
+    const dir = repo('mapped', {
+      'deploy/nginx/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+      'deploy/nginx/mime.types': mimeTypes,
+      'deploy/nginx/conf.d/app.conf': 'server {\n    listen 8080;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout 30s 10s;\n    }\n}\n',
+    })
+    const r = check(dir, ['deploy/nginx/nginx.conf', '--map', '/etc/nginx=deploy/nginx'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('conntune: deploy/nginx/conf.d/app.conf:5: nginx -t: invalid number of arguments in "proxy_read_timeout" directive')
+  })
+
+  it('left the host as it was: no log, temp, cache or pid file touched', () => {
+    expect(hostState()).toBe(before)
+  })
+})
