@@ -8,11 +8,11 @@
 import {execFile} from 'node:child_process'
 import {chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join, relative} from 'node:path'
+import {dirname, join, relative, resolve} from 'node:path'
 import {EXIT, UserError} from '../errors.js'
 import {PACKAGE_ROOT} from '../paths.js'
 import {isInside, mapPath, type PathMapping} from '../path-map.js'
-import {inlineIncludes, parseNginx, walkNginx} from '../parsers/nginx/index.js'
+import {inlineIncludes, parseNginx, resolveIncludePath, walkNginx} from '../parsers/nginx/index.js'
 import type {NginxDirective} from '../parsers/nginx/index.js'
 import {MemoryFileReader} from '../parsers/memory-reader.js'
 import {fileTexts, mappedReader} from '../model/servers/discover.js'
@@ -126,7 +126,8 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
     if (as) chownSync(p, as.uid, as.gid)
   }
   own(stage)
-  const staged = (p: string) => join(stage, 'root', p)
+  // resolve('/', …) clamps `..`: no file name or include argument can place a copy outside the stage.
+  const staged = (p: string) => join(stage, 'root', resolve('/', p))
   try {
     for (const d of ['logs', 'paths', 'run', 'certs']) {
       mkdirSync(join(stage, d))
@@ -145,6 +146,7 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
       if (!m.has(e.start)) m.set(e.start, e)
     }
     const texts = new Map<string, string>()
+    const written = new Set<string>()
     const notes = new Set<string>()
     const mains: string[] = []
     const hasPid = new Set<string>()
@@ -157,10 +159,12 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
       for (const f of files) {
         const t = reader.read(f.file)
         if ('text' in t) texts.set(f.file, t.text)
-        // Includes are references in each file's own tree: absolute ones point into the stage.
+        // Includes are references in each file's own tree. Every one points into the stage as an
+        // absolute path (relative ones resolve against the entry's directory, nginx's conf_prefix),
+        // so no `../` can lead nginx to a host file and echo its lines back as "unknown directive".
         walkNginx(f.parsed, (d) => {
           const arg = d.source?.args[0]
-          if (d.directive === 'include' && arg && d.args[0]?.startsWith('/')) edit(f.file, {start: arg.start, end: arg.end, with: quote(staged(d.args[0]))})
+          if (d.directive === 'include' && arg && d.args[0]) edit(f.file, {start: arg.start, end: arg.end, with: quote(staged(resolveIncludePath(d.args[0], `${dirname(entry)}/`)))})
         })
       }
       const tree = inlineIncludes(r.value)
@@ -218,6 +222,7 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
         }
         writeFileSync(to, out, {mode: 0o600})
         own(to)
+        written.add(to)
       }
     }
     const locate = (name: string) => {
@@ -232,7 +237,7 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
     for (const entry of mains) {
       result.ran.push(shown(entry))
       const r = await run(nginx, ['-t', '-q', ...flags, '-p', `${stage}/`, '-c', staged(entry)], as)
-      readVerdict(r.stderr, r.code, {stage, root: join(stage, 'root'), entry, shown, locate}, result)
+      readVerdict(r.stderr, r.code, {stage, root: join(stage, 'root'), entry, shown, locate, written}, result)
     }
   } finally {
     rmSync(stage, {recursive: true, force: true})
@@ -258,6 +263,8 @@ interface Places {
   shown: (p: string) => string
   /** Where a variable is first used: nginx names no line for an unknown variable (it resolves them after parsing). */
   locate?: (variable: string) => {file: string; line: number} | null
+  /** The files written into the stage: a missing one is a file the check did not read either. */
+  written?: ReadonlySet<string>
 }
 
 /** nginx's [emerg]/[alert]/[crit] lines as verdicts, its [warn] lines as notes, stage paths turned back into the repo's. */
@@ -288,7 +295,8 @@ export function readVerdict(stderr: string, code: number, at: Places, into: Ngin
     }
     // A file nginx needed that is not among the checked files (outside the stage) was not judged.
     const needs = /"(\/[^"]+)"/.exec(text)?.[1]
-    const target = needs && !needs.startsWith(at.stage) && /open\(\)|cannot load|BIO_new_file|No such file|failed \(2:/.test(text) ? into.incomplete : into.refused
+    const unread = needs !== undefined && (!needs.startsWith(at.stage) || (at.written !== undefined && !at.written.has(needs)))
+    const target = unread && /open\(\)|cannot load|BIO_new_file|No such file|failed \(2:/.test(text) ? into.incomplete : into.refused
     if (target.length < MAX_LINES) target.push({...where, message})
   }
   if (code !== 0 && !judged) into.refused.push({file: at.shown(at.entry), message: escapeTerminal(back(stderr.trim().split('\n')[0] ?? '') || `nginx -t exited ${code}`).slice(0, 300)})

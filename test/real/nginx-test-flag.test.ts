@@ -147,6 +147,16 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     expect(r.stderr).toMatch(/^conntune: nginx\.conf:3: --nginx-test: include \/etc\/nginx\/conf\.d\/\*\.conf is outside the checked files/m)
   })
 
+  it('never lets a relative include lead nginx out of the copy to echo a host file', () => {
+    const dir = repo('escape', {'nginx.conf': `events {}\nhttp {\n    include ${'../'.repeat(20)}etc/passwd;\n}\n`})
+    const r = check(dir, ['nginx.conf'])
+    // /etc/passwd is world-readable: read as nginx config, its first line would come back as
+    // `unknown directive "root:x:0:0:…"`.
+    expect(r.stderr).not.toMatch(/root:|unknown directive/)
+    expect(r.stderr).toContain('conntune: nginx.conf:3: nginx -t could not judge this (a file outside the checked files): open() "/etc/passwd" failed')
+    expect(r.code).toBe(3)
+  })
+
   it('stages a mapped absolute include and names the repository file', () => {
     const dir = repo('mapped', {
       'deploy/nginx/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n}\n',
