@@ -6,7 +6,7 @@ import type {ParseResult} from '../types.js'
 import {NginxLexer} from './lexer.js'
 import type {NginxStatement} from './lexer.js'
 import {isLuaBlockDirective, readLuaBlock} from './lua.js'
-import type {NginxDirective, NginxParsedText} from './types.js'
+import type {NginxDirective, NginxParsedText, NginxSpan} from './types.js'
 
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 /** Deeper nesting than any real config; keeps every recursive walk over the tree safe. */
@@ -38,18 +38,27 @@ interface Frame {
 }
 
 function directiveOf(st: NginxStatement, file: string, spans: boolean): NginxDirective {
-  const [name, ...rest] = st.words
-  const d: NginxDirective = {directive: name.value, args: rest.map((w) => w.value), file, line: name.line, col: name.col}
-  if (!spans) return d
+  // Loops rather than destructuring and map(): this runs once per directive of every config.
+  const words = st.words
+  const name = words[0]
+  const args: string[] = new Array(words.length - 1)
+  for (let i = 1; i < words.length; i++) args[i - 1] = words[i].value
+  if (!spans) return {directive: name.value, args, file, line: name.line, col: name.col}
+  const raw: NginxSpan['args'] = new Array(words.length - 1)
+  for (let i = 1; i < words.length; i++) raw[i - 1] = {start: words[i].start, end: words[i].end, quoted: words[i].quoted}
   return {
-    ...d,
+    directive: name.value,
+    args,
+    file,
+    line: name.line,
+    col: name.col,
     source: {
       start: name.start,
       // A recovered statement (no `;`) ends where its words do, not past the `}`.
       end: st.end === ';' || st.end === '{' ? st.next : st.at.offset,
       termLine: st.at.line,
       termCol: st.at.col,
-      args: rest.map((w) => ({start: w.start, end: w.end, quoted: w.quoted})),
+      args: raw,
     },
   }
 }
@@ -71,12 +80,9 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     }
     const st = lx.next()
     const top = stack[stack.length - 1]
-    const keep = (d: NginxDirective): void => {
-      if (!top.discard) top.list.push(d)
-    }
 
     if (st.end === ';') {
-      if (st.words.length > 0) keep(directiveOf(st, file, spans))
+      if (st.words.length > 0 && !top.discard) top.list.push(directiveOf(st, file, spans))
       continue
     }
 
@@ -91,11 +97,11 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
         const lua = readLuaBlock(lx, st.at)
         d.args.push(lua.body)
         if (d.source) d.source.end = lua.end
-        keep(d)
+        if (!top.discard) top.list.push(d)
         continue
       }
       d.block = []
-      keep(d)
+      if (!top.discard) top.list.push(d)
       let discard = top.discard
       if (stack.length > MAX_BLOCK_DEPTH && !discard) {
         if (!depthReported) lx.error(st.at, `blocks nested deeper than ${MAX_BLOCK_DEPTH} levels`, 'limit')
@@ -108,7 +114,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
 
     if (st.end === '}') {
       // With words, the lexer reported `unexpected "}"`; keep the statement as if it had its `;`.
-      if (st.words.length > 0) keep(directiveOf(st, file, spans))
+      if (st.words.length > 0 && !top.discard) top.list.push(directiveOf(st, file, spans))
       if (stack.length === 1) {
         if (st.words.length === 0) lx.error(st.at, 'unexpected "}"')
         continue
@@ -119,7 +125,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     }
 
     // End of file.
-    if (st.words.length > 0) keep(directiveOf(st, file, spans))
+    if (st.words.length > 0 && !top.discard) top.list.push(directiveOf(st, file, spans))
     if (stack.length > 1 && !st.eofError) lx.error(st.at, 'unexpected end of file, expecting "}"')
     break
   }
