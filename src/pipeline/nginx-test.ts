@@ -182,6 +182,9 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
         } else if (RUN_FILES.has(d.directive) && arg) {
           if (d.directive === 'pid' && parents.length === 0) hasPid.add(entry)
           edit(d.file, {start: arg.start, end: arg.end, with: quote(fresh('run'))})
+        } else if (d.directive === 'listen' && arg && value.startsWith('unix:')) {
+          // nginx -t binds its listening sockets: a unix one is a file it creates (and removes) on the host.
+          edit(d.file, {start: arg.start, end: arg.end, with: quote(`unix:${fresh('run', '.sock')}`)})
         } else if (DIR_PATHS.has(d.directive) && arg) {
           edit(d.file, {start: arg.start, end: arg.end, with: quote(fresh('paths'))})
         } else if ((CERTS.has(d.directive) || KEYS.has(d.directive) || d.directive === 'ssl_dhparam') && arg && !value.includes('$') && !/^(data|engine):/.test(value)) {

@@ -2,7 +2,7 @@
 // the repository's file:line, without touching the host (logs, temp/cache directories, pid
 // file, modules). Expectations are nginx's own messages (ngx_conf_file.c, ngx_http_variables.c).
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -98,7 +98,10 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     tmp = mkdtempSync(join(tmpdir(), 'ct-nginx-test-'))
     before = hostState()
   })
-  afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+  afterAll(() => {
+    rmSync(tmp, {recursive: true, force: true})
+    rmSync(`${tmp}-sock`, {recursive: true, force: true})
+  })
 
   const repo = (name: string, files: Record<string, string>) => put(join(tmp, name), files)
 
@@ -166,6 +169,22 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     const r = check(dir, ['deploy/nginx/nginx.conf', '--map', '/etc/nginx=deploy/nginx'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('conntune: deploy/nginx/conf.d/app.conf:5: nginx -t: invalid number of arguments in "proxy_read_timeout" directive')
+  })
+
+  it('binds a unix listen socket inside the copy, not at its host path', () => {
+    // Beside the test's private dir (0700), where nobody can reach it, like a host's /run/app/.
+    const sock = join(`${tmp}-sock`, 'app.sock')
+    // World-writable, like /tmp: nginx -t (as nobody) could create a socket there.
+    mkdirSync(dirname(sock), {recursive: true})
+    chmodSync(dirname(sock), 0o1777)
+    const dir = repo('unix', {'nginx.conf': `events {}\nhttp {\n    server {\n        listen unix:${sock};\n        return 204;\n    }\n}\n`})
+    // nginx -t creates the socket and removes it on exit: the directory's mtime still shows it.
+    utimesSync(dirname(sock), new Date(2020, 0, 1), new Date(2020, 0, 1))
+    const before = statSync(dirname(sock)).mtimeMs
+    const r = check(dir, ['nginx.conf'])
+    expect(r.code).toBe(0)
+    expect(readdirSync(dirname(sock))).toEqual([])
+    expect(statSync(dirname(sock)).mtimeMs).toBe(before)
   })
 
   it('left the host as it was: no log, temp, cache or pid file touched', () => {
