@@ -11,10 +11,15 @@ export type CelFn = (ctx: Record<string, unknown>) => unknown
 /** Text with {{ CEL }} holes, compiled. */
 export type Template = Array<string | CelFn>
 
-/** A conjunct `item.field == "value"` of a rule's `when`: an item whose field holds another string cannot match. */
+/**
+ * A top-level conjunct of a rule's `when` that plain JavaScript can decide on the model object:
+ * `item.a.b == "literal"`, `item.x != null`, `item.flag`, `!item.flag`, `item.n > 0`.
+ */
 export interface WhenGuard {
-  field: string
-  value: string
+  path: string[]
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'true' | 'false'
+  /** A string, null, or a CEL number: bigint for an int literal, number for a double. */
+  value?: string | null | bigint | number
 }
 
 export interface CompiledRule {
@@ -53,28 +58,93 @@ interface Node {
 
 const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && typeof (x as Node).op === 'string'
 
+const FLIP: Record<string, WhenGuard['op']> = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}
+
+/** `item.a.b` as ['a', 'b'], or null. */
+function itemPath(n: unknown): string[] | null {
+  const path: string[] = []
+  while (isNode(n) && n.op === '.' && Array.isArray(n.args)) {
+    const [obj, name] = n.args as unknown[]
+    if (typeof name !== 'string') return null
+    path.unshift(name)
+    n = obj
+  }
+  return isNode(n) && n.op === 'id' && n.args === 'item' && path.length > 0 ? path : null
+}
+
+const literal = (n: unknown): {value: string | null | bigint | number} | null =>
+  isNode(n) && n.op === 'value' && (n.args === null || ['string', 'bigint', 'number'].includes(typeof n.args)) ? {value: n.args as string | null | bigint | number} : null
+
 /**
- * The `item.field == "literal"` conjuncts at the top of a condition. CEL's && is false when any
- * side is false, even if another side errors, so an item whose field is a different string
- * makes the whole condition false, whatever the other terms would do.
+ * The conjuncts at the top of a condition that a guard can decide. CEL's && is false when any
+ * side is false, even if another side errors, so an item a guard finds false makes the whole
+ * condition false, whatever the other terms would do.
  */
 export function whenGuards(ast: unknown): WhenGuard[] {
   if (!isNode(ast)) return []
-  const args = ast.args as unknown[]
+  const args = ast.args as unknown
   if (ast.op === '&&' && Array.isArray(args)) return args.flatMap(whenGuards)
-  if (ast.op !== '==' || !Array.isArray(args) || args.length !== 2) return []
-  const field = (n: unknown): string | null => {
-    if (!isNode(n) || n.op !== '.' || !Array.isArray(n.args)) return null
-    const [obj, name] = n.args as unknown[]
-    return isNode(obj) && obj.op === 'id' && obj.args === 'item' && typeof name === 'string' ? name : null
+  const bare = itemPath(ast)
+  if (bare) return [{path: bare, op: 'true'}]
+  if (ast.op === '!_') {
+    const negated = itemPath(args)
+    return negated ? [{path: negated, op: 'false'}] : []
   }
-  const literal = (n: unknown): string | null => (isNode(n) && n.op === 'value' && typeof n.args === 'string' ? n.args : null)
-  for (const [a, b] of [[args[0], args[1]], [args[1], args[0]]]) {
-    const f = field(a)
-    const v = literal(b)
-    if (f !== null && v !== null) return [{field: f, value: v}]
+  if (!(ast.op in FLIP) || !Array.isArray(args) || args.length !== 2) return []
+  for (const [a, b, op] of [[args[0], args[1], ast.op], [args[1], args[0], FLIP[ast.op]]] as const) {
+    const path = itemPath(a)
+    const lit = literal(b)
+    if (!path || !lit) continue
+    const v = lit.value
+    // Order only between numbers; equality with a string, a number, or null.
+    if (typeof v === 'string' && op !== '==') return []
+    if (v === null && op !== '!=' && op !== '==') return []
+    return [{path, op: op as WhenGuard['op'], value: v}]
   }
   return []
+}
+
+/** The raw value at a guard's path, or undefined when the path does not lead to one. */
+function valueAt(raw: unknown, path: string[]): unknown {
+  let cur = raw
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, key)) return undefined
+    cur = (cur as Record<string, unknown>)[key]
+  }
+  return cur
+}
+
+/**
+ * True only when the guard's conjunct is certainly false for this model object, as CEL would
+ * evaluate it on the object's view: anything it cannot be sure of (a missing field, a type CEL
+ * would refuse to compare) is left to CEL.
+ */
+export function guardFails(g: WhenGuard, raw: unknown): boolean {
+  const v = valueAt(raw, g.path)
+  if (v === undefined) return false
+  if (g.op === 'true') return v === false
+  if (g.op === 'false') return v === true
+  const lit = g.value
+  if (lit === null) return g.op === '!=' ? v === null : v !== null && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+  if (typeof lit === 'string') return typeof v === 'string' && v !== lit
+  if (typeof v !== 'number' || lit === undefined) return false
+  // CEL keeps int and double apart: decide only int against an int literal, double against a double.
+  if (typeof lit === 'bigint' ? !Number.isInteger(v) : Number.isInteger(v)) return false
+  const x = typeof lit === 'bigint' ? Number(lit) : lit
+  switch (g.op) {
+    case '==':
+      return v !== x
+    case '!=':
+      return v === x
+    case '<':
+      return !(v < x)
+    case '<=':
+      return !(v <= x)
+    case '>':
+      return !(v > x)
+    default:
+      return !(v >= x)
+  }
 }
 
 export function compileTemplate(rule: LoadedRule, field: string, text: string): Template {

@@ -8,7 +8,7 @@ import {celErrorLine, celView, fromCel, registerComputedField, toCel, viewTarget
 // A setting's `at` (where a finding about it points) is derived when a rule reads it: most
 // settings never appear in a finding, and a large config has hundreds of thousands of them.
 registerComputedField('at', (o) => ('explicit' in o && 'insertAt' in o && 'name' in o ? settingLocation(o as unknown as ConfigSetting) : undefined))
-import type {CompiledRule, Template} from './compile.js'
+import {guardFails, type CompiledRule, type Template} from './compile.js'
 import type {FixAction, Finding} from './types.js'
 
 export interface RuleFailure {
@@ -53,10 +53,10 @@ function asLocation(v: unknown, fallback: string): Location {
   return {...o, text}
 }
 
-/** A guard fails only on a field the item has, holding another string: then `when` is false. */
+/** A guard that fails on the model object means `when` is false: CEL need not run. */
 function fails(guards: CompiledRule['guards'], raw: Record<string, unknown> | undefined): boolean {
   if (!raw || Array.isArray(raw)) return false
-  return guards.some((g) => Object.hasOwn(raw, g.field) && typeof raw[g.field] === 'string' && raw[g.field] !== g.value)
+  return guards.some((g) => guardFails(g, raw))
 }
 
 const celModels = new WeakMap<HostModel, Record<string, unknown>>()

@@ -1,22 +1,29 @@
 // The cheap pre-filter in front of a rule's `when` must never change what CEL would decide:
 // each case is compared with the condition evaluated in full.
 import {celEnvironment, celView, fromCel, toCel, viewTarget} from '../../../src/rules/cel.js'
-import {whenGuards} from '../../../src/rules/compile.js'
+import {guardFails, whenGuards} from '../../../src/rules/compile.js'
+import {loadRules} from '../../../src/rules/load.js'
 
 const ast = (expr: string) => celEnvironment().parse(expr).ast
 
 describe('when guards', () => {
-  it('takes item.field == "literal" conjuncts from anywhere in a top-level &&', () => {
-    expect(whenGuards(ast('item.kind == "upstream" && item.server.kind == "unknown" && item.reuse'))).toEqual([{field: 'kind', value: 'upstream'}])
-    expect(whenGuards(ast('item.reuse && "flow" == item.kind'))).toEqual([{field: 'kind', value: 'flow'}])
-    expect(whenGuards(ast('item.kind == "a" && item.label == "b"'))).toEqual([
-      {field: 'kind', value: 'a'},
-      {field: 'label', value: 'b'},
+  it('takes the decidable conjuncts from anywhere in a top-level &&', () => {
+    expect(whenGuards(ast('item.kind == "upstream" && item.server.kind == "unknown" && item.reuse'))).toEqual([
+      {path: ['kind'], op: '==', value: 'upstream'},
+      {path: ['server', 'kind'], op: '==', value: 'unknown'},
+      {path: ['reuse'], op: 'true'},
+    ])
+    expect(whenGuards(ast('!item.x && "flow" == item.kind && item.n != null && 0 < item.k && item.d >= 1.5'))).toEqual([
+      {path: ['x'], op: 'false'},
+      {path: ['kind'], op: '==', value: 'flow'},
+      {path: ['n'], op: '!=', value: null},
+      {path: ['k'], op: '>', value: 0n},
+      {path: ['d'], op: '>=', value: 1.5},
     ])
   })
 
   it('takes nothing where a false term would not make the condition false', () => {
-    for (const e of ['item.kind == "a" || item.reuse', 'item.kind == "a" && item.x ? true : false', '!(item.kind == "a")', 'item.kind != "a"', 'item.server.kind == "a"', 'host.kind == "a"', 'item.n == 1', 'true']) {
+    for (const e of ['item.kind == "a" || item.reuse', 'item.kind == "a" && item.x ? true : false', '!(item.kind == "a")', 'item.kind != "a"', 'item.kind < "b"', 'host.kind == "a"', 'item.a.size() > 0', 'item.n == params.n', 'true']) {
       expect(whenGuards(ast(e))).toEqual([])
     }
   })
@@ -25,7 +32,49 @@ describe('when guards', () => {
     const item = {kind: 'frontend', server: null}
     const when = celEnvironment().parse('item.kind == "upstream" && item.server.kind == "unknown"')
     expect(when({item: celView(item)})).toBe(false)
-    expect(whenGuards(when.ast)[0]).toEqual({field: 'kind', value: 'upstream'})
+    expect(guardFails(whenGuards(when.ast)[0]!, item)).toBe(true)
+  })
+
+  it('never decides what CEL would not: every shipped rule, items of every value shape at its guard paths', async () => {
+    const rules = await loadRules([])
+    // Values of every kind a model field can hold, and a missing field.
+    const shapes: unknown[] = [undefined, null, true, false, 0, 1, 2, 65, 1.5, -3, 'upstream', 'unknown', 'gunicorn', 'frontend', '1.0', {}, []]
+    let seed = 7
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    let decided = 0
+    for (const rule of rules) {
+      const when = celEnvironment().parse(rule.when)
+      const guards = whenGuards(when.ast)
+      if (guards.length === 0) continue
+      for (let i = 0; i < 300; i++) {
+        const item: Record<string, unknown> = {}
+        for (const g of guards) {
+          let cur: Record<string, unknown> | null = item
+          for (const key of g.path.slice(0, -1)) {
+            const next: unknown = (cur[key] ??= {})
+            // One guard's path may end where another's goes on (item.idle, item.idle.num).
+            cur = next !== null && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : null
+            if (!cur) break
+          }
+          const v = shapes[rand(shapes.length)]
+          if (cur && v !== undefined) cur[g.path.at(-1)!] = v
+        }
+        if (!guards.some((g) => guardFails(g, item))) continue
+        decided++
+        const ctx = {item: celView(item), host: celView({nginx: {upstreamKeepaliveDefault: false}}), params: toCel(rule.params ?? {})}
+        let got: unknown
+        try {
+          got = when(ctx)
+        } catch (error) {
+          got = `error: ${(error as Error).message.split('\n')[0]}`
+        }
+        expect({rule: rule.id, item, got}).toEqual({rule: rule.id, item, got: false})
+      }
+    }
+    expect(decided).toBeGreaterThan(1000)
   })
 })
 
