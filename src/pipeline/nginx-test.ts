@@ -37,6 +37,12 @@ const RUN_FILES = new Set(['pid', 'lock_file'])
 const CERTS = new Set(['ssl_certificate', 'ssl_trusted_certificate', 'ssl_client_certificate', 'proxy_ssl_certificate', 'proxy_ssl_trusted_certificate', 'grpc_ssl_certificate', 'grpc_ssl_trusted_certificate', 'uwsgi_ssl_certificate', 'uwsgi_ssl_trusted_certificate'])
 const KEYS = new Set(['ssl_certificate_key', 'proxy_ssl_certificate_key', 'grpc_ssl_certificate_key', 'uwsgi_ssl_certificate_key'])
 const STAND_INS = join(PACKAGE_ROOT, 'templates', 'nginx-test')
+// Directives that run code while nginx reads the config, in builds that have them (OpenResty
+// compiles Lua in; perl and njs are common modules): a pull request's config must not run here.
+const RUNS_CODE = new Set(['load_module', 'init_by_lua', 'init_by_lua_block', 'init_by_lua_file', 'perl_modules', 'perl_require', 'perl', 'perl_set', 'js_import', 'js_include', 'js_path', 'js_preload_object', 'ssl_engine'])
+// What nginx -t needs from this machine rather than from the config: a name its resolver knows,
+// a user or group that exists here.
+const THIS_HOST = /^(?:host not found in |getpwnam\(|getgrnam\()/
 
 export interface Verdict {
   file: string
@@ -49,7 +55,7 @@ export interface NginxTestResult {
   ran: string[]
   /** nginx refused the configuration: invalid input. */
   refused: Verdict[]
-  /** nginx stopped on a file that is not part of the checked files (a GeoIP database, a key file): not judged. */
+  /** nginx stopped on what the checked files do not hold (a GeoIP database, a name only the deployment's DNS knows): not judged. */
   incomplete: Verdict[]
   /** What the staged copy changed, and nginx's warnings. */
   notes: string[]
@@ -174,8 +180,8 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
         if (!s) return
         const at = `${shown(d.file)}:${d.line}`
         const value = d.args[0] ?? ''
-        if (d.directive === 'load_module' && parents.length === 0) {
-          notes.add(`${at}: load_module left out of the nginx -t copy (loading a module runs its code)`)
+        if (RUNS_CODE.has(d.directive)) {
+          notes.add(`${at}: ${d.directive} left out of the nginx -t copy (it runs code while nginx reads the config)`)
           edit(d.file, {start: s.start, end: s.end, with: blank(texts.get(d.file)?.slice(s.start, s.end) ?? '')})
         } else if (LOGS.has(d.directive) && arg && !/^(off|stderr|syslog:|memory:)/.test(value)) {
           edit(d.file, {start: arg.start, end: arg.end, with: quote(fresh('logs', '.log'))})
@@ -299,7 +305,7 @@ export function readVerdict(stderr: string, code: number, at: Places, into: Ngin
     // A file nginx needed that is not among the checked files (outside the stage) was not judged.
     const needs = /"(\/[^"]+)"/.exec(text)?.[1]
     const unread = needs !== undefined && (!needs.startsWith(at.stage) || (at.written !== undefined && !at.written.has(needs)))
-    const target = unread && /open\(\)|cannot load|BIO_new_file|No such file|failed \(2:/.test(text) ? into.incomplete : into.refused
+    const target = (unread && /open\(\)|cannot load|BIO_new_file|No such file|failed \(2:/.test(text)) || THIS_HOST.test(text) ? into.incomplete : into.refused
     if (target.length < MAX_LINES) target.push({...where, message})
   }
   if (code !== 0 && !judged) into.refused.push({file: at.shown(at.entry), message: escapeTerminal(back(stderr.trim().split('\n')[0] ?? '') || `nginx -t exited ${code}`).slice(0, 300)})
@@ -314,7 +320,7 @@ export function applyNginxTest(result: AuditResult, tested: NginxTestResult): vo
   result.nginxTest = tested
   const line = (v: Verdict, what: string) => `conntune: ${v.file}${v.line ? `:${v.line}` : ''}: ${what}: ${v.message}\n`
   for (const n of tested.notes) process.stderr.write(`conntune: note: ${n}\n`)
-  for (const v of tested.incomplete) process.stderr.write(line(v, 'nginx -t could not judge this (a file outside the checked files)'))
+  for (const v of tested.incomplete) process.stderr.write(line(v, 'nginx -t could not judge this here (it needs a file outside the checked files, or this machine)'))
   for (const v of tested.refused) process.stderr.write(line(v, 'nginx -t'))
   if (tested.refused.length > 0) result.exitCode = EXIT.invalid
   else if (tested.incomplete.length > 0 && result.exitCode === EXIT.ok) result.exitCode = EXIT.incomplete

@@ -61,5 +61,8 @@ export function renderGithub(result: AuditResult, ctx: ReportContext): string {
   for (const r of result.ruleFailures) {
     lines.push(command('error', {file: annotationPath(r.file, ctx.baseDir), title: `conntune: rule ${r.ruleId} failed`}, `${r.host}: ${r.message}`))
   }
+  // check --nginx-test: nginx's own refusals belong on the pull request's lines like findings.
+  for (const v of result.nginxTest?.refused ?? []) lines.push(command('error', {file: annotationPath(v.file, ctx.baseDir), line: v.line, title: 'nginx -t'}, v.message))
+  for (const v of result.nginxTest?.incomplete ?? []) lines.push(command('warning', {file: annotationPath(v.file, ctx.baseDir), line: v.line, title: 'nginx -t: not judged here'}, v.message))
   return lines.length === 0 ? '' : lines.join('\n') + '\n'
 }

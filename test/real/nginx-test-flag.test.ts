@@ -114,7 +114,7 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     expect(t.ran).toEqual(['nginx/nginx.conf'])
     expect(t.refused).toEqual([])
     expect(t.incomplete).toEqual([])
-    expect(t.notes).toContain("nginx/nginx.conf:5: load_module left out of the nginx -t copy (loading a module runs its code)")
+    expect(t.notes).toContain('nginx/nginx.conf:5: load_module left out of the nginx -t copy (it runs code while nginx reads the config)')
   })
 
   it('refuses a misspelt directive at its file:line in the repository (exit 2)', () => {
@@ -123,6 +123,9 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('conntune: nginx/sites-enabled/app.conf:19: nginx -t: unknown directive "keepalive_timout"')
     expect(r.stderr).not.toContain('conntune-nginx-t-')
+    // As a GitHub annotation on the pull request's line.
+    const gh = check(dir, ['nginx', '--format', 'github'])
+    expect(gh.stdout).toContain('::error file=nginx/sites-enabled/app.conf,line=19,title=nginx -t::unknown directive "keepalive_timout"')
   })
 
   it('refuses a three-argument keepalive_timeout', () => {
@@ -156,7 +159,7 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     // /etc/passwd is world-readable: read as nginx config, its first line would come back as
     // `unknown directive "root:x:0:0:…"`.
     expect(r.stderr).not.toMatch(/root:|unknown directive/)
-    expect(r.stderr).toContain('conntune: nginx.conf:3: nginx -t could not judge this (a file outside the checked files): open() "/etc/passwd" failed')
+    expect(r.stderr).toContain('conntune: nginx.conf:3: nginx -t could not judge this here (it needs a file outside the checked files, or this machine): open() "/etc/passwd" failed')
     expect(r.code).toBe(3)
   })
 
@@ -185,6 +188,26 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     expect(r.code).toBe(0)
     expect(readdirSync(dirname(sock))).toEqual([])
     expect(statSync(dirname(sock)).mtimeMs).toBe(before)
+  })
+
+  it('leaves out what runs code while nginx reads the config (OpenResty init_by_lua_block, perl, njs)', () => {
+    const marker = join(tmp, 'ran')
+    const dir = repo('code', {'nginx.conf': `events {}\nhttp {\n    init_by_lua_block {\n        os.execute("touch ${marker}")\n    }\n    perl_modules perl/lib;\n    js_import main from http.js;\n    server {\n        listen 8080;\n        return 204;\n    }\n}\n`})
+    const r = check(dir, ['nginx.conf', '--format', 'json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).nginxTest.notes).toEqual(expect.arrayContaining([
+      'nginx.conf:3: init_by_lua_block left out of the nginx -t copy (it runs code while nginx reads the config)',
+      'nginx.conf:6: perl_modules left out of the nginx -t copy (it runs code while nginx reads the config)',
+      'nginx.conf:7: js_import left out of the nginx -t copy (it runs code while nginx reads the config)',
+    ]))
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it("judges a config whose upstream names only the deployment's DNS knows as not judged here (exit 3)", () => {
+    const dir = repo('dns', {'nginx.conf': 'events {}\nhttp {\n    upstream app {\n        server app.internal.invalid:8000;\n    }\n    server {\n        listen 8080;\n        location / { proxy_pass http://app; }\n    }\n}\n'})
+    const r = check(dir, ['nginx.conf'])
+    expect(r.stderr).toContain('conntune: nginx.conf:4: nginx -t could not judge this here (it needs a file outside the checked files, or this machine): host not found in upstream "app.internal.invalid:8000"')
+    expect(r.code).toBe(3)
   })
 
   it('left the host as it was: no log, temp, cache or pid file touched', () => {

@@ -43,6 +43,13 @@ describe('readVerdict', () => {
     expect(r.notes[1]).toMatch(/^nginx -t accepted the configuration up to its listening sockets/)
   })
 
+  it('a name this machine cannot resolve is not judged, not refused', () => {
+    const r = fresh()
+    readVerdict(`nginx: [emerg] host not found in upstream "db.internal:5432" in ${STAGE}/root/repo/nginx/nginx.conf:9\n`, 1, places, r)
+    expect(r.refused).toEqual([])
+    expect(r.incomplete).toEqual([{file: 'nginx/nginx.conf', line: 9, message: 'host not found in upstream "db.internal:5432"'}])
+  })
+
   it('a failure it cannot read is still a refusal, never a pass', () => {
     const r = fresh()
     readVerdict('segmentation fault\n', 139, places, r)
