@@ -203,8 +203,15 @@ export function uniqueNames(names: string[]): string[] {
 /** Paths under `dir` shown relative to it, as people and CI annotations expect in a repo. */
 export function relativizeResult(result: AuditResult, dir: string): AuditResult {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`
-  const rel = (s: string) => s.split(prefix).join('')
-  const fixFinding = (f: Finding): Finding => ({
+  const rel = (s: string) => (s.includes(prefix) ? s.replaceAll(prefix, '') : s)
+  // A host's findings are the same objects as the result's: relativized once, shared again.
+  const done = new Map<Finding, Finding>()
+  const fixFinding = (f: Finding): Finding => {
+    let out = done.get(f)
+    if (!out) done.set(f, (out = relativeFinding(f)))
+    return out
+  }
+  const relativeFinding = (f: Finding): Finding => ({
     ...f,
     location: {...f.location, ...(f.location.file ? {file: rel(f.location.file)} : {}), text: rel(f.location.text)},
     message: rel(f.message),
