@@ -158,6 +158,18 @@ export const REGULAR_FILE_CASES: HostileCase[] = [
     maxSeconds: 15,
     maxRssMb: 400,
   },
+  {
+    // The capture kept its first 4 MiB and the parser read them as the whole file: a bogus
+    // "unexpected end of file" deep inside it, and the servers after the cut silently gone.
+    name: 'a 5 MiB included file is not read, and says why (check)',
+    files: {'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/big.conf': 'server { listen 8080; location / { return 204; } }\n'.repeat(110_000)},
+    args: ['check', 'nginx.conf'],
+    exit: 3,
+    message: /nginx\.conf:3:\d+: open\(\) "conf\.d\/big\.conf" failed \(5610000 bytes, larger than the 4194304-byte bound for a config file; not read\)/,
+    absent: /unexpected end of file/,
+    maxSeconds: 20,
+    maxRssMb: 500,
+  },
 ]
 
 const LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

@@ -11,6 +11,7 @@ import {parseNginx, splitNginxDump} from '../../parsers/nginx/index.js'
 import type {FileReader, ParseError} from '../../parsers/types.js'
 import {mapPath} from '../../path-map.js'
 import {MAIN_CONFIGS, UNIT_DIRS} from '../../snapshot/config-locations.js'
+import {LIMITS} from '../../snapshot/kernel-keys.js'
 import type {Snapshot} from '../../snapshot/types.js'
 import type {Problem} from '../types.js'
 import {buildGunicornApp, type GunicornApp} from './gunicorn.js'
@@ -81,9 +82,17 @@ export interface Servers {
   texts: Record<string, string>
 }
 
+/**
+ * The captured texts as the parsers read them. A file cut at the capture bound is not text to
+ * parse: half a config read as if whole ends in a misleading "unexpected end of file" deep in
+ * it, and what was cut off would be silently missing. It reads as a file that could not be read.
+ */
 export function fileTexts(snap: Pick<Snapshot, 'files'>): FileTexts {
   const out: FileTexts = {}
-  for (const [p, f] of Object.entries(snap.files)) out[p] = f.text !== undefined ? f.text : {error: f.error ?? 'not captured', code: f.error}
+  for (const [p, f] of Object.entries(snap.files)) {
+    if (f.truncated) out[p] = {error: `${f.size !== undefined ? `${f.size} bytes, ` : ''}larger than the ${LIMITS.configBytes}-byte bound for a config file; not read`, code: 'EFBIG'}
+    else out[p] = f.text !== undefined ? f.text : {error: f.error ?? 'not captured', code: f.error}
+  }
   return out
 }
 
