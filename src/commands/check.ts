@@ -19,6 +19,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     'skip-unknown': Flags.boolean({description: 'Skip named files whose kind cannot be told (pre-commit passes every changed file)'}),
     root: Flags.string({description: 'Read absolute paths the configs name (include /etc/nginx/…) under DIR, as a host image', helpValue: 'DIR'}),
     map: Flags.string({description: 'Read absolute paths under PREFIX from DIR in the checkout (repeatable; also map: in .conntune.yaml)', multiple: true, helpValue: 'PREFIX=DIR'}),
+    'max-file-size': Flags.string({description: 'Read files up to SIZE each (default 4MiB, at most 1GiB), for generated configs larger than that', helpValue: 'SIZE'}),
     'nginx-test': Flags.boolean({description: 'Also run the installed nginx -t on a staged copy of the nginx files read (logs, temp paths and certificates inside the copy, load_module left out); a refusal is exit 2'}),
     ...modelFlags,
     ...reportFlags,
@@ -26,7 +27,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Check)
-    const [{collectFiles, checkMappings}, {auditSnapshots, relativizeResult}, {prepareReport}, {checkRoot}] = await Promise.all([
+    const [{collectFiles, checkMappings, parseFileSize}, {auditSnapshots, relativizeResult}, {prepareReport}, {checkRoot}] = await Promise.all([
       import('../sources/files.js'),
       import('../pipeline/audit.js'),
       import('../cli/report-setup.js'),
@@ -35,9 +36,10 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
     const {rules, baseline, project} = await prepareReport(flags, this.argv, [...(argv as string[]), process.cwd()])
     const map = checkMappings(flags.map ?? [], project)
     if (flags.root) checkRoot(flags.root)
-    const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version, map, ...(flags.root ? {root: flags.root} : {})})
+    const maxFileBytes = flags['max-file-size'] ? parseFileSize(flags['max-file-size']) : undefined
+    const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version, map, ...(flags.root ? {root: flags.root} : {}), ...(maxFileBytes ? {maxFileBytes} : {})})
     const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped, problems: checked.unreadable}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags)}),
+      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped, problems: checked.unreadable}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags), ...(maxFileBytes ? {maxFileBytes} : {})}),
       process.cwd(),
     )
     if (flags['nginx-test']) {

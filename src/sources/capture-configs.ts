@@ -9,9 +9,10 @@ import type {Snapshot} from '../snapshot/types.js'
 import type {RootFs} from './rootfs.js'
 import {lineNumberer} from '../text/lines.js'
 
-export type Sink = Pick<Snapshot, 'files' | 'dirs'>
+/** Where captured files go; `maxBytes` (default LIMITS.configBytes) bounds each one (check --max-file-size). */
+export type Sink = Pick<Snapshot, 'files' | 'dirs'> & {maxBytes?: number}
 
-function captureFile(fs: RootFs, sink: Sink, path: string, maxBytes: number = LIMITS.configBytes): string | undefined {
+function captureFile(fs: RootFs, sink: Sink, path: string, maxBytes: number = sink.maxBytes ?? LIMITS.configBytes): string | undefined {
   if (sink.files[path]) return sink.files[path].text
   const f = fs.readFile(path, maxBytes)
   sink.files[path] = f

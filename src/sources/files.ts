@@ -212,12 +212,27 @@ export interface CollectOptions {
   map?: PathMapping[]
   /** The checked tree; default the current directory. */
   cwd?: string
+  /** check --max-file-size: the bound on one file (default LIMITS.configBytes, at most MAX_FILE_SIZE). */
+  maxFileBytes?: number
+}
+
+/** The most --max-file-size may raise the per-file bound to: reading stays bounded. */
+export const MAX_FILE_SIZE = 1024 * 1024 * 1024
+
+/** "64MiB", "50M", "512k", "8388608": bytes (K/M/G as 1024 powers), within 1 KiB..MAX_FILE_SIZE. */
+export function parseFileSize(text: string): number {
+  const m = /^(\d+)\s*(?:(k|m|g)(?:i?b)?|b)?$/i.exec(text.trim())
+  const n = m ? Number(m[1]) * 1024 ** ({k: 1, m: 2, g: 3}[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 0) : NaN
+  if (!Number.isSafeInteger(n) || n < 1024 || n > MAX_FILE_SIZE) throw new UserError(`--max-file-size ${text}: expected a size from 1KiB to 1GiB, e.g. 64MiB`)
+  return n
 }
 
 export function collectFiles(paths: string[], opts: CollectOptions): CheckedFiles {
   const cwd = opts.cwd ?? process.cwd()
   const files: Snapshot['files'] = {}
   const dirs: Snapshot['dirs'] = {}
+  const cap = opts.maxFileBytes ?? LIMITS.configBytes
+  const sink = {files, dirs, maxBytes: cap}
   const kinds: Record<string, ConfigKind> = {}
   const skipped: SkippedFile[] = []
   const unreadable: Problem[] = []
@@ -243,7 +258,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     } else named.push(abs)
   }
   for (const path of [...named, ...found]) {
-    const f = fs.readFile(path, LIMITS.configBytes)
+    const f = fs.readFile(path, cap)
     files[path] = f
     if (f.text === undefined) {
       if (named.includes(path)) throw new UserError(`${path}: cannot read: ${f.error === OUTSIDE ? 'a symlink that leads outside the checked tree' : f.error}`)
@@ -254,7 +269,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       delete files[path]
       continue
     }
-    if (f.truncated) throw new UserError(`${path}: ${tooLarge(f.size, LIMITS.configBytes)}`)
+    if (f.truncated) throw new UserError(`${path}: ${tooLarge(f.size, cap)}${cap < MAX_FILE_SIZE ? ' (check --max-file-size raises it)' : ''}`)
     const kind = opts.kind ?? detectKind(path, f.text)
     const skip = kind ? null : notGunicorn(path)
     if (kind) kinds[path] = kind
@@ -275,9 +290,9 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     const all = of(k)
     const mains = k === 'nginx' ? all.filter((p) => /^\s*(?:http|events)\s*\{/m.test(files[p].text ?? '')) : all.filter((p) => basename(p) === 'lighttpd.conf')
     const covered = new Set<string>()
-    for (const m of mains) for (const p of followIncludes(fs, {files, dirs}, k, m, view)) covered.add(p)
+    for (const m of mains) for (const p of followIncludes(fs, sink, k, m, view)) covered.add(p)
     const loose = all.filter((p) => !mains.includes(p) && !covered.has(p))
-    for (const l of loose) followIncludes(fs, {files, dirs}, k, l, view)
+    for (const l of loose) followIncludes(fs, sink, k, l, view)
     return [...mains, ...loose]
   }
   const nginx = entryFor('nginx')
@@ -289,7 +304,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       if (m[1].startsWith('python:')) continue
       const target = m[1].startsWith('/') ? view.translate(m[1]) : resolve(dirname(u), m[1])
       if (target === null) view.outside.push({file: u, line: lineOf(m.index), path: m[1]})
-      else captureIncluded(fs, {files, dirs}, target)
+      else captureIncluded(fs, sink, target)
     }
   }
   // A unit's EnvironmentFile= is an absolute host path (systemd.exec(5)): read where --map or
@@ -301,14 +316,14 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       if (!m[1].startsWith('/')) continue
       const target = view.translate(m[1])
       if (target === null) view.outside.push({file: u, line: lineOf(m.index), path: m[1]})
-      else captureIncluded(fs, {files, dirs}, target)
+      else captureIncluded(fs, sink, target)
     }
   }
   // Compose services read the project's .env (interpolation) and their env_file: files.
   for (const c of of('compose')) {
     const dir = dirname(c)
-    captureIncluded(fs, {files, dirs}, join(dir, '.env'))
-    for (const p of composeEnvFiles(files[c].text ?? '')) captureIncluded(fs, {files, dirs}, resolve(dir, p))
+    captureIncluded(fs, sink, join(dir, '.env'))
+    for (const p of composeEnvFiles(files[c].text ?? '')) captureIncluded(fs, sink, resolve(dir, p))
   }
   const snapshot: Snapshot = {
     format: SNAPSHOT_FORMAT,

@@ -170,6 +170,25 @@ export const REGULAR_FILE_CASES: HostileCase[] = [
     maxSeconds: 20,
     maxRssMb: 500,
   },
+  {
+    name: 'the same file read whole with --max-file-size 8MiB (check)',
+    files: {'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/big.conf': 'server { listen 8080; location / { return 204; } }\n'.repeat(110_000)},
+    args: ['check', 'nginx.conf', '--max-file-size', '8MiB'],
+    exit: 0,
+    message: /2 files \(nginx\.conf, conf\.d\/big\.conf\); 110000 server blocks/,
+    absent: /incomplete|not read/,
+    maxSeconds: 30,
+    maxRssMb: 700,
+  },
+  {
+    name: 'a named 5 MiB file names the flag that reads it (check)',
+    files: {'big.conf': 'server { listen 8080; location / { return 204; } }\n'.repeat(110_000)},
+    args: ['check', 'big.conf', '--kind', 'nginx'],
+    exit: 2,
+    message: /big\.conf: 5610000 bytes, larger than the 4194304-byte bound \(check --max-file-size raises it\)/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
 ]
 
 const LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

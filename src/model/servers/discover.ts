@@ -7,7 +7,7 @@ import {resolveGunicorn} from '../../parsers/gunicorn/settings.js'
 import {gunicornFromCompose, gunicornFromDockerfile, gunicornFromProcfile, gunicornFromScript, gunicornFromSystemdUnit} from '../../parsers/gunicorn/sources.js'
 import {effectiveLighttpd, parseLighttpd} from '../../parsers/lighttpd/index.js'
 import {MemoryFileReader, type FileTexts} from '../../parsers/memory-reader.js'
-import {parseNginx, splitNginxDump} from '../../parsers/nginx/index.js'
+import {DEFAULT_MAX_FILE_BYTES, parseNginx, splitNginxDump} from '../../parsers/nginx/index.js'
 import type {FileReader, ParseError} from '../../parsers/types.js'
 import {mapPath} from '../../path-map.js'
 import {MAIN_CONFIGS, UNIT_DIRS} from '../../snapshot/config-locations.js'
@@ -62,6 +62,8 @@ export interface ServerOptions {
   entries?: ConfigEntries
   /** Third-party nginx directives declared in .conntune.yaml. */
   nginxDirectives?: DeclaredDirective[]
+  /** check --max-file-size: files were read up to this bound, and the parsers take them whole. */
+  maxFileBytes?: number
 }
 
 export interface CommentLine {
@@ -87,10 +89,10 @@ export interface Servers {
  * parse: half a config read as if whole ends in a misleading "unexpected end of file" deep in
  * it, and what was cut off would be silently missing. It reads as a file that could not be read.
  */
-export function fileTexts(snap: Pick<Snapshot, 'files'>): FileTexts {
+export function fileTexts(snap: Pick<Snapshot, 'files'>, bound: number = LIMITS.configBytes): FileTexts {
   const out: FileTexts = {}
   for (const [p, f] of Object.entries(snap.files)) {
-    if (f.truncated) out[p] = {error: `${f.size !== undefined ? `${f.size} bytes, ` : ''}larger than the ${LIMITS.configBytes}-byte bound for a config file; not read`, code: 'EFBIG'}
+    if (f.truncated) out[p] = {error: `${f.size !== undefined ? `${f.size} bytes, ` : ''}larger than the ${bound}-byte bound for a config file; not read`, code: 'EFBIG'}
     else out[p] = f.text !== undefined ? f.text : {error: f.error ?? 'not captured', code: f.error}
   }
   return out
@@ -131,7 +133,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const texts: Record<string, string> = {}
   // check names entry points through the model options; a snapshot may carry them too.
   const entries: ConfigEntries | undefined = opts.entries ?? snap.entries
-  const memory = new MemoryFileReader(fileTexts(snap))
+  const memory = new MemoryFileReader(fileTexts(snap, opts.maxFileBytes))
   const reader = entries?.map?.length ? mappedReader(memory, entries.map) : memory
   for (const [p, f] of Object.entries(snap.files)) if (f.text !== undefined) texts[p] = f.text
   // The parser's own "open() failed" for these would say the same thing again, less usefully.
@@ -162,7 +164,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     if (dump?.exitCode && dump.exitCode !== 0) problems.push({file: 'nginx -T', message: `exited ${dump.exitCode}: ${(dump.stderr ?? '').trim().split('\n').pop() ?? ''}; read ${main ?? 'no config'} instead`})
   }
   for (const run of nginxRuns) {
-    const r = parseNginx(run.entry, run.reader, {spans: false})
+    const r = parseNginx(run.entry, run.reader, {spans: false, ...(opts.maxFileBytes ? {maxFileBytes: Math.max(opts.maxFileBytes, DEFAULT_MAX_FILE_BYTES)} : {})})
     problems.push(...toProblems(r.errors, outside))
     for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
     if (r.value.files.length === 0) continue
@@ -180,7 +182,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const lighttpdVersion = opts.lighttpdVersion ?? versionFrom(lv?.stdout, /lighttpd\/(\d+\.\d+\.\d+)/)
   const lighttpdEntries = entries?.lighttpd ? entries.lighttpd : MAIN_CONFIGS.lighttpd.filter((p) => snap.files[p]?.text !== undefined).slice(0, 1)
   for (const entry of lighttpdEntries) {
-    const r = parseLighttpd(entry, reader, lighttpdVersion ? {version: lighttpdVersion} : {})
+    const r = parseLighttpd(entry, reader, {...(lighttpdVersion ? {version: lighttpdVersion} : {}), ...(opts.maxFileBytes ? {maxFileBytes: Math.max(opts.maxFileBytes, 32 * 1024 * 1024)} : {})})
     problems.push(...toProblems(r.errors, outside))
     for (const c of r.value.comments) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
     const model = buildLighttpdModel({
