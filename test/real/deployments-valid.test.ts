@@ -39,6 +39,24 @@ describeReal('deployments: nginx -t accepts every nginx config', [missingProgram
   })
 })
 
+// The same configs through `check --nginx-test`: its staged, rewritten copy must be one nginx
+// accepts too (a refusal here would be conntune's rewriting, not the config).
+describeReal('deployments: check --nginx-test agrees with nginx -t on every nginx config', [missingProgram('nginx', ['-v'])], () => {
+  const bin = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'bin', 'run.js')
+  it.each(cases('nginx'))('%s', (_label, name, file) => {
+    const run = deployments.find((d) => d.name === name)!.run
+    const maps = run.flatMap((a, i) => (a === '--map' ? ['--map', run[i + 1]!] : []))
+    const r = sh(process.execPath, [bin, 'check', file, '--kind', 'nginx', ...maps, '--nginx-test', '--format', 'json', '--fail-on', 'none'], stage(name))
+    // A deployment that relies on the host's /etc/nginx without --map is refused up front.
+    if (r.status === 2 && /--nginx-test: include \/etc\/nginx\/\S+ is outside the checked files/.test(r.stderr)) return
+    const t = JSON.parse(r.stdout).nginxTest
+    expect({refused: t.refused, ran: t.ran}).toEqual({refused: [], ran: [file]})
+    // Not judged only for what the deployment does not ship (Debian's /etc/nginx/mime.types,
+    // which the plain nginx -t above reads from this host).
+    for (const v of t.incomplete) expect(v.message).toMatch(/^open\(\) "\/etc\/nginx\/[^"]+" failed \(2: No such file or directory\)$/)
+  })
+})
+
 describeReal('deployments: lighttpd -tt accepts every lighttpd config', [missingProgram('lighttpd', ['-v'])], () => {
   const list = cases('lighttpd')
   it.each(list.length > 0 ? list : [['(none)', '', ''] as const])('%s', (_label, name, file) => {
