@@ -210,6 +210,16 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     expect(r.code).toBe(3)
   })
 
+  it('runs nginx -t on at most 50 main configs, and says how many it left', () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 52; i++) files[`m${String(i).padStart(2, '0')}.conf`] = 'events {}\nhttp {\n    server {\n        listen 8080;\n        return 204;\n    }\n}\n'
+    const r = check(repo('many', files), ['.', '--format', 'json'])
+    const t = JSON.parse(r.stdout).nginxTest
+    expect(t.ran).toHaveLength(50)
+    expect(t.incomplete).toEqual([{file: 'm50.conf', message: 'not run: nginx -t ran on 50 main configs, its bound; 2 not checked'}])
+    expect(r.code).toBe(3)
+  })
+
   it('left the host as it was: no log, temp, cache or pid file touched', () => {
     expect(hostState()).toBe(before)
   })
