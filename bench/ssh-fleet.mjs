@@ -20,7 +20,8 @@ const arg = (name, def) => {
 const N = Number(arg('hosts', '50'))
 const LEVELS = arg('concurrency', '1,8,32').split(',').map(Number)
 const OUT = arg('out', join(root, 'bench/results-ssh-fleet.json'))
-const TAG = `ctb${process.pid % 100000}`
+// --tag: the namespace name prefix (helpers sharing a machine keep theirs apart)
+const TAG = `${arg('tag', 'ctb')}${process.pid % 100000}`
 const NET = 100 + (process.pid % 100)
 
 const run = (cmd, args, opts = {}) => {

@@ -120,6 +120,9 @@ printf 'conntune-collector 1 %s\n' "$B"
 
 HAVE_READLINK=; command -v readlink >/dev/null 2>&1 && HAVE_READLINK=1
 HAVE_GREP=; command -v grep >/dev/null 2>&1 && HAVE_GREP=1
+# /dev/fd lets one head read many files with the section headers between them (read_batch).
+HAVE_DEVFD=; [ -e /dev/fd/3 ] && HAVE_DEVFD=1
+QN=0 QL=0
 TIMEOUT=; command -v timeout >/dev/null 2>&1 && TIMEOUT="timeout $CMD_SECONDS"
 [ -n "$TIMEOUT" ] && hdr "META timeout $CMD_SECONDS"
 
@@ -169,6 +172,7 @@ for d in $SYSCTL_DIRS; do
 done
 if [ -e "$SYSCTL_CONF" ] || [ -L "$SYSCTL_CONF" ]; then read_file FILE "$CONFIG_BYTES" "$SYSCTL_CONF"; fi
 
+read_batch
 if [ -n "$NGINX" ]; then
   if [ -n "$NGINX_MISSING" ]; then hdr "CMDSKIP nginx -T"; printf '%s' "$NGINX_MISSING"
   else run_cmd 'nginx -T' "$NGINX" -T; fi
@@ -210,6 +214,7 @@ if [ -n "$SP" ]; then
   IFS=" 	$NL"
 fi
 for n in $PROC_FILES; do read_file PROC "$PROC_BYTES" "/proc/$n" "$n"; done
+read_batch
 
 hdr END
 printf '\n'
@@ -228,18 +233,68 @@ sysctl_path() {
 
 hdr() { printf '\n%s %s\n' "$B" "$*"; }
 
-# read_file KIND LIMIT PATH [NAME]: one bounded read, or why there is none.
+# read_file KIND LIMIT PATH [NAME]: a bounded read (queued for read_batch), or why there is none.
 read_file() {
   _rk=$1 _rl=$2 _rp=$3 _rn=${4:-$3}
   if [ ! -e "$_rp" ]; then hdr "$_rk ENOENT $_rl $_rn"; return 1; fi
   if [ -d "$_rp" ]; then hdr "$_rk EISDIR $_rl $_rn"; return 1; fi
   if [ ! -r "$_rp" ]; then hdr "$_rk EACCES $_rl $_rn"; return 1; fi
-  hdr "$_rk ok $_rl $_rn"
-  head -c "$((_rl + 1))" -- "$_rp" 2>/dev/null </dev/null || hdr "FAIL $_rn"
-  if [ -L "$_rp" ] && [ -n "$HAVE_READLINK" ]; then
-    _rt=$(readlink -f -- "$_rp" 2>/dev/null) && [ -n "$_rt" ] && { hdr "LINK $_rn"; printf '%s' "$_rt"; }
-  fi
+  # head -c bounds the next file's header too: only headers well inside the bound batch.
+  _rh="$B $_rk ok $_rl $_rn"
+  if [ -z "$HAVE_DEVFD" ] || [ "$((${#_rh} + 2))" -gt "$_rl" ]; then read_one "$_rk" "$_rl" "$_rp" "$_rn"; return 0; fi
+  { [ "$QN" -gt 0 ] && [ "$_rl" != "$QL" ]; } || [ "$QN" -ge 7 ] && read_batch
+  QN=$((QN + 1)) QL=$_rl
+  eval "QK$QN=\$_rk QP$QN=\$_rp QF$QN=\$_rn"
   return 0
+}
+
+# read_one KIND LIMIT PATH NAME: one file, one head.
+read_one() {
+  hdr "$1 ok $2 $4"
+  head -c "$(($2 + 1))" -- "$3" 2>/dev/null </dev/null || hdr "FAIL $4"
+  read_link "$3" "$4"
+}
+
+read_link() {
+  if [ -L "$1" ] && [ -n "$HAVE_READLINK" ]; then
+    _rt=$(readlink -f -- "$1" 2>/dev/null) && [ -n "$_rt" ] && { hdr "LINK $2"; printf '%s' "$_rt"; }
+  fi
+}
+
+# read_batch: the queued files (up to 7, one limit) in one head, each bounded by head -c. The
+# next file's section header comes from a here-document head reads as /dev/fd/N between two
+# files, so the output is byte for byte what one head per file prints: framed by the secret
+# boundary, whatever a file holds or however its size changes. Any failure (a file vanished,
+# no /dev/fd, a head without -q) reads the whole batch again one file at a time; the reader
+# keeps the last section for a path.
+read_batch() {
+  [ "$QN" -gt 0 ] || return 0
+  _bn=$QN; QN=0
+  set -- "$QP1"; _bh2= _bh3= _bh4= _bh5= _bh6= _bh7=
+  _bi=2
+  while [ "$_bi" -le "$_bn" ]; do
+    eval "_bh$_bi=\"\$QK$_bi ok \$QL \$QF$_bi\"; set -- \"\$@\" /dev/fd/$((_bi + 2)) \"\$QP$_bi\""
+    _bi=$((_bi + 1))
+  done
+  hdr "$QK1 ok $QL $QF1"
+  if head -q -c "$((QL + 1))" -- "$@" 2>/dev/null </dev/null 4<<E4 5<<E5 6<<E6 7<<E7 8<<E8 9<<E9
+$NL$B $_bh2
+E4
+$NL$B $_bh3
+E5
+$NL$B $_bh4
+E6
+$NL$B $_bh5
+E7
+$NL$B $_bh6
+E8
+$NL$B $_bh7
+E9
+  then _bi=1
+    while [ "$_bi" -le "$_bn" ]; do eval "read_link \"\$QP$_bi\" \"\$QF$_bi\""; _bi=$((_bi + 1)); done
+  else _bi=1
+    while [ "$_bi" -le "$_bn" ]; do eval "read_one \"\$QK$_bi\" \"\$QL\" \"\$QP$_bi\" \"\$QF$_bi\""; _bi=$((_bi + 1)); done
+  fi
 }
 
 # A config file, once.

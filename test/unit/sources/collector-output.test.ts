@@ -2,7 +2,7 @@
 // of the script gives the snapshot a local collect gives, and bad output (cut short, missing
 // sections, binary junk, garbled headers) keeps what was read and says the host is incomplete.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {collectorScript} from '../../../src/sources/collector-script.js'
@@ -243,6 +243,71 @@ describe('collector.sh on this host', () => {
         text: 'a = 1\n\n\nb = 2',
         link: join(dir, 'plain.conf'),
       })
+    })
+
+    // read_batch: one head reads up to 7 queued files; each section must be byte for byte what
+    // one head per file prints, whatever the files hold.
+    function batchRun(paths: string[], limits: number[], devfd: boolean, between = ''): {out: Buffer; heads: number} {
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const count = join(dir, `heads-${devfd}`)
+      rmSync(count, {force: true})
+      const body = `${script}\nB=${B}; HAVE_READLINK=1; HAVE_DEVFD=${devfd ? 1 : ''}; QN=0 QL=0; NL='\n'
+head() { printf x >>"${count}"; command head "$@"; }
+exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"
+i=0; for p in "$@"; do i=$((i + 1)); eval "l=\\$L$i"; read_file FILE "$l" "$p"; done
+${between}
+read_batch; hdr END`
+      const env = Object.fromEntries(limits.map((l, i) => [`L${i + 1}`, String(l)]))
+      const r = spawnSync('sh', ['-c', body, 'sh', ...paths], {env: {...process.env, ...env}})
+      let heads = 0
+      try {
+        heads = readFileSync(count).length
+      } catch {}
+      return {out: r.stdout, heads}
+    }
+
+    it('reads many files in one head each batch, byte for byte what one head per file reads', () => {
+      // a section header of another run, and the separator head prints between files without -q
+      const fake = `x\n--conntune-00000000-1111-2222-3333-444455556666 FILE ok 5 /etc/passwd\nroot\n\n==> /etc/x <==\n`
+      const paths: string[] = []
+      for (let i = 0; i < 9; i++) {
+        const p = join(dir, `b${i}.conf`)
+        writeFileSync(p, i === 3 ? fake : i === 5 ? 'y'.repeat(400) : i === 6 ? '' : `n ${i};\n`)
+        paths.push(p)
+      }
+      spawnSync('ln', ['-sf', paths[0], join(dir, 'b-link.conf')])
+      paths.push(join(dir, 'b-link.conf'), join(dir, 'b-none.conf'), join(dir, 'b9.conf'))
+      writeFileSync(join(dir, 'b9.conf'), 'z'.repeat(30))
+      // limit 8 is shorter than a header: that file is read alone
+      const limits = paths.map((_, i) => (i === 11 ? 8 : 200))
+      const one = batchRun(paths, limits, false)
+      const many = batchRun(paths, limits, true)
+      // The same sections, byte for byte (a failed check is printed at once, a read when its batch is)
+      const sectionsOf = (b: Buffer) => b.toString('latin1').split(`\n${B} `).sort()
+      expect(sectionsOf(many.out)).toEqual(sectionsOf(one.out))
+      expect(parseCollectorOutput(many.out, opts).snapshot.files).toEqual(parseCollectorOutput(one.out, opts).snapshot.files)
+      expect(one.heads).toBe(11)
+      // 7 files at limit 200, then 3 more, then the one at limit 8 alone
+      expect(many.heads).toBe(3)
+      const files = parseCollectorOutput(many.out, opts).snapshot.files
+      expect(files[paths[3]]).toEqual({text: fake})
+      expect(files[paths[5]]).toEqual({text: 'y'.repeat(200), truncated: true})
+      expect(files[paths[6]]).toEqual({text: ''})
+      expect(files[paths[9]]).toEqual({text: 'n 0;\n', link: paths[0]})
+      expect(files[paths[10]]).toEqual({error: 'ENOENT'})
+      expect(files[paths[11]]).toEqual({text: 'z'.repeat(8), truncated: true})
+    })
+
+    it('a file gone between its check and the batch read: the batch is read again file by file', () => {
+      const a = join(dir, 'g1.conf')
+      const b = join(dir, 'g2.conf')
+      writeFileSync(a, 'a;\n')
+      writeFileSync(b, 'b;\n')
+      const r = batchRun([a, b], [100, 100], true, `rm -f "${a}"`)
+      const files = parseCollectorOutput(r.out, opts).snapshot.files
+      expect(files[a]).toEqual({error: 'EIO'})
+      expect(files[b]).toEqual({text: 'b;\n'})
+      expect(r.heads).toBe(3)
     })
   })
 })
