@@ -148,11 +148,13 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
     }
     let counter = 0
     const fresh = (dir: string, ext = '') => join(stage, dir, `${counter++}${ext}`)
-    const edits = new Map<string, Map<number, Edit>>()
+    // Keyed by span: an insertion (start = end) and a replacement may share a start.
+    const edits = new Map<string, Map<string, Edit>>()
     const edit = (file: string, e: Edit) => {
       let m = edits.get(file)
       if (!m) edits.set(file, (m = new Map()))
-      if (!m.has(e.start)) m.set(e.start, e)
+      const key = `${e.start}-${e.end}`
+      if (!m.has(key)) m.set(key, e)
     }
     const texts = new Map<string, string>()
     const written = new Set<string>()
@@ -221,7 +223,8 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
       return result
     }
     for (const [file, text] of texts) {
-      const list = [...(edits.get(file)?.values() ?? [])].sort((a, b) => b.start - a.start)
+      // From the end, and at one offset the replacement before the insertion, so neither moves the other.
+      const list = [...(edits.get(file)?.values() ?? [])].sort((a, b) => b.start - a.start || b.end - a.end)
       let out = text
       for (const e of list) out = out.slice(0, e.start) + e.with + out.slice(e.end)
       // nginx finds a mapped file by its host path and a checkout file by its own: a glob names

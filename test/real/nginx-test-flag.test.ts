@@ -210,6 +210,13 @@ describeReal('check --nginx-test (real nginx -t)', [missingProgram('nginx', ['-v
     expect(r.code).toBe(3)
   })
 
+  it('a config that starts with load_module and sets no pid still gets the pid of the copy', () => {
+    const dir = repo('first-line', {'nginx.conf': 'load_module modules/ngx_stream_module.so;\nevents {}\nhttp {\n    server {\n        listen 8080;\n        return 204;\n    }\n}\n'})
+    const r = check(dir, ['nginx.conf', '--format', 'json'])
+    expect(JSON.parse(r.stdout).nginxTest.refused).toEqual([])
+    expect(r.code).toBe(0)
+  })
+
   it('runs nginx -t on at most 50 main configs, and says how many it left', () => {
     const files: Record<string, string> = {}
     for (let i = 0; i < 52; i++) files[`m${String(i).padStart(2, '0')}.conf`] = 'events {}\nhttp {\n    server {\n        listen 8080;\n        return 204;\n    }\n}\n'
