@@ -3,7 +3,7 @@
 import {UserError} from '../errors.js'
 import type {Severity} from '../model/types.js'
 import type {Environment} from '@marcbachmann/cel-js'
-import {celEnvironment, celErrorLine} from './cel.js'
+import {celEnvironment, celErrorLine, viewTarget} from './cel.js'
 import type {LoadedRule} from './types.js'
 
 export type CelFn = (ctx: Record<string, unknown>) => unknown
@@ -48,7 +48,30 @@ function parseExpr(rule: LoadedRule, field: string, expr: string): ReturnType<En
 
 function compileExpr(rule: LoadedRule, field: string, expr: string): CelFn {
   const fn = parseExpr(rule, field, expr)
-  return (ctx) => fn(ctx)
+  const read = readerOf(fn.ast)
+  if (!read) return (ctx) => fn(ctx)
+  // Most holes and evidence are bare paths (`item.client.name`): read the model object behind
+  // the view, as fromCel would see CEL's answer. Anything the read cannot be sure of (a missing
+  // key, a null on the way, a derived field) is CEL's to answer, errors included.
+  return (ctx) => {
+    const v = read(ctx)
+    return v === undefined ? fn(ctx) : v
+  }
+}
+
+/** `item.a.b` or `host.a.b` as a plain read of the object behind the view, or null. */
+function readerOf(ast: unknown): ((ctx: Record<string, unknown>) => unknown) | null {
+  const p = rootedPath(ast)
+  if (!p || (p.root !== 'item' && p.root !== 'host')) return null
+  const {root, path} = p
+  return (ctx) => {
+    const raw = viewTarget(ctx[root])
+    if (!raw || Array.isArray(raw)) return undefined
+    const v = valueAt(raw, path)
+    // Numbers read through a view are CEL ints (BigInt) or doubles; fromCel turns both back into
+    // the plain number, so only containers need the same care as scalars: a plain copy later.
+    return v
+  }
 }
 
 interface Node {
@@ -60,8 +83,8 @@ const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null &&
 
 const FLIP: Record<string, WhenGuard['op']> = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}
 
-/** `item.a.b` as ['a', 'b'], or null. */
-function itemPath(n: unknown): string[] | null {
+/** `root.a.b` as {root, path: ['a', 'b']}, or null. */
+function rootedPath(n: unknown): {root: string; path: string[]} | null {
   const path: string[] = []
   while (isNode(n) && n.op === '.' && Array.isArray(n.args)) {
     const [obj, name] = n.args as unknown[]
@@ -69,7 +92,13 @@ function itemPath(n: unknown): string[] | null {
     path.unshift(name)
     n = obj
   }
-  return isNode(n) && n.op === 'id' && n.args === 'item' && path.length > 0 ? path : null
+  return isNode(n) && n.op === 'id' && typeof n.args === 'string' && path.length > 0 ? {root: n.args, path} : null
+}
+
+/** `item.a.b` as ['a', 'b'], or null. */
+function itemPath(n: unknown): string[] | null {
+  const p = rootedPath(n)
+  return p && p.root === 'item' ? p.path : null
 }
 
 const literal = (n: unknown): {value: string | null | bigint | number} | null =>
