@@ -1,20 +1,17 @@
-// Every command extends this: user errors become one line on stderr and their exit code;
-// anything else is a bug, shown as one line too unless DEBUG=conntune* asks for the stack.
+// Every command extends this: a thrown error ends the run as cli/fail.ts says; oclif's own
+// (a bad flag) become one line as well.
 import {Command} from '@oclif/core'
-import {UserError, EXIT} from '../errors.js'
+import {UserError} from '../errors.js'
+import {exitOnFailure} from './fail.js'
 import {nearest} from '../text/nearest.js'
 import {argvWantsJson, invocationError} from './invocation-error.js'
-import {escapeTerminal} from '../text/escape.js'
 import {writeJson} from './json-out.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; flags?: unknown}): Promise<unknown> {
-    if (err instanceof UserError) {
-      process.stderr.write(`conntune: ${escapeTerminal(err.message)}\n`)
-      process.exit(err.exitCode)
-    }
+    if (err instanceof UserError) exitOnFailure(err)
     // A flag that does not exist (oclif's NonExistentFlagsError): one line naming it and the
     // nearest real flag, instead of the whole help text.
     if (err.oclif && Array.isArray(err.flags) && err.flags.length > 0) {
@@ -25,9 +22,7 @@ export abstract class BaseCommand extends Command {
     if (err.oclif && (err.oclif.exit ?? 0) !== 0 && this.wantsJson()) invocationError(err.message, true)
     // oclif's own errors (bad flags, exit()) carry their exit code and format themselves.
     if (err.oclif) return super.catch(err)
-    const debug = /(^|,)conntune/.test(process.env.DEBUG ?? '')
-    process.stderr.write(`conntune: internal error: ${escapeTerminal(err.message)}${debug ? `\n${err.stack}` : ' (DEBUG=conntune* shows the stack)'}\n`)
-    process.exit(EXIT.invalid)
+    exitOnFailure(err)
   }
 
   /** "; did you mean --format?" for the first unknown flag that is near a real one. */

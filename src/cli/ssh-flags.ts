@@ -12,6 +12,4 @@ export const sshFlags = {
   'connect-timeout': Flags.integer({description: 'ssh ConnectTimeout, seconds', default: 10, min: 1}),
 }
 
-export function wantsSsh(flags: Record<string, unknown>): boolean {
-  return ((flags.host as string[] | undefined)?.length ?? 0) > 0 || typeof flags.inventory === 'string'
-}
+export {wantsSsh} from './flag-values.js'

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {emitReport, recordBaseline} from '../cli/output.js'
-import {modelFlags, modelOptions, reportFlags} from '../cli/flags.js'
+import {modelFlags, reportFlags} from '../cli/flags.js'
 import {CONFIG_KINDS} from '../sources/files.js'
 
 export default class Check extends BaseCommand {
@@ -27,28 +26,7 @@ Exit codes as for audit: 0 clean, 1 findings at or above --fail-on, 2 invalid in
 
   async run(): Promise<unknown> {
     const {argv, flags} = await this.parse(Check)
-    const [{collectFiles, checkMappings, parseFileSize}, {auditSnapshots, relativizeResult}, {prepareReport}, {checkRoot}] = await Promise.all([
-      import('../sources/files.js'),
-      import('../pipeline/audit.js'),
-      import('../cli/report-setup.js'),
-      import('../sources/index.js'),
-    ])
-    const {rules, baseline, project} = await prepareReport(flags, this.argv, [...(argv as string[]), process.cwd()])
-    const map = checkMappings(flags.map ?? [], project)
-    if (flags.root) checkRoot(flags.root)
-    const maxFileBytes = flags['max-file-size'] ? parseFileSize(flags['max-file-size']) : undefined
-    const checked = collectFiles(argv as string[], {kind: flags.kind as never, skipUnknown: flags['skip-unknown'], toolVersion: this.config.version, map, ...(flags.root ? {root: flags.root} : {}), ...(maxFileBytes ? {maxFileBytes} : {})})
-    const result = relativizeResult(
-      auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries, skipped: checked.skipped, problems: checked.unreadable}], rules, {failOn: flags['fail-on'] as 'error' | 'warning' | 'info' | 'none', project, baseline, relativeTo: process.cwd(), ...modelOptions(flags), ...(maxFileBytes ? {maxFileBytes} : {})}),
-      process.cwd(),
-    )
-    if (flags['nginx-test']) {
-      const {nginxTest, applyNginxTest} = await import('../pipeline/nginx-test.js')
-      const e = checked.entries
-      applyNginxTest(result, await nginxTest({snapshot: checked.snapshot, entries: e.nginx, map: e.map, outside: e.outside, cwd: process.cwd()}))
-    }
-    if (flags['write-baseline']) await recordBaseline(result, flags['write-baseline'])
-    this.finish(result.exitCode)
-    return emitReport(result, flags, {json: this.jsonEnabled(), version: this.config.version, rules, project, argv: this.argv, baseDir: process.cwd()})
+    const {runCheck} = await import('../cli/run-check.js')
+    return runCheck(argv as string[], flags, {argv: this.argv, version: this.config.version, json: this.jsonEnabled()})
   }
 }

@@ -2,13 +2,15 @@
 // at a node full of aliases, so nine lines can expand to a billion values ("billion laughs");
 // the yaml package stops at maxAliasCount but throws without a position. Here the refusal
 // names the line where expansion compounds: the first alias of a node that holds aliases.
-import {isAlias, visit, type Document, type Node} from 'yaml'
+import type {Document, Node} from 'yaml'
+import {yamlSync} from '../yaml-sync.js'
 import {UserError, where} from '../errors.js'
 
 /** The yaml package's own default: each alias may expand to at most this many nodes. */
 export const MAX_ALIAS_COUNT = 100
 
 function holdsAlias(node: Node | null | undefined): boolean {
+  const {visit} = yamlSync()
   let found = false
   if (!node) return false
   visit(node, {
@@ -31,6 +33,7 @@ export function yamlToJs(doc: Document, text: string, file: string): unknown {
     return doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
   } catch (error) {
     if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error
+    const {visit} = yamlSync()
     let at: number | undefined
     let first: number | undefined
     visit(doc, {

@@ -1,7 +1,7 @@
 // docs/rules/ID.md, generated from the rule's YAML: what fires it, why, the evidence shown,
 // the fix, references and the examples. SARIF helpUri and `rules show` point here; a test
 // fails when a page is out of date (regenerate with `npm run docs`).
-import {stringify} from 'yaml'
+import {yamlSync} from '../yaml-sync.js'
 import type {LoadedRule} from './types.js'
 
 export {DOCS_URL, docsPath} from './docs-url.js'
@@ -48,7 +48,7 @@ export function ruleDoc(rule: LoadedRule): string {
     if (ex.options) input.options = ex.options
     if (ex.host) input.host = ex.host
     if (ex.count || ex.severity || ex.messageContains) input.expect = {...(ex.count ? {count: ex.count} : {}), ...(ex.severity ? {severity: ex.severity} : {}), ...(ex.messageContains ? {messageContains: ex.messageContains} : {})}
-    out.push(Object.keys(input).length > 0 ? fence('yaml', stringify(input, {lineWidth: 0})) : '_Defaults only: a current kernel, nothing configured._', '')
+    out.push(Object.keys(input).length > 0 ? fence('yaml', yamlSync().stringify(input, {lineWidth: 0})) : '_Defaults only: a current kernel, nothing configured._', '')
   }
   return out.join('\n').trimEnd() + '\n'
 }

@@ -4,6 +4,7 @@
 // the token, so what a sloppy config *means* depends on those defaults. Reproducing them is
 // the only way our tree says what lighttpd actually runs with.
 import {RULES, START_SYMBOL, TERMINALS, type Rule, type Terminal} from './grammar.js'
+import {LALR_TABLES} from './lalr-tables.js'
 
 export type Action =
   | {type: 'shift'; state: number}
@@ -25,14 +26,42 @@ const ACCEPT: Action = {type: 'accept'}
 
 interface Item { rule: number; dot: number }
 
+/**
+ * The tables as plain data: per state its explicit actions and gotos (in the order built) and
+ * its default action. lalr-tables.ts holds them for RULES, written by scripts/gen-lalr.js, so a
+ * run does not rebuild them (≈ 7 ms of every lighttpd parse's start); a test checks that
+ * file against this builder.
+ */
+export interface TableData {
+  explicit: Array<Array<[string, Action]>>
+  defaults: Action[]
+  transitions: Array<Array<[string, number]>>
+}
+
 let cached: Tables | undefined
 
 export function lighttpdTables(): Tables {
-  cached ??= build(RULES)
+  cached ??= fromData(RULES, LALR_TABLES)
   return cached
 }
 
-function build(userRules: readonly Rule[]): Tables {
+export function fromData(rules: readonly Rule[], data: TableData): Tables {
+  const explicit = data.explicit.map((acts) => new Map(acts))
+  const transitions = data.transitions.map((t) => new Map(t))
+  const {defaults} = data
+  return {
+    rules,
+    stateCount: defaults.length,
+    action: (state, terminal) => explicit[state].get(terminal) ?? defaults[state],
+    goto: (state, nonterminal) => {
+      const target = transitions[state].get(nonterminal)
+      if (target === undefined) throw new Error(`lighttpd grammar: no goto from ${state} on ${nonterminal}`)
+      return target
+    },
+  }
+}
+
+export function buildTables(userRules: readonly Rule[]): TableData {
   // Rule 0' (index = userRules.length) is the augmented $accept ::= input.
   const rules: Rule[] = [...userRules, {lhs: '$accept', rhs: [START_SYMBOL]}]
   const augmented = rules.length - 1
@@ -182,16 +211,7 @@ function build(userRules: readonly Rule[]): Tables {
     explicit.push(acts)
   }
 
-  return {
-    rules: userRules,
-    stateCount: kernels.length,
-    action: (state, terminal) => explicit[state].get(terminal) ?? defaults[state],
-    goto: (state, nonterminal) => {
-      const target = transitions[state].get(nonterminal)
-      if (target === undefined) throw new Error(`lighttpd grammar: no goto from ${state} on ${nonterminal}`)
-      return target
-    },
-  }
+  return {explicit: explicit.map((m) => [...m]), defaults, transitions: transitions.map((m) => [...m])}
 }
 
 function kernelKey(kernel: Item[]): string {

@@ -1,7 +1,8 @@
 import {canonicalCondition, checkField, negatedOp, simplifyRegex} from '../../../../src/parsers/lighttpd/conditions.js'
 import {RULES, TERMINALS, type Terminal} from '../../../../src/parsers/lighttpd/grammar.js'
 import {baseDir, expandBraces, hasGlobMeta, resolveInclude} from '../../../../src/parsers/lighttpd/includes.js'
-import {lighttpdTables} from '../../../../src/parsers/lighttpd/lalr.js'
+import {buildTables, lighttpdTables} from '../../../../src/parsers/lighttpd/lalr.js'
+import {LALR_TABLES} from '../../../../src/parsers/lighttpd/lalr-tables.js'
 import {asciiLower, mergeValues, parseInteger, toStringop} from '../../../../src/parsers/lighttpd/values.js'
 
 describe('simplifyRegex (configparser_simplify_regex)', () => {
@@ -82,6 +83,12 @@ describe('LALR tables', () => {
     expect(TERMINALS[0]).toBe('$')
     expect(t.stateCount).toBe(73)
     expect(lighttpdTables()).toBe(t)
+  })
+
+  it('are shipped as the grammar builds them (scripts/gen-lalr.js)', () => {
+    const built = buildTables(RULES)
+    expect(built.defaults).toHaveLength(73)
+    expect(LALR_TABLES).toEqual(built)
   })
 
   /** Feeds terminals; returns the rules reduced for the last one and what happened to it. */

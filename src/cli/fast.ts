@@ -1,0 +1,47 @@
+// `conntune audit` and `conntune check` without loading oclif (≈ 65 ms of a 200 ms run: its
+// import and config load). bin/run.js calls this first for those two commands; false means
+// "not certain", and oclif runs the command as always. See cli/fast-argv.ts.
+import {readFileSync} from 'node:fs'
+import {exitOnFailure} from './fail.js'
+import {parseFastArgv, type FastCommand} from './fast-argv.js'
+
+interface FastTable {
+  version: string
+  commands: Record<string, FastCommand>
+}
+
+export async function runFast(argv: string[], table = readTable()): Promise<boolean> {
+  const [id, ...rest] = argv
+  const cmd = id && Object.hasOwn(table.commands, id) ? table.commands[id] : undefined
+  // oclif's own: CONNTUNE_CONTENT_TYPE=json turns on --json; a missing working directory warns.
+  if (!cmd || process.env.CONNTUNE_CONTENT_TYPE !== undefined || !cwdExists()) return false
+  const parsed = parseFastArgv(rest, cmd)
+  if (!parsed) return false
+  // As oclif's commands do: a reader that goes away (| head) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+  })
+  const run = {argv: rest, version: table.version, json: false}
+  try {
+    if (id === 'audit') await (await import('./run-audit.js')).runAudit(parsed.flags, run)
+    else if (id === 'check') await (await import('./run-check.js')).runCheck(parsed.argv, parsed.flags, run)
+    else return false
+  } catch (error) {
+    exitOnFailure(error as Error)
+  }
+  return true
+}
+
+function readTable(): FastTable {
+  // dist/bundle/cli/fast.js → dist/fast-flags.json, written by scripts/build.js.
+  return JSON.parse(readFileSync(new URL('../../fast-flags.json', import.meta.url), 'utf8')) as FastTable
+}
+
+function cwdExists(): boolean {
+  try {
+    process.cwd()
+    return true
+  } catch {
+    return false
+  }
+}
