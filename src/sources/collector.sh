@@ -655,6 +655,9 @@ read_log() {
     [ "$_rmax" -gt 0 ] && { log_stream "$_gp.1" "$_rmax" "$_rc" | "$@"; }
     log_stream "$_gp" "$_cmax" "$_cc" | "$@"
   }
+  # Nothing to read (a log just rotated, a quiet host): what the passes below would say, without
+  # their eleven processes.
+  if [ "$((_cb + _rb))" = 0 ]; then hdr "LOG ok $_gk 0 0 $_rc $_gp"; return; fi
   # A log is text: NUL bytes mean this is not one (or it was written over).
   if [ "$(_both tr -cd '\000' | head -c 1 | wc -c)" -gt 0 ]; then hdr "LOG binary $_gk $((_cb + _rb)) 0 0 $_gp"; return; fi
   _m=$(_both log_grep "$_gk" | wc -l)

@@ -43,7 +43,7 @@ const hosts: Host[] = [
     sysctls: {'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.tcp_timestamps': '0', 'net.ipv4.ip_local_port_range': '40000 40999'},
     sysctlFile: '# old tuning\nnet.ipv4.tcp_tw_recycle = 1\n',
     // @LOGS@ is the test's directory: the host's nginx names its error log there.
-    nginxConf: 'error_log "@LOGS@/alpha-error.log" warn;\n# error_log @LOGS@/commented.log;\nevents {}\nhttp {\n  keepalive_timeout 65;\n  server { listen 127.0.0.1:8080; }\n}\n',
+    nginxConf: 'error_log "@LOGS@/alpha-error.log" warn;\n# error_log @LOGS@/commented.log;\nevents {}\nhttp {\n  keepalive_timeout 65;\n  access_log "@LOGS@/alpha-access.log";\n  server { listen 127.0.0.1:8080; }\n}\n',
   },
   {
     name: 'beta', ns: `${TAG}b`, veth: `${TAG}b0`, addr: `10.${NET}.2.2`, log: '',
@@ -130,6 +130,8 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     writeFileSync(join(dir, 'alpha-error.log.1'), `${RACE('09:00:01', 1)}\n`)
     writeFileSync(join(dir, 'alpha-error.log'), `2026/12/02 10:00:00 [notice] 7#7: start worker processes\n${RACE('10:00:01', 2)}\n${RACE('10:00:02', 3)}\n`, {mode: 0o600})
     writeFileSync(join(dir, 'commented.log'), `${RACE('10:00:03', 4)}\n`)
+    // alpha's access log was just rotated: empty, and no .1 yet.
+    writeFileSync(join(dir, 'alpha-access.log'), '')
     // Ready when each sshd listens (bounded).
     for (const h of hosts) {
       let ok = false
@@ -189,6 +191,7 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
       const lines = [RACE('09:00:01', 1), RACE('10:00:01', 2), RACE('10:00:02', 3)]
       expect(logs.files[join(dir, 'alpha-error.log')]).toEqual({kind: 'error', lines, matched: 3, bytes: readFileSync(join(dir, 'alpha-error.log')).length + readFileSync(join(dir, 'alpha-error.log.1')).length})
       expect(Object.keys(logs.files)).not.toContain(join(dir, 'commented.log'))
+      expect(logs.files[join(dir, 'alpha-access.log')]).toEqual({kind: 'access', lines: [], matched: 0, bytes: 0})
       // beta sets no error_log and Debian's nginx is built with --error-log-path=stderr.
       expect(Object.keys(ok[1].snapshot.logs?.files ?? {}).filter((p) => p.endsWith('/stderr'))).toEqual([])
     }
