@@ -48,7 +48,7 @@ const hosts: Host[] = [
   {
     name: 'beta', ns: `${TAG}b`, veth: `${TAG}b0`, addr: `10.${NET}.2.2`, log: '',
     sysctls: {'net.ipv4.tcp_tw_reuse': '0', 'net.ipv4.tcp_timestamps': '1', 'net.ipv4.ip_local_port_range': '20000 29999'},
-    nginxConf: 'events {}\nhttp {\n  keepalive_timeout 0;\n  server { listen 127.0.0.1:8080; }\n}\n',
+    nginxConf: 'events {}\nhttp {\n  keepalive_timeout 0;\n  access_log @LOGS@/beta-access.log;\n  server { listen 127.0.0.1:8080; }\n}\n',
   },
   {
     name: 'gamma', ns: `${TAG}c`, veth: `${TAG}c0`, addr: `10.${NET}.3.2`, log: '',
@@ -56,6 +56,7 @@ const hosts: Host[] = [
   },
 ]
 
+const ACCESS_502 = '127.0.0.1 - - [02/Dec/2026:09:58:00 +0000] "POST /api HTTP/1.1" 502 157 "-" "curl"'
 const RACE = (time: string, n: number) =>
   `2026/12/02 ${time} [error] 7#7: *${n} upstream prematurely closed connection while reading response header from upstream, client: 127.0.0.1, server: _, request: "POST /api HTTP/1.1", upstream: "http://127.0.0.1:8000/api", host: "alpha"`
 
@@ -130,8 +131,10 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
     writeFileSync(join(dir, 'alpha-error.log.1'), `${RACE('09:00:01', 1)}\n`)
     writeFileSync(join(dir, 'alpha-error.log'), `2026/12/02 10:00:00 [notice] 7#7: start worker processes\n${RACE('10:00:01', 2)}\n${RACE('10:00:02', 3)}\n`, {mode: 0o600})
     writeFileSync(join(dir, 'commented.log'), `${RACE('10:00:03', 4)}\n`)
-    // alpha's access log was just rotated: empty, and no .1 yet.
+    // alpha's access log was just rotated: empty, its lines in the .1; beta's is empty, no .1.
     writeFileSync(join(dir, 'alpha-access.log'), '')
+    writeFileSync(join(dir, 'alpha-access.log.1'), `${ACCESS_502}\n127.0.0.1 - - [02/Dec/2026:09:59:00 +0000] "GET / HTTP/1.1" 200 12 "-" "curl"\n`)
+    writeFileSync(join(dir, 'beta-access.log'), '')
     // Ready when each sshd listens (bounded).
     for (const h of hosts) {
       let ok = false
@@ -191,7 +194,8 @@ describeReal('fleet audit over ssh to sshd in network namespaces', [missingNetns
       const lines = [RACE('09:00:01', 1), RACE('10:00:01', 2), RACE('10:00:02', 3)]
       expect(logs.files[join(dir, 'alpha-error.log')]).toEqual({kind: 'error', lines, matched: 3, bytes: readFileSync(join(dir, 'alpha-error.log')).length + readFileSync(join(dir, 'alpha-error.log.1')).length})
       expect(Object.keys(logs.files)).not.toContain(join(dir, 'commented.log'))
-      expect(logs.files[join(dir, 'alpha-access.log')]).toEqual({kind: 'access', lines: [], matched: 0, bytes: 0})
+      expect(logs.files[join(dir, 'alpha-access.log')]).toEqual({kind: 'access', lines: [ACCESS_502], matched: 1, bytes: readFileSync(join(dir, 'alpha-access.log.1')).length})
+      expect(ok[1].snapshot.logs?.files[join(dir, 'beta-access.log')]).toEqual({kind: 'access', lines: [], matched: 0, bytes: 0})
       // beta sets no error_log and Debian's nginx is built with --error-log-path=stderr.
       expect(Object.keys(ok[1].snapshot.logs?.files ?? {}).filter((p) => p.endsWith('/stderr'))).toEqual([])
     }
