@@ -22,7 +22,11 @@ export interface ParseNginxOptions {
   maxIncludeDepth?: number
   /** Default 8 MiB. */
   maxFileBytes?: number
-  /** Default 5000. */
+  /**
+   * Default 100 000. Shared hosting keeps a file per site (sites-enabled/*.conf), tens of
+   * thousands of them; each costs its own bytes only, and the edge budget below stops globs
+   * that multiply.
+   */
   maxFiles?: number
   /**
    * Include edges (file -> included file) in all, default 100 000: 5000 files that each glob
@@ -78,7 +82,7 @@ export function parseNginx(entry: string, reader: FileReader, opts: ParseNginxOp
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/'
   const maxDepth = opts.maxIncludeDepth ?? MAX_INCLUDE_DEPTH
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
-  const maxFiles = opts.maxFiles ?? 5000
+  const maxFiles = opts.maxFiles ?? 100_000
   const maxEdges = opts.maxIncludeEdges ?? 100_000
   let edges = 0
   // The tree cannot change during one parse: a pattern met again matches the same files.

@@ -196,4 +196,12 @@ describe('cycles and depth', () => {
     expect(r.value.files).toHaveLength(5)
     expect(errs(r)).toEqual([`${ENTRY}:1 limit more than 5 included files`])
   })
+
+  it('reads a shared-hosting tree whole by default: a file per site, 12 000 sites', () => {
+    const files: Record<string, string> = {[ENTRY]: 'events {}\nhttp { include sites-enabled/*.conf; }\n'}
+    for (let i = 0; i < 12_000; i++) files[`/etc/nginx/sites-enabled/${String(i).padStart(5, '0')}.conf`] = `server { listen 80; server_name s${i}.example; }\n`
+    const r = parse(files, {spans: false})
+    expect(errs(r)).toEqual([])
+    expect(r.value.files).toHaveLength(12_001)
+  })
 })
