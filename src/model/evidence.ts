@@ -241,5 +241,25 @@ export function hopLogs(ev: LogEvidence, target: Endpoint | null, targetText: st
   if (c.refused > 0) parts.push(`${c.refused} connection(s) refused`)
   if (c.noLive > 0) parts.push(`${c.noLive} "no live upstreams"`)
   const text = parts.length > 0 ? `observed: ${parts.join('; ')} toward ${targetText} ${ev.window.text} (nginx logs${c.first ? `, ${c.first} to ${c.last}` : ''})` : ''
-  return {...c, first: c.first ?? '', last: c.last ?? '', read: ev.read, window: ev.window.text, text}
+  // Field by field: V8 gives every `{...c, more}` its own hidden class, and there is one of
+  // these per hop (20 000 at 10 000 servers).
+  return {
+    race: c.race,
+    prematureClose: c.prematureClose,
+    reset: c.reset,
+    brokenPipe: c.brokenPipe,
+    raceNonIdempotent: c.raceNonIdempotent,
+    timeouts: c.timeouts,
+    refused: c.refused,
+    noLive: c.noLive,
+    status502: c.status502,
+    status504: c.status504,
+    first: c.first ?? '',
+    last: c.last ?? '',
+    lowerBound: c.lowerBound,
+    samples: c.samples,
+    read: ev.read,
+    window: ev.window.text,
+    text,
+  }
 }

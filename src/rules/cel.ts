@@ -37,10 +37,6 @@ const VIEW = Symbol('celView')
 const TARGET = Symbol('celTarget')
 const frozenViews = new WeakMap<object, object>()
 
-/**
- * The same conversion as toCel, done lazily through a read-only view: only the fields a rule
- * reads are converted. A host with 100 000 nginx locations would otherwise be copied whole.
- */
 /** Computed fields: derived on read, so models do not carry them for every item. */
 const computed = new Map<string, (target: Record<string, unknown>) => unknown>()
 
@@ -49,32 +45,46 @@ export function registerComputedField(name: string, derive: (target: Record<stri
   computed.set(name, derive)
 }
 
+/**
+ * The traps of a view, one set for arrays and one for objects: the traps get their target, so
+ * a view is only a Proxy, not a Proxy with its own handler and five closures (≈ 400 bytes each,
+ * 150 000 views at 10 000 servers).
+ */
+function viewHandler(isArray: boolean): ProxyHandler<object> {
+  return {
+    // An array's length (and methods) stay as they are; its elements and objects' own fields convert.
+    get: (target, key) => {
+      if (typeof key !== 'string') return key === TARGET ? target : Reflect.get(target, key)
+      if (Object.hasOwn(target, key)) return isArray && key === 'length' ? Reflect.get(target, key) : celView((target as Record<string, unknown>)[key])
+      const derive = computed.get(key)
+      const derived = derive && !isArray ? derive(target as Record<string, unknown>) : undefined
+      return derived !== undefined ? celView(derived) : Reflect.get(target, key)
+    },
+    has: (target, key) => Reflect.has(target, key) || (typeof key === 'string' && !isArray && computed.get(key)?.(target as Record<string, unknown>) !== undefined),
+    // cel-js asks whether a key is an own property before reading it.
+    getOwnPropertyDescriptor: (target, key) => {
+      const own = Reflect.getOwnPropertyDescriptor(target, key)
+      if (own || typeof key !== 'string' || isArray) return own
+      const derived = computed.get(key)?.(target as Record<string, unknown>)
+      return derived === undefined ? undefined : {value: celView(derived), writable: false, enumerable: false, configurable: true}
+    },
+    set: () => false,
+    deleteProperty: () => false,
+  }
+}
+const OBJECT_VIEW = viewHandler(false)
+const ARRAY_VIEW = viewHandler(true)
+
+/**
+ * The same conversion as toCel, done lazily through a read-only view: only the fields a rule
+ * reads are converted. A host with 100 000 nginx locations would otherwise be copied whole.
+ */
 export function celView<T>(value: T): T {
   if (typeof value === 'number') return (Number.isInteger(value) ? BigInt(value) : value) as T
   if (value === null || typeof value !== 'object') return value
   let view = (value as {[VIEW]?: object})[VIEW] ?? frozenViews.get(value)
   if (!view) {
-    const isArray = Array.isArray(value)
-    view = new Proxy(value, {
-      // An array's length (and methods) stay as they are; its elements and objects' own fields convert.
-      get: (target, key) => {
-        if (typeof key !== 'string') return key === TARGET ? target : Reflect.get(target, key)
-        if (Object.hasOwn(target, key)) return isArray && key === 'length' ? Reflect.get(target, key) : celView((target as Record<string, unknown>)[key])
-        const derive = computed.get(key)
-        const derived = derive && !isArray ? derive(target as Record<string, unknown>) : undefined
-        return derived !== undefined ? celView(derived) : Reflect.get(target, key)
-      },
-      has: (target, key) => Reflect.has(target, key) || (typeof key === 'string' && !isArray && computed.get(key)?.(target as Record<string, unknown>) !== undefined),
-      // cel-js asks whether a key is an own property before reading it.
-      getOwnPropertyDescriptor: (target, key) => {
-        const own = Reflect.getOwnPropertyDescriptor(target, key)
-        if (own || typeof key !== 'string' || isArray) return own
-        const derived = computed.get(key)?.(target as Record<string, unknown>)
-        return derived === undefined ? undefined : {value: celView(derived), writable: false, enumerable: false, configurable: true}
-      },
-      set: () => false,
-      deleteProperty: () => false,
-    })
+    view = new Proxy(value, Array.isArray(value) ? ARRAY_VIEW : OBJECT_VIEW)
     if (Object.isExtensible(value)) Object.defineProperty(value, VIEW, {value: view})
     else frozenViews.set(value, view)
   }

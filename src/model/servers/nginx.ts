@@ -142,7 +142,11 @@ function insertAt(block: Dir | null, context: string, fallbackFile: string): Con
 function keepaliveTimeoutOf(d: Dir, context: string): ConfigSetting & {header: number | null} {
   const seconds = parseNginxTime(d.args[0] ?? '')
   const header = d.args[1] !== undefined ? parseNginxTime(d.args[1], true) : null
-  return {...explicitSetting(d, d.args.join(' '), seconds, context), header}
+  // Added to the fresh object, not spread into a new one: V8 gives every `{...x, y}` its own
+  // hidden class, and a large config has one of these per server.
+  const e = explicitSetting(d, d.args.join(' '), seconds, context) as ConfigSetting & {header: number | null}
+  e.header = header
+  return e
 }
 
 /** Context-level settings that inherit downward. */
@@ -253,7 +257,10 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       locationConnectionHeaders: [],
     }
     for (const x of d.block) {
-      if (x.directive === 'server' && x.args[0]) u.servers.push({...parseNginxAddress(x.args[0], 80), file: x.file, line: x.line})
+      if (x.directive === 'server' && x.args[0]) {
+        const a = parseNginxAddress(x.args[0], 80)
+        u.servers.push({host: a.host, port: a.port, unix: a.unix, raw: a.raw, file: x.file, line: x.line})
+      }
       else if (x.directive === 'keepalive') u.keepalive = explicitSetting(x, x.args.join(' '), /^\d+$/.test(x.args[0] ?? '') ? Number(x.args[0]) : null)
       else if (x.directive === 'keepalive_timeout') u.keepaliveTimeout = explicitSetting(x, x.args[0] ?? '', parseNginxTime(x.args[0] ?? ''))
       else if (x.directive === 'keepalive_requests') u.keepaliveRequests = explicitSetting(x, x.args[0] ?? '', /^\d+$/.test(x.args[0] ?? '') ? Number(x.args[0]) : null)
@@ -298,8 +305,12 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       .filter((d) => d.directive === 'listen' && d.args[0])
       .map((d) => {
         const backlog = d.args.find((a) => a.startsWith('backlog='))
+        const a = parseNginxAddress(d.args[0], 80)
         return {
-          ...parseNginxAddress(d.args[0], 80),
+          host: a.host,
+          port: a.port,
+          unix: a.unix,
+          raw: a.raw,
           backlog: backlog ? Number(backlog.slice(8)) : null,
           soKeepalive: soKeepalive(d.args.find((a) => a.startsWith('so_keepalive='))),
           ssl: d.args.includes('ssl'),
@@ -397,7 +408,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
           file: d.file,
           line: d.line,
           col: d.col,
-          proxyPass: {...target, file: pp.file, line: pp.line, upstream},
+          proxyPass: {raw: target.raw, scheme: target.scheme, host: target.host, port: target.port, unix: target.unix, dynamic: target.dynamic, file: pp.file, line: pp.line, upstream},
           proxyHttpVersion: httpVersion,
           connectionHeader,
           connection,
