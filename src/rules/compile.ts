@@ -13,13 +13,13 @@ export type Template = Array<string | CelFn>
 
 /**
  * A top-level conjunct of a rule's `when` that plain JavaScript can decide on the model object:
- * `item.a.b == "literal"`, `item.x != null`, `item.flag`, `!item.flag`, `item.n > 0`.
+ * `item.a.b == "literal"`, `item.x != null`, `item.c != false`, `item.flag`, `!item.flag`, `item.n > 0`.
  */
 export interface WhenGuard {
   path: string[]
   op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'true' | 'false'
-  /** A string, null, or a CEL number: bigint for an int literal, number for a double. */
-  value?: string | null | bigint | number
+  /** A string, null, a boolean, or a CEL number: bigint for an int literal, number for a double. */
+  value?: string | null | bigint | number | boolean
 }
 
 export interface CompiledRule {
@@ -101,8 +101,8 @@ function itemPath(n: unknown): string[] | null {
   return p && p.root === 'item' ? p.path : null
 }
 
-const literal = (n: unknown): {value: string | null | bigint | number} | null =>
-  isNode(n) && n.op === 'value' && (n.args === null || ['string', 'bigint', 'number'].includes(typeof n.args)) ? {value: n.args as string | null | bigint | number} : null
+const literal = (n: unknown): {value: string | null | bigint | number | boolean} | null =>
+  isNode(n) && n.op === 'value' && (n.args === null || ['string', 'bigint', 'number', 'boolean'].includes(typeof n.args)) ? {value: n.args as string | null | bigint | number | boolean} : null
 
 /**
  * The conjuncts at the top of a condition that a guard can decide. CEL's && is false when any
@@ -125,8 +125,9 @@ export function whenGuards(ast: unknown): WhenGuard[] {
     const lit = literal(b)
     if (!path || !lit) continue
     const v = lit.value
-    // Order only between numbers; equality with a string, a number, or null.
+    // Order only between numbers; equality with a string, a number, or null; a boolean either way.
     if (typeof v === 'string' && op !== '==') return []
+    if (typeof v === 'boolean' && op !== '==' && op !== '!=') return []
     if (v === null && op !== '!=' && op !== '==') return []
     return [{path, op: op as WhenGuard['op'], value: v}]
   }
@@ -156,6 +157,8 @@ export function guardFails(g: WhenGuard, raw: unknown): boolean {
   const lit = g.value
   if (lit === null) return g.op === '!=' ? v === null : v !== null && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
   if (typeof lit === 'string') return typeof v === 'string' && v !== lit
+  // Only a boolean is decided against a boolean: CEL's answer for another type is its own.
+  if (typeof lit === 'boolean') return typeof v === 'boolean' && (g.op === '==' ? v !== lit : v === lit)
   if (typeof v !== 'number' || lit === undefined) return false
   // CEL keeps int and double apart: decide only int against an int literal, double against a double.
   if (typeof lit === 'bigint' ? !Number.isInteger(v) : Number.isInteger(v)) return false

@@ -20,6 +20,19 @@ describe('when guards', () => {
       {path: ['k'], op: '>', value: 0n},
       {path: ['d'], op: '>=', value: 1.5},
     ])
+    expect(whenGuards(ast('item.connection.closes != false && item.ok == true && item.c < true'))).toEqual([
+      {path: ['connection', 'closes'], op: '!=', value: false},
+      {path: ['ok'], op: '==', value: true},
+    ])
+  })
+
+  it('decides a boolean literal only against a boolean', () => {
+    const g = whenGuards(ast('item.closes != false'))[0]!
+    expect([false, true, null, 'false', 0].map((v) => guardFails(g, {closes: v}))).toEqual([true, false, false, false, false])
+    for (const v of [false, true, null, 'false', 0]) {
+      const cel = celEnvironment().parse('item.closes != false')({item: celView({closes: v})})
+      if (guardFails(g, {closes: v})) expect(cel).toBe(false)
+    }
   })
 
   it('takes nothing where a false term would not make the condition false', () => {
