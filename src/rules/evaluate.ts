@@ -73,6 +73,8 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
   const failures: RuleFailure[] = []
   for (const c of rules) {
     const params = toCel(c.rule.params ?? {})
+    // One list per rule, shared by its findings (nothing edits a finding's references).
+    const references = c.rule.references.map((r) => r.url)
     for (const item of scopeItems(c.rule.scope, celHost)) {
       if (c.guards.length > 0 && fails(c.guards, viewTarget(item))) continue
       const ctx = {host: celHost, item, params}
@@ -107,7 +109,7 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
           ...(typeof observed === 'string' && observed !== '' ? {observed} : {}),
           evidence,
           fix,
-          references: c.rule.references.map((r) => r.url),
+          references,
         })
       } catch (error) {
         failures.push({ruleId: c.rule.id, file: c.rule.file, host: model.name, message: celErrorLine(error)})

@@ -30,8 +30,17 @@ export function locText(s: {file: string | null; line: number | null}): string {
   return s.file ? `${s.file}${s.line ? `:${s.line}` : ''}` : 'default'
 }
 
+// A config of 100 000 locations has a default setting or three in each, with a handful of
+// distinct reasons: one origin string per reason, not one per setting.
+const defaultOrigins = new Map<string, string>()
+
 export function defaultSetting(name: string, value: string | null, num: number | null, why: string, insertAt: ConfigSetting['insertAt']): ConfigSetting {
-  return {name, value, num, explicit: false, origin: `default${why ? ` (${why})` : ''}`, file: null, line: null, col: null, insertAt}
+  let origin = defaultOrigins.get(why)
+  if (origin === undefined) {
+    origin = `default${why ? ` (${why})` : ''}`
+    if (defaultOrigins.size < 10_000) defaultOrigins.set(why, origin)
+  }
+  return {name, value, num, explicit: false, origin, file: null, line: null, col: null, insertAt}
 }
 
 /** Where a finding about a setting points: its line, or the block it would be written in. */
