@@ -27,6 +27,8 @@ export interface CompiledRule {
   when: CelFn
   /** Checked on the plain item before the CEL runs: most items of a large scope fail the first term. */
   guards: WhenGuard[]
+  /** The guards are the whole condition: when they all hold, it is true without CEL. */
+  guardsCover: boolean
   at: CelFn
   message: Template
   severityWhen: Array<{when: CelFn; severity: Severity}>
@@ -134,6 +136,12 @@ export function whenGuards(ast: unknown): WhenGuard[] {
   return []
 }
 
+/** Every top-level conjunct of the condition is a guard: guards that all hold make it true. */
+export function guardsCover(ast: unknown): boolean {
+  if (isNode(ast) && ast.op === '&&' && Array.isArray(ast.args)) return (ast.args as unknown[]).every(guardsCover)
+  return whenGuards(ast).length === 1
+}
+
 /** The raw value at a guard's path, or undefined when the path does not lead to one. */
 function valueAt(raw: unknown, path: string[]): unknown {
   let cur = raw
@@ -176,6 +184,39 @@ export function guardFails(g: WhenGuard, raw: unknown): boolean {
       return !(v > x)
     default:
       return !(v >= x)
+  }
+}
+
+/**
+ * True only when the guard's conjunct is certainly true for this model object, as CEL would
+ * evaluate it on the object's view; the mirror of guardFails, deciding the same cases.
+ */
+export function guardHolds(g: WhenGuard, raw: unknown): boolean {
+  const v = valueAt(raw, g.path)
+  if (v === undefined) return false
+  if (g.op === 'true') return v === true
+  if (g.op === 'false') return v === false
+  const lit = g.value
+  const scalar = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+  if (lit === null) return g.op === '==' ? v === null : v !== null && scalar
+  if (typeof lit === 'string') return typeof v === 'string' && v === lit
+  if (typeof lit === 'boolean') return typeof v === 'boolean' && (g.op === '==' ? v === lit : v !== lit)
+  if (typeof v !== 'number' || lit === undefined) return false
+  if (typeof lit === 'bigint' ? !Number.isInteger(v) : Number.isInteger(v)) return false
+  const x = typeof lit === 'bigint' ? Number(lit) : lit
+  switch (g.op) {
+    case '==':
+      return v === x
+    case '!=':
+      return v !== x
+    case '<':
+      return v < x
+    case '<=':
+      return v <= x
+    case '>':
+      return v > x
+    default:
+      return v >= x
   }
 }
 
@@ -232,6 +273,7 @@ export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): Com
     rule,
     when: (ctx) => when(ctx),
     guards: whenGuards(when.ast),
+    guardsCover: guardsCover(when.ast),
     get at() {
       return at()
     },

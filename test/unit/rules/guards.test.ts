@@ -1,10 +1,20 @@
 // The cheap pre-filter in front of a rule's `when` must never change what CEL would decide:
 // each case is compared with the condition evaluated in full.
 import {celEnvironment, celView, fromCel, toCel, viewTarget} from '../../../src/rules/cel.js'
-import {guardFails, whenGuards} from '../../../src/rules/compile.js'
+import {guardFails, guardHolds, guardsCover, whenGuards} from '../../../src/rules/compile.js'
 import {loadRules} from '../../../src/rules/load.js'
 
 const ast = (expr: string) => celEnvironment().parse(expr).ast
+
+/** mulberry32, a number below n per call: an LCG's low bits alternate and would pair every choice with the one before. */
+function prng(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) % n
+  }
+}
 
 describe('when guards', () => {
   it('takes the decidable conjuncts from anywhere in a top-level &&', () => {
@@ -52,11 +62,7 @@ describe('when guards', () => {
     const rules = await loadRules([])
     // Values of every kind a model field can hold, and a missing field.
     const shapes: unknown[] = [undefined, null, true, false, 0, 1, 2, 65, 1.5, -3, 'upstream', 'unknown', 'gunicorn', 'frontend', '1.0', {}, []]
-    let seed = 7
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed % n
-    }
+    const rand = prng(7)
     let decided = 0
     for (const rule of rules) {
       const when = celEnvironment().parse(rule.when)
@@ -88,6 +94,54 @@ describe('when guards', () => {
       }
     }
     expect(decided).toBeGreaterThan(1000)
+  })
+
+  it('never decides "true" where CEL would not: every shipped rule whose `when` is all guards', async () => {
+    const rules = await loadRules([])
+    const shapes: unknown[] = [undefined, null, true, false, 0, 1, 2, 65, 1.5, -3, 'upstream', 'unknown', 'gunicorn', 'frontend', 'flow', '1.0', '', {}, []]
+    const rand = prng(11)
+    let held = 0
+    let covered = 0
+    for (const rule of rules) {
+      const when = celEnvironment().parse(rule.when)
+      if (!guardsCover(when.ast)) continue
+      covered++
+      const guards = whenGuards(when.ast)
+      for (let i = 0; i < 400; i++) {
+        const item: Record<string, unknown> = {}
+        for (const g of guards) {
+          let cur: Record<string, unknown> | null = item
+          for (const key of g.path.slice(0, -1)) {
+            const next: unknown = (cur[key] ??= {})
+            cur = next !== null && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : null
+            if (!cur) break
+          }
+          // Half the time the value the guard wants, so that all of them hold now and then.
+          const v = rand(2) === 0 && g.value !== undefined ? (typeof g.value === 'bigint' ? Number(g.value) : g.value) : rand(2) === 0 && g.op === 'true' ? true : rand(2) === 0 && g.op === 'false' ? false : shapes[rand(shapes.length)]
+          if (cur && v !== undefined) cur[g.path.at(-1)!] = v
+        }
+        if (!guards.every((g) => guardHolds(g, item))) continue
+        held++
+        let got: unknown
+        try {
+          got = when({item: celView(item), host: celView({}), params: {}})
+        } catch (error) {
+          got = `error: ${(error as Error).message.split('\n')[0]}`
+        }
+        expect({rule: rule.id, item, got}).toEqual({rule: rule.id, item, got: true})
+      }
+    }
+    expect(covered).toBeGreaterThan(2)
+    expect(held).toBeGreaterThan(100)
+  })
+
+  it('sees which conditions are guards through and through', () => {
+    expect(guardsCover(ast('item.kind == "upstream" && item.server.kind == "unknown"'))).toBe(true)
+    expect(guardsCover(ast('item.reuse'))).toBe(true)
+    expect(guardsCover(ast('item.kind == "upstream" && item.locations.size() > 0'))).toBe(false)
+    expect(guardsCover(ast('item.a == "x" || item.b == "y"'))).toBe(false)
+    const g = whenGuards(ast('item.n > 0'))[0]!
+    expect([1, 0, 1.5, '1', null].map((v) => guardHolds(g, {n: v}))).toEqual([true, false, false, false, false])
   })
 })
 
