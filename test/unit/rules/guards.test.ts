@@ -1,10 +1,27 @@
 // The cheap pre-filter in front of a rule's `when` must never change what CEL would decide:
 // each case is compared with the condition evaluated in full.
 import {celEnvironment, celView, fromCel, toCel, viewTarget} from '../../../src/rules/cel.js'
-import {guardFails, guardHolds, guardsCover, whenGuards} from '../../../src/rules/compile.js'
+import {guardFails, guardHolds, guardsCover, whenGuards, type WhenGuard} from '../../../src/rules/compile.js'
 import {loadRules} from '../../../src/rules/load.js'
 
 const ast = (expr: string) => celEnvironment().parse(expr).ast
+
+/** An item with a value at each guard's path (undefined: the field is missing). */
+function itemAt(guards: WhenGuard[], value: (g: WhenGuard) => unknown): Record<string, unknown> {
+  const item: Record<string, unknown> = {}
+  for (const g of guards) {
+    let cur: Record<string, unknown> | null = item
+    for (const key of g.path.slice(0, -1)) {
+      const next: unknown = (cur[key] ??= {})
+      // One guard's path may end where another's goes on (item.idle, item.idle.num).
+      cur = next !== null && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : null
+      if (!cur) break
+    }
+    const v = value(g)
+    if (cur && v !== undefined) cur[g.path.at(-1)!] = v
+  }
+  return item
+}
 
 /** mulberry32, a number below n per call: an LCG's low bits alternate and would pair every choice with the one before. */
 function prng(seed: number): (n: number) => number {
@@ -69,18 +86,7 @@ describe('when guards', () => {
       const guards = whenGuards(when.ast)
       if (guards.length === 0) continue
       for (let i = 0; i < 300; i++) {
-        const item: Record<string, unknown> = {}
-        for (const g of guards) {
-          let cur: Record<string, unknown> | null = item
-          for (const key of g.path.slice(0, -1)) {
-            const next: unknown = (cur[key] ??= {})
-            // One guard's path may end where another's goes on (item.idle, item.idle.num).
-            cur = next !== null && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : null
-            if (!cur) break
-          }
-          const v = shapes[rand(shapes.length)]
-          if (cur && v !== undefined) cur[g.path.at(-1)!] = v
-        }
+        const item = itemAt(guards, () => shapes[rand(shapes.length)])
         if (!guards.some((g) => guardFails(g, item))) continue
         decided++
         const ctx = {item: celView(item), host: celView({nginx: {upstreamKeepaliveDefault: false}}), params: toCel(rule.params ?? {})}
@@ -108,18 +114,8 @@ describe('when guards', () => {
       covered++
       const guards = whenGuards(when.ast)
       for (let i = 0; i < 400; i++) {
-        const item: Record<string, unknown> = {}
-        for (const g of guards) {
-          let cur: Record<string, unknown> | null = item
-          for (const key of g.path.slice(0, -1)) {
-            const next: unknown = (cur[key] ??= {})
-            cur = next !== null && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : null
-            if (!cur) break
-          }
-          // Half the time the value the guard wants, so that all of them hold now and then.
-          const v = rand(2) === 0 && g.value !== undefined ? (typeof g.value === 'bigint' ? Number(g.value) : g.value) : rand(2) === 0 && g.op === 'true' ? true : rand(2) === 0 && g.op === 'false' ? false : shapes[rand(shapes.length)]
-          if (cur && v !== undefined) cur[g.path.at(-1)!] = v
-        }
+        // Half the time the value the guard wants, so that all of them hold now and then.
+        const item = itemAt(guards, (g) => (rand(2) === 0 && g.value !== undefined ? (typeof g.value === 'bigint' ? Number(g.value) : g.value) : rand(2) === 0 && g.op === 'true' ? true : rand(2) === 0 && g.op === 'false' ? false : shapes[rand(shapes.length)]))
         if (!guards.every((g) => guardHolds(g, item))) continue
         held++
         let got: unknown
