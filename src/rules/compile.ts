@@ -225,11 +225,12 @@ export function compileTemplate(rule: LoadedRule, field: string, text: string): 
   const re = /\{\{(.*?)\}\}/gs
   let last = 0
   for (const m of text.matchAll(re)) {
-    if (m.index! > last) parts.push(text.slice(last, m.index))
+    // Messages are one paragraph (evaluate.ts render): the text's own runs of blanks collapse now.
+    if (m.index! > last) parts.push(text.slice(last, m.index).replace(/\s+/g, ' '))
     parts.push(compileExpr(rule, `${field} {{${m[1]}}}`, m[1].trim()))
     last = m.index! + m[0].length
   }
-  if (last < text.length) parts.push(text.slice(last))
+  if (last < text.length) parts.push(text.slice(last).replace(/\s+/g, ' '))
   if (/\{\{|\}\}/.test(parts.filter((p) => typeof p === 'string').join(''))) {
     throw new UserError(`${rule.file}: invalid rule: ${field}: unbalanced {{ }}`)
   }

@@ -24,12 +24,12 @@ export interface Evaluation {
 }
 
 /** Messages are one paragraph: YAML folding leaves breaks around multi-line {{ }} blocks. */
-function render(template: Template, ctx: Record<string, unknown>): string {
-  return template
-    .map((p) => (typeof p === 'string' ? p : formatValue(fromCel(p(ctx)))))
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim()
+export function render(template: Template, ctx: Record<string, unknown>): string {
+  // join() makes one flat string; += would keep a rope of pieces per finding.
+  const out = template.map((p) => (typeof p === 'string' ? p : formatValue(fromCel(p(ctx))))).join('')
+  // Most messages need no change (the template's text collapsed at compile time): a test
+  // allocates nothing, a replace copies the message.
+  return /[^\S ]| {2}|^ | $/.test(out) ? out.replace(/\s+/g, ' ').trim() : out
 }
 
 export function formatValue(v: unknown): string {
