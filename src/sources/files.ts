@@ -20,7 +20,8 @@ export type ConfigKind = (typeof CONFIG_KINDS)[number]
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', 'dist', 'build'])
 /** Backups (conntune fix's own included), patch leftovers and editor files are not configuration. */
 const SKIP_FILES = /\.(bak|orig|rej|swp|swo|tmp|dpkg-old|dpkg-dist|rpmsave|rpmnew)$|~$/
-const MAX_FILES = 5000
+// Candidates by name (mayBeConfig), as many as the nginx parser follows includes.
+const MAX_FILES = 100_000
 
 function isDir(p: string): boolean {
   try {
@@ -61,6 +62,26 @@ export function detectKind(path: string, text: string): ConfigKind | null {
   if (NGINX_CONTENT.test(text)) return 'nginx'
   if (LIGHTTPD_CONTENT.test(text)) return 'lighttpd'
   return null
+}
+
+/**
+ * Whether detectKind could say anything of a file by this name, whatever it holds: the walk
+ * reads only these. A repository's sources, data and images are neither read nor counted (a
+ * 6 MB CSV used to stop the check at the file bound, and 5 000 source files hid the configs
+ * after them). Kept in step with detectKind by a property test.
+ */
+export function mayBeConfig(path: string): boolean {
+  const name = basename(path)
+  const parent = basename(dirname(path))
+  return (
+    /^(?:Procfile|Dockerfile|Containerfile)(\..+)?$|\.dockerfile$|^docker-entrypoint/i.test(name) ||
+    /\.(?:service|sh|py|conf|cfg|inc|nginx|vhost)$/.test(name) ||
+    COMPOSE_NAME.test(name) ||
+    parent === 'sysctl.d' ||
+    parent === 'sites-available' ||
+    parent === 'sites-enabled' ||
+    /nginx|lighttpd/.test(path)
+  )
 }
 
 export interface CheckedFiles {
@@ -141,7 +162,7 @@ function reasonFor(error: string): string {
   return `cannot read: ${error}`
 }
 
-function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[], dirs: Snapshot['dirs'], top = true): void {
+function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[], dirs: Snapshot['dirs'], keep: (path: string) => boolean, top = true): void {
   let names: string[]
   try {
     names = readdirSync(dir).sort()
@@ -174,13 +195,15 @@ function walk(fs: RootFs, dir: string, out: string[], skipped: SkippedFile[], di
       }
       const kind = fs.kind(p)
       if (kind === 'dir') skipped.push({file: p, reason: 'a link to a directory (not followed; name the directory itself)'})
-      else if (kind === 'file' && !SKIP_FILES.test(n)) out.push(p)
+      else if (kind === 'file' && !SKIP_FILES.test(n) && keep(p)) out.push(p)
       continue
     }
     if (st.isDirectory()) {
-      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(fs, p, out, skipped, dirs, false)
+      if (!SKIP_DIRS.has(n) && !n.startsWith('.')) walk(fs, p, out, skipped, dirs, keep, false)
     } else if (st.isFile()) {
-      if (!SKIP_FILES.test(n)) out.push(p)
+      if (!SKIP_FILES.test(n)) {
+        if (keep(p)) out.push(p)
+      }
       else if (CONFIG_LIKE.test(n.replace(SKIP_FILES, ''))) skipped.push({file: p, reason: 'a backup or editor file'})
     } else if (CONFIG_LIKE.test(n)) skipped.push({file: p, reason: 'not a regular file'})
   }
@@ -254,7 +277,8 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       throw new UserError(`${p}: ${r.error === 'ENOENT' ? 'no such file or directory' : r.error}`)
     }
     if (isDir(r.real)) {
-      walk(fs, abs, found, skipped, dirs)
+      // --kind makes every file found that kind: then names say nothing.
+      walk(fs, abs, found, skipped, dirs, opts.kind ? () => true : mayBeConfig)
     } else named.push(abs)
   }
   for (const path of [...named, ...found]) {
