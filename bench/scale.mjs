@@ -12,6 +12,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {generate, generateLayout} from './gen/nginx.mjs'
+import {generateRepo} from './gen/repo.mjs'
 
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 const arg = (name, def) => {
@@ -21,22 +22,6 @@ const arg = (name, def) => {
 const shapes = arg('shapes', 'a,b,c,d1,d2,d3,e').split(',')
 const sizes = arg('sizes', '1000,10000').split(',').map(Number)
 const withNginx = !process.argv.includes('--no-nginx') && spawnSync('nginx', ['-v']).status === 0
-
-function repo(dir, files) {
-  let bytes = 0
-  const put = (p, t) => {
-    mkdirSync(join(dir, p, '..'), {recursive: true})
-    writeFileSync(join(dir, p), t)
-    bytes += Buffer.byteLength(t)
-  }
-  for (let i = 0; i < files / 4; i++) {
-    put(`svc${i}/nginx/nginx.conf`, `events {}\nhttp {\n    keepalive_timeout 65s;\n    upstream app {\n        server 127.0.0.1:${8000 + (i % 1000)};\n        keepalive 8;\n    }\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://app;\n            proxy_http_version 1.1;\n            proxy_set_header Connection "";\n        }\n    }\n}\n`)
-    put(`svc${i}/gunicorn.conf.py`, `bind = "127.0.0.1:${8000 + (i % 1000)}"\nworkers = 4\nworker_class = "gthread"\nthreads = 4\nkeepalive = 75\ntimeout = 30\n`)
-    put(`svc${i}/lighttpd/lighttpd.conf`, `server.document-root = "/srv/www"\nserver.port = ${9000 + (i % 1000)}\nserver.max-keep-alive-idle = 5\nserver.max-keep-alive-requests = 100\n`)
-    put(`svc${i}/sysctl.d/60-net.conf`, `net.ipv4.tcp_tw_reuse = 1\nnet.ipv4.ip_local_port_range = 15000 65000\nnet.ipv4.tcp_keepalive_time = 600\n`)
-  }
-  return {entry: dir, bytes, files}
-}
 
 function peakOf(stderr) {
   return Number(/peakKiB=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024
@@ -53,7 +38,7 @@ for (const shape of shapes) {
   const series = []
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `ct-scale-${shape}-`))
-    const g = shape === 'e' ? repo(dir, n) : shape.startsWith('d') ? generateLayout(dir, shape, n) : generate(dir, shape, n)
+    const g = shape === 'e' ? generateRepo(dir, n) : shape.startsWith('d') ? generateLayout(dir, shape, n) : generate(dir, shape, n)
     // --max-file-size: shape d1 is one file of up to 100 MB, over the default 4 MiB bound.
     const args = [bin, 'check', g.entry, ...(shape === 'e' ? [] : ['--kind', 'nginx']), '--max-file-size', '1GiB', '--nginx-version', '1.24.0', '--format', 'json', '--fail-on', 'none', '-o', join(dir, 'report.json')]
     const r = timed(process.execPath, args)

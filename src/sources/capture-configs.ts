@@ -16,7 +16,33 @@ function captureFile(fs: RootFs, sink: Sink, path: string, maxBytes: number = si
   if (sink.files[path]) return sink.files[path].text
   const f = fs.readFile(path, maxBytes)
   sink.files[path] = f
+  noteTreeFile(sink.files, path)
   return f.text
+}
+
+const TREE_PREFIXES = {nginx: CONFIG_TREES.nginx.map((t) => `${t}/`), lighttpd: CONFIG_TREES.lighttpd.map((t) => `${t}/`)}
+const inTree = (kind: 'nginx' | 'lighttpd', f: string) => TREE_PREFIXES[kind].some((t) => f.startsWith(t))
+
+/**
+ * The captured files under a kind's usual trees (/etc/nginx…), where followIncludes starts.
+ * Found once per snapshot and kept up as files are captured: `check` follows includes from
+ * every entry point, and scanning every file for each of 2 500 entries was quadratic.
+ */
+const treeFiles = new WeakMap<Sink['files'], Record<'nginx' | 'lighttpd', Set<string>>>()
+
+function treeFilesOf(files: Sink['files'], kind: 'nginx' | 'lighttpd'): Set<string> {
+  let t = treeFiles.get(files)
+  if (!t) {
+    t = {nginx: new Set(), lighttpd: new Set()}
+    for (const f of Object.keys(files)) for (const k of ['nginx', 'lighttpd'] as const) if (inTree(k, f)) t[k].add(f)
+    treeFiles.set(files, t)
+  }
+  return t[kind]
+}
+
+function noteTreeFile(files: Sink['files'], path: string): void {
+  const t = treeFiles.get(files)
+  if (t) for (const k of ['nginx', 'lighttpd'] as const) if (inTree(k, path)) t[k].add(path)
 }
 
 /** Captures a directory tree (bounded), recording listings so globs can be expanded later. */
@@ -75,8 +101,10 @@ export interface IncludeView {
 export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd', main: string, view?: IncludeView): Set<string> {
   const pattern = kind === 'nginx' ? NGINX_INCLUDE : LIGHTTPD_INCLUDE
   const confDir = posix.dirname(main)
-  const inTrees = (f: string) => CONFIG_TREES[kind].some((t) => f.startsWith(`${t}/`))
-  let frontier = [main, ...Object.keys(sink.files).filter(inTrees)]
+  // A main read by the caller after the list was made (audit --nginx-conf twice) joins it here.
+  const trees = treeFilesOf(sink.files, kind)
+  if (inTree(kind, main) && sink.files[main]) trees.add(main)
+  let frontier = [main, ...trees]
   const seen = new Set<string>()
   // A pattern met again names the same files, already in a frontier: files that each
   // include the whole directory would otherwise cost files × matches lookups.
