@@ -85,7 +85,12 @@ export function parseFastArgv(argv: readonly string[], cmd: FastCommand): FastPa
   for (const [name, f] of Object.entries(cmd.flags)) if (!Object.hasOwn(flags, name) && f.default !== undefined) flags[name] = f.default
   // oclif orders its argv by where each word first appears in the line (a repeated path joins
   // its first occurrence); the same sort gives the same list.
-  positional.sort((a, b) => argv.indexOf(a) - argv.indexOf(b))
+  // (oclif calls indexOf per comparison; pre-commit passes thousands of paths.)
+  const first = new Map<string, number>()
+  argv.forEach((t, i) => {
+    if (!first.has(t)) first.set(t, i)
+  })
+  positional.sort((a, b) => first.get(a)! - first.get(b)!)
   return {flags, argv: positional}
 }
 

@@ -281,11 +281,13 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       walk(fs, abs, found, skipped, dirs, opts.kind ? () => true : mayBeConfig)
     } else named.push(abs)
   }
+  // pre-commit passes every changed file: membership by set, not by scanning the list per file.
+  const isNamed = new Set(named)
   for (const path of [...named, ...found]) {
     const f = fs.readFile(path, cap)
     files[path] = f
     if (f.text === undefined) {
-      if (named.includes(path)) throw new UserError(`${path}: cannot read: ${f.error === OUTSIDE ? 'a symlink that leads outside the checked tree' : f.error}`)
+      if (isNamed.has(path)) throw new UserError(`${path}: cannot read: ${f.error === OUTSIDE ? 'a symlink that leads outside the checked tree' : f.error}`)
       // A file that is there but could not be read (EACCES, EIO) might be configuration: the
       // check is incomplete. What is refused on purpose (outside, binary, loops) is only listed.
       if (UNREAD.test(f.error ?? 'EIO')) unreadable.push({file: path, message: `cannot read: ${f.error ?? 'EIO'}; not checked`})
@@ -300,9 +302,9 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     else if (skip) {
       skipped.push({file: path, reason: skip})
       delete files[path]
-    } else if (named.includes(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
+    } else if (isNamed.has(path) && !opts.skipUnknown) throw new UserError(`${path}: cannot tell what kind of configuration this is; name it with --kind (${CONFIG_KINDS.join(', ')})`)
     else {
-      if (!named.includes(path) && CONFIG_LIKE.test(basename(path))) skipped.push({file: path, reason: 'kind not recognised (name it with --kind)'})
+      if (!isNamed.has(path) && CONFIG_LIKE.test(basename(path))) skipped.push({file: path, reason: 'kind not recognised (name it with --kind)'})
       delete files[path]
     }
   }
@@ -315,7 +317,8 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
     const mains = k === 'nginx' ? all.filter((p) => /^\s*(?:http|events)\s*\{/m.test(files[p].text ?? '')) : all.filter((p) => basename(p) === 'lighttpd.conf')
     const covered = new Set<string>()
     for (const m of mains) for (const p of followIncludes(fs, sink, k, m, view)) covered.add(p)
-    const loose = all.filter((p) => !mains.includes(p) && !covered.has(p))
+    const isMain = new Set(mains)
+    const loose = all.filter((p) => !isMain.has(p) && !covered.has(p))
     for (const l of loose) followIncludes(fs, sink, k, l, view)
     return [...mains, ...loose]
   }
