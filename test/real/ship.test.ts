@@ -62,7 +62,7 @@ describeReal('shipping: npm pack, global install, GitHub Action', [missingProgra
 
     it('packs what a run needs, built on prepare, and no sources or tests', () => {
       const listed = execFileSync('tar', ['-tzf', tarball], {encoding: 'utf8'}).split('\n')
-      for (const f of ['package/bin/run.js', 'package/oclif.manifest.json', 'package/dist/bundle/commands/check.js', 'package/dist/rules.json',
+      for (const f of ['package/bin/run.js', 'package/oclif.manifest.json', 'package/dist/bundle/commands/check.js', 'package/dist/rules.json', 'package/dist/bundle/cli/fast.js', 'package/dist/fast-flags.json',
         'package/rules/schema.json', 'package/templates/nginx.conf.eta', 'package/src/snapshot/schema.json', 'package/src/config/schema.json', 'package/src/sources/collector.sh']) {
         expect(listed).toContain(f)
       }
