@@ -14,6 +14,7 @@ import {auditSnapshots, relativizeResult} from '../../../src/pipeline/audit.js'
 import {renderJson} from '../../../src/report/json.js'
 import {loadRules} from '../../../src/rules/load.js'
 import {collectFiles} from '../../../src/sources/files.js'
+import {summarizeSockets} from '../../../src/model/sockets.js'
 import type {LoadedRule} from '../../../src/rules/types.js'
 
 const N = 400
@@ -97,6 +98,44 @@ describe('growth exponent of check on a repository', () => {
       b = Math.min(b, checkRepo(large, 4 * n))
     }
     process.stderr.write(`growth e: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    expect(b / a).toBeLessThan(BOUND)
+  })
+})
+
+describe('growth exponent of the socket summary', () => {
+  // /proc/net/tcp rows in the kernel's shape: a listener per 10 rows (many listeners), the
+  // rest connections to distinct peers and TIME_WAIT toward a few upstreams.
+  const hex = (n: number, w: number) => (n >>> 0).toString(16).toUpperCase().padStart(w, '0')
+  const ip = (a: number, b: number, c: number, d: number) => hex(a | (b << 8) | (c << 16) | (d << 24), 8)
+  function table(rows: number): string {
+    const lines = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode']
+    for (let i = 0; i < rows; i++) {
+      const listen = i % 10 === 0
+      const st = listen ? 10 : i % 3 === 0 ? 6 : 1
+      const local = listen ? `${ip(0, 0, 0, 0)}:${hex(1024 + (i / 10) % 60000, 4)}` : `${ip(10, 0, 0, 5)}:${hex(1024 + ((i / 10) | 0) % 60000, 4)}`
+      const remote = listen ? `${ip(0, 0, 0, 0)}:0000` : `${ip(198, 51, (i >> 8) & 255, i & 255)}:${hex(32768 + (i % 28000), 4)}`
+      lines.push(`${String(i).padStart(4)}: ${local} ${remote} ${hex(st, 2)} 00000000:00000000 00:00000000 00000000    33        0 ${100000 + i} 1 0000000000000000 20 4 30 10 -1`)
+    }
+    return `${lines.join('\n')}\n`
+  }
+  it('4x the rows (and listeners) costs < 8x the time', () => {
+    const n = 25_000
+    const small = table(n)
+    const large = table(4 * n)
+    const time = (text: string) => {
+      const t0 = process.hrtime.bigint()
+      const r = summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232})
+      if (r.errors.length > 0) throw new Error(r.errors[0]!.message)
+      return Number(process.hrtime.bigint() - t0) / 1e6
+    }
+    time(small)
+    let a = Infinity
+    let b = Infinity
+    for (let i = 0; i < RUNS; i++) {
+      a = Math.min(a, time(small))
+      b = Math.min(b, time(large))
+    }
+    process.stderr.write(`growth sockets: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
     expect(b / a).toBeLessThan(BOUND)
   })
 })
