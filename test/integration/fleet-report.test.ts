@@ -37,7 +37,7 @@ describe('fleet reports', () => {
     expect(sarif.runs[0].properties.byRule.map((g: any) => g.ruleId)).toContain('sysctl-tw-recycle-enabled')
     const junit = parseXml(audit('--format', 'junit').stdout)
     const fleet = junit.children.find((c: any) => c.attrs?.name === 'across hosts')
-    expect(fleet.children.map((c: any) => c.attrs.name)).toContain('sysctl-tw-recycle-enabled')
+    expect(fleet!.children.map((c: any) => c.attrs.name)).toContain('sysctl-tw-recycle-enabled')
     expect(audit('--format', 'github').stdout).toMatch(/^::notice title=sysctl-tw-recycle-enabled on 1\/3 hosts::legacy$/m)
   })
 })

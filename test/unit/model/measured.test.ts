@@ -3,7 +3,7 @@ import {exampleSnapshot} from '../../../src/rules/example-snapshot.js'
 import {isPrivateTarget, parseProbeTarget} from '../../../src/probe/probe.js'
 
 const NGINX = 'upstream api { server 10.0.2.15:3000; keepalive 32; }\nserver { listen 80; location / { proxy_pass http://api; proxy_http_version 1.1; proxy_set_header Connection ""; } }'
-const model = (measured: Parameters<typeof buildHostModel>[1]['measured']) =>
+const model = (measured: NonNullable<Parameters<typeof buildHostModel>[1]>['measured']) =>
   buildHostModel(exampleSnapshot({name: 'x', expect: 'pass', host: {nginx: NGINX}}), {source: 'example', nginxVersion: '1.24.0', measured})
 
 describe('a measured backend takes the place of an unknown one', () => {
