@@ -122,7 +122,7 @@ HAVE_READLINK=; command -v readlink >/dev/null 2>&1 && HAVE_READLINK=1
 HAVE_GREP=; command -v grep >/dev/null 2>&1 && HAVE_GREP=1
 # /dev/fd lets one head read many files with the section headers between them (read_batch).
 HAVE_DEVFD=; [ -e /dev/fd/3 ] && HAVE_DEVFD=1
-QN=0 QL=0
+QN=0 QL=0 LQN=0
 TIMEOUT=; command -v timeout >/dev/null 2>&1 && TIMEOUT="timeout $CMD_SECONDS"
 [ -n "$TIMEOUT" ] && hdr "META timeout $CMD_SECONDS"
 
@@ -195,6 +195,8 @@ if [ -n "$HAVE_GREP" ] && { [ -n "$NGINX" ] || [ "$NGINX_FILES" != "$NL" ]; }; t
   IFS=" 	$NL"
 fi
 
+flush_links
+
 # Runtime values last: the socket tables are the largest bodies, and output cut short then
 # always leaves a runtime value missing, which the reader reports.
 # /proc/sys handlers answer only a read from offset 0, so each value is read whole (grep -H
@@ -216,6 +218,7 @@ fi
 for n in $PROC_FILES; do read_file PROC "$PROC_BYTES" "/proc/$n" "$n"; done
 read_batch
 
+flush_links
 hdr END
 printf '\n'
 }
@@ -255,10 +258,58 @@ read_one() {
   read_link "$3" "$4"
 }
 
+# read_link PATH NAME: a symlink is queued; flush_links prints where each leads (LINK sections,
+# after their files' sections, as the reader needs them).
 read_link() {
   if [ -L "$1" ] && [ -n "$HAVE_READLINK" ]; then
-    _rt=$(readlink -f -- "$1" 2>/dev/null) && [ -n "$_rt" ] && { hdr "LINK $2"; printf '%s' "$_rt"; }
+    LQN=$((LQN + 1))
+    eval "LQP$LQN=\$1 LQF$LQN=\$2"
   fi
+}
+
+# link_one PATH NAME: one readlink.
+link_one() {
+  _rt=$(readlink -f -- "$1" 2>/dev/null) && [ -n "$_rt" ] && { hdr "LINK $2"; printf '%s' "$_rt"; }
+}
+
+# flush_links: the queued links, up to 64 per readlink (GNU readlink takes many; Debian's
+# sites-enabled is a link per site). Trusted only when it succeeds with one line per link: a
+# target holding a newline, a link that no longer resolves, or a readlink that takes one
+# operand (BusyBox) sends that group through one readlink per link.
+flush_links() {
+  _li=1
+  while [ "$_li" -le "$LQN" ]; do
+    _lend=$((_li + 63)); [ "$_lend" -gt "$LQN" ] && _lend=$LQN
+    _lok=
+    if [ "$_lend" -gt "$_li" ]; then
+      set --
+      _lj=$_li
+      while [ "$_lj" -le "$_lend" ]; do eval "set -- \"\$@\" \"\$LQP$_lj\""; _lj=$((_lj + 1)); done
+      if _lout=$(readlink -f -- "$@" 2>/dev/null); then
+        _ln=0
+        IFS=$NL
+        for _lt in $_lout; do _ln=$((_ln + 1)); done
+        IFS=" 	$NL"
+        [ "$_ln" = "$((_lend - _li + 1))" ] && _lok=1
+      fi
+    fi
+    if [ -n "$_lok" ]; then
+      _lj=$_li
+      IFS=$NL
+      for _lt in $_lout; do
+        IFS=" 	$NL"
+        eval "hdr \"LINK \$LQF$_lj\""; printf '%s' "$_lt"
+        _lj=$((_lj + 1))
+        IFS=$NL
+      done
+      IFS=" 	$NL"
+    else
+      _lj=$_li
+      while [ "$_lj" -le "$_lend" ]; do eval "link_one \"\$LQP$_lj\" \"\$LQF$_lj\""; _lj=$((_lj + 1)); done
+    fi
+    _li=$((_lend + 1))
+  done
+  LQN=0
 }
 
 # read_batch: the queued files (up to 7, one limit) in one head, each bounded by head -c. The

@@ -215,7 +215,7 @@ describe('collector.sh on this host', () => {
     // running its read_file function on files made here.
     function readFileSection(path: string, limit: number): Buffer {
       const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
-      const r = spawnSync('sh', ['-c', `${script}\nB=${B}; HAVE_READLINK=1; exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"; read_file FILE ${limit} "$1"; hdr END`, 'sh', path])
+      const r = spawnSync('sh', ['-c', `${script}\nB=${B}; HAVE_READLINK=1; exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"; read_file FILE ${limit} "$1"; flush_links; hdr END`, 'sh', path])
       return r.stdout
     }
 
@@ -256,7 +256,7 @@ head() { printf x >>"${count}"; command head "$@"; }
 exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"
 i=0; for p in "$@"; do i=$((i + 1)); eval "l=\\$L$i"; read_file FILE "$l" "$p"; done
 ${between}
-read_batch; hdr END`
+read_batch; flush_links; hdr END`
       const env = Object.fromEntries(limits.map((l, i) => [`L${i + 1}`, String(l)]))
       const r = spawnSync('sh', ['-c', body, 'sh', ...paths], {env: {...process.env, ...env}})
       let heads = 0
@@ -265,6 +265,52 @@ read_batch; hdr END`
       } catch {}
       return {out: r.stdout, heads}
     }
+
+    // flush_links: one readlink for many links, the same LINK sections as one readlink each.
+    function linkRun(paths: string[], multi: boolean): {out: Buffer; calls: number} {
+      const script = collectorScript().replace(/\nmain "\$@" <\/dev\/null\n$/, '\n')
+      const count = join(dir, `readlinks-${multi}`)
+      rmSync(count, {force: true})
+      // Without multi, readlink takes one operand, as BusyBox's does.
+      const body = `${script}\nB=${B}; HAVE_READLINK=1; HAVE_DEVFD=; QN=0 QL=0 LQN=0; NL='\n'; set -f
+readlink() { printf x >>"${count}"; ${multi ? '' : '[ "$#" -gt 3 ] && return 1; '}command readlink "$@"; }
+exec 3>&1; printf 'conntune-collector 1 %s\\n' "$B"
+for p in "$@"; do read_file FILE 200 "$p"; done
+flush_links; hdr END`
+      const r = spawnSync('sh', ['-c', body, 'sh', ...paths])
+      let calls = 0
+      try {
+        calls = readFileSync(count).length
+      } catch {}
+      return {out: r.stdout, calls}
+    }
+
+    it('resolves many links in one readlink, and each alone when that cannot be trusted', () => {
+      const target = join(dir, 'l-target.conf')
+      writeFileSync(target, 'x 1;\n')
+      const links = Array.from({length: 70}, (_, i) => join(dir, `l${String(i).padStart(2, '0')}.conf`))
+      for (const l of links) spawnSync('ln', ['-sf', target, l])
+      const sectionsOf = (b: Buffer) => b.toString('latin1').split(`\n${B} `).sort()
+      const one = linkRun(links, false)
+      const many = linkRun(links, true)
+      expect(sectionsOf(many.out)).toEqual(sectionsOf(one.out))
+      // 70 links: 64 and 6 in two calls; one operand only: two failed tries, then 70 singles
+      expect(many.calls).toBe(2)
+      expect(one.calls).toBe(72)
+      const files = parseCollectorOutput(many.out, opts).snapshot.files
+      for (const l of links) expect(files[l]).toEqual({text: 'x 1;\n', link: target})
+      // A target with a newline in its name: that group is resolved a link at a time.
+      const odd = join(dir, 'odd\ndir')
+      mkdirSync(odd, {recursive: true})
+      writeFileSync(join(odd, 't.conf'), 'y 2;\n')
+      spawnSync('ln', ['-sf', join(odd, 't.conf'), join(dir, 'l-odd.conf')])
+      const mixed = [links[0]!, join(dir, 'l-odd.conf'), links[1]!]
+      const m1 = linkRun(mixed, false)
+      const m2 = linkRun(mixed, true)
+      expect(sectionsOf(m2.out)).toEqual(sectionsOf(m1.out))
+      expect(parseCollectorOutput(m2.out, opts).snapshot.files[join(dir, 'l-odd.conf')]).toEqual({text: 'y 2;\n', link: join(odd, 't.conf')})
+      expect(m2.calls).toBe(4)
+    })
 
     it('reads many files in one head each batch, byte for byte what one head per file reads', () => {
       // a section header of another run, and the separator head prints between files without -q
