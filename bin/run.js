@@ -8,9 +8,21 @@ if (argv.length === 1 && argv[0] === '--version') {
   const {readFileSync} = await import('node:fs')
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`conntune/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
-} else if ((argv[0] === 'audit' || argv[0] === 'check') && (await (await import('../dist/bundle/cli/fast.js')).runFast(argv))) {
+} else if ((argv[0] === 'audit' || argv[0] === 'check') && (await fast())) {
   // Ran.
 } else {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
+}
+
+/** The fast path, or false when this build has none (a dist/ from before it): oclif runs then. */
+async function fast() {
+  let mod
+  try {
+    mod = await import('../dist/bundle/cli/fast.js')
+  } catch (error) {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND') return false
+    throw error
+  }
+  return mod.runFast(argv)
 }

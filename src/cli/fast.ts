@@ -10,7 +10,8 @@ interface FastTable {
   commands: Record<string, FastCommand>
 }
 
-export async function runFast(argv: string[], table = readTable()): Promise<boolean> {
+export async function runFast(argv: string[], table: FastTable | null = readTable()): Promise<boolean> {
+  if (!table) return false
   const [id, ...rest] = argv
   const cmd = id && Object.hasOwn(table.commands, id) ? table.commands[id] : undefined
   // oclif's own: CONNTUNE_CONTENT_TYPE=json turns on --json; a missing working directory warns.
@@ -32,9 +33,13 @@ export async function runFast(argv: string[], table = readTable()): Promise<bool
   return true
 }
 
-function readTable(): FastTable {
-  // dist/bundle/cli/fast.js → dist/fast-flags.json, written by scripts/build.js.
-  return JSON.parse(readFileSync(new URL('../../fast-flags.json', import.meta.url), 'utf8')) as FastTable
+/** dist/bundle/cli/fast.js → dist/fast-flags.json, written by scripts/build.js; none: oclif runs. */
+function readTable(): FastTable | null {
+  try {
+    return JSON.parse(readFileSync(new URL('../../fast-flags.json', import.meta.url), 'utf8')) as FastTable
+  } catch {
+    return null
+  }
 }
 
 function cwdExists(): boolean {
