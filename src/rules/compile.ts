@@ -66,13 +66,11 @@ function readerOf(ast: unknown): ((ctx: Record<string, unknown>) => unknown) | n
   const p = rootedPath(ast)
   if (!p || (p.root !== 'item' && p.root !== 'host')) return null
   const {root, path} = p
+  // The plain value is what fromCel makes of CEL's answer: a view's BigInt ints and doubles
+  // both come back as the number.
   return (ctx) => {
     const raw = viewTarget(ctx[root])
-    if (!raw || Array.isArray(raw)) return undefined
-    const v = valueAt(raw, path)
-    // Numbers read through a view are CEL ints (BigInt) or doubles; fromCel turns both back into
-    // the plain number, so only containers need the same care as scalars: a plain copy later.
-    return v
+    return raw && !Array.isArray(raw) ? valueAt(raw, path) : undefined
   }
 }
 
@@ -153,56 +151,25 @@ function valueAt(raw: unknown, path: string[]): unknown {
 }
 
 /**
- * True only when the guard's conjunct is certainly false for this model object, as CEL would
- * evaluate it on the object's view: anything it cannot be sure of (a missing field, a type CEL
- * would refuse to compare) is left to CEL.
+ * What the guard's conjunct is for this model object, as CEL would evaluate it on the object's
+ * view: true or false when plain JavaScript is certain, undefined for anything it is not (a
+ * missing field, a type CEL would refuse to compare, an int against a double), which is CEL's.
  */
-export function guardFails(g: WhenGuard, raw: unknown): boolean {
+export function guardDecides(g: WhenGuard, raw: unknown): boolean | undefined {
   const v = valueAt(raw, g.path)
-  if (v === undefined) return false
-  if (g.op === 'true') return v === false
-  if (g.op === 'false') return v === true
+  if (v === undefined) return undefined
+  if (g.op === 'true' || g.op === 'false') return typeof v === 'boolean' ? v === (g.op === 'true') : undefined
   const lit = g.value
-  if (lit === null) return g.op === '!=' ? v === null : v !== null && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-  if (typeof lit === 'string') return typeof v === 'string' && v !== lit
-  // Only a boolean is decided against a boolean: CEL's answer for another type is its own.
-  if (typeof lit === 'boolean') return typeof v === 'boolean' && (g.op === '==' ? v !== lit : v === lit)
-  if (typeof v !== 'number' || lit === undefined) return false
-  // CEL keeps int and double apart: decide only int against an int literal, double against a double.
-  if (typeof lit === 'bigint' ? !Number.isInteger(v) : Number.isInteger(v)) return false
-  const x = typeof lit === 'bigint' ? Number(lit) : lit
-  switch (g.op) {
-    case '==':
-      return v !== x
-    case '!=':
-      return v === x
-    case '<':
-      return !(v < x)
-    case '<=':
-      return !(v <= x)
-    case '>':
-      return !(v > x)
-    default:
-      return !(v >= x)
+  if (lit === null) {
+    if (v === null) return g.op === '=='
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? g.op === '!=' : undefined
   }
-}
-
-/**
- * True only when the guard's conjunct is certainly true for this model object, as CEL would
- * evaluate it on the object's view; the mirror of guardFails, deciding the same cases.
- */
-export function guardHolds(g: WhenGuard, raw: unknown): boolean {
-  const v = valueAt(raw, g.path)
-  if (v === undefined) return false
-  if (g.op === 'true') return v === true
-  if (g.op === 'false') return v === false
-  const lit = g.value
-  const scalar = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-  if (lit === null) return g.op === '==' ? v === null : v !== null && scalar
-  if (typeof lit === 'string') return typeof v === 'string' && v === lit
-  if (typeof lit === 'boolean') return typeof v === 'boolean' && (g.op === '==' ? v === lit : v !== lit)
-  if (typeof v !== 'number' || lit === undefined) return false
-  if (typeof lit === 'bigint' ? !Number.isInteger(v) : Number.isInteger(v)) return false
+  if (typeof lit === 'string') return typeof v === 'string' ? v === lit : undefined
+  // Only a boolean is decided against a boolean: CEL's answer for another type is its own.
+  if (typeof lit === 'boolean') return typeof v === 'boolean' ? (v === lit) === (g.op === '==') : undefined
+  if (typeof v !== 'number' || lit === undefined) return undefined
+  // CEL keeps int and double apart: decide only int against an int literal, double against a double.
+  if (typeof lit === 'bigint' ? !Number.isInteger(v) : Number.isInteger(v)) return undefined
   const x = typeof lit === 'bigint' ? Number(lit) : lit
   switch (g.op) {
     case '==':
@@ -218,6 +185,27 @@ export function guardHolds(g: WhenGuard, raw: unknown): boolean {
     default:
       return v >= x
   }
+}
+
+/** The guard's conjunct is certainly false: the whole condition is, whatever else it says. */
+export const guardFails = (g: WhenGuard, raw: unknown): boolean => guardDecides(g, raw) === false
+
+/** The guard's conjunct is certainly true. */
+export const guardHolds = (g: WhenGuard, raw: unknown): boolean => guardDecides(g, raw) === true
+
+/**
+ * `when` decided on the model object alone: false when a guard fails, true when the guards are
+ * the whole condition and all hold, undefined when CEL must run.
+ */
+export function whenByGuards(c: Pick<CompiledRule, 'guards' | 'guardsCover'>, raw: unknown): boolean | undefined {
+  if (c.guards.length === 0 || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined
+  let all = true
+  for (const g of c.guards) {
+    const d = guardDecides(g, raw)
+    if (d === false) return false
+    if (d !== true) all = false
+  }
+  return all && c.guardsCover ? true : undefined
 }
 
 export function compileTemplate(rule: LoadedRule, field: string, text: string): Template {

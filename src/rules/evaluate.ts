@@ -8,7 +8,7 @@ import {celErrorLine, celView, fromCel, registerComputedField, toCel, viewTarget
 // A setting's `at` (where a finding about it points) is derived when a rule reads it: most
 // settings never appear in a finding, and a large config has hundreds of thousands of them.
 registerComputedField('at', (o) => ('explicit' in o && 'insertAt' in o && 'name' in o ? settingLocation(o as unknown as ConfigSetting) : undefined))
-import {guardFails, guardHolds, type CompiledRule, type Template} from './compile.js'
+import {whenByGuards, type CompiledRule, type Template} from './compile.js'
 import type {FixAction, Finding} from './types.js'
 
 export interface RuleFailure {
@@ -53,18 +53,6 @@ function asLocation(v: unknown, fallback: string): Location {
   return {...o, text}
 }
 
-/** A guard that fails on the model object means `when` is false: CEL need not run. */
-function fails(guards: CompiledRule['guards'], raw: Record<string, unknown> | undefined): boolean {
-  if (!raw || Array.isArray(raw)) return false
-  return guards.some((g) => guardFails(g, raw))
-}
-
-/** Guards that all hold on the model object, when they are the whole condition, mean `when` is true. */
-function holds(guards: CompiledRule['guards'], raw: Record<string, unknown> | undefined): boolean {
-  if (!raw || Array.isArray(raw)) return false
-  return guards.every((g) => guardHolds(g, raw))
-}
-
 const celModels = new WeakMap<HostModel, Record<string, unknown>>()
 
 export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluation {
@@ -82,11 +70,12 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
     // One list per rule, shared by its findings (nothing edits a finding's references).
     const references = c.rule.references.map((r) => r.url)
     for (const item of scopeItems(c.rule.scope, celHost)) {
-      const raw = c.guards.length > 0 ? viewTarget(item) : undefined
-      if (c.guards.length > 0 && fails(c.guards, raw)) continue
+      // Decided on the model object where its guards can; CEL otherwise.
+      const byGuards = c.guards.length > 0 ? whenByGuards(c, viewTarget(item)) : undefined
+      if (byGuards === false) continue
       const ctx = {host: celHost, item, params}
       try {
-        if (!(c.guardsCover && holds(c.guards, raw)) && c.when(ctx) !== true) continue
+        if (byGuards !== true && c.when(ctx) !== true) continue
         const severity = c.severityWhen.find((s) => s.when(ctx) === true)?.severity ?? c.rule.severity
         const evidence: Record<string, unknown> = {}
         for (const [k, fn] of c.evidence) evidence[k] = fromCel(fn(ctx))
