@@ -11,8 +11,6 @@ const run = (cmd, args) => execFileSync(cmd, args, {cwd: root, stdio: 'inherit'}
 
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'])
-// The lighttpd parser's shipped tables must be the ones its grammar gives.
-run(process.execPath, [join(root, 'scripts/gen-lalr.js'), '--check'])
 
 const {buildRuleCache, RULE_CACHE} = await import(join(root, 'dist/rules/load.js'))
 try {
@@ -89,8 +87,8 @@ writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest,
 
 // The fast path's flag table, from the same oclif definitions (src/cli/fast-table.ts).
 {
-  const {fastCommand} = await import(join(root, 'dist/cli/fast-table.js'))
+  const [{fastCommand}, {FAST_COMMANDS}] = await Promise.all([import(join(root, 'dist/cli/fast-table.js')), import(join(root, 'dist/cli/fast.js'))])
   const table = {version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version, commands: {}}
-  for (const id of ['audit', 'check']) table.commands[id] = fastCommand(await plugin.findCommand(id, {must: true}))
+  for (const id of FAST_COMMANDS) table.commands[id] = fastCommand(await plugin.findCommand(id, {must: true}))
   writeFileSync(join(root, 'dist/fast-flags.json'), JSON.stringify(table))
 }

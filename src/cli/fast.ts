@@ -3,19 +3,30 @@
 // "not certain", and oclif runs the command as always. See cli/fast-argv.ts.
 import {readFileSync} from 'node:fs'
 import {exitOnFailure} from './fail.js'
-import {parseFastArgv, type FastCommand} from './fast-argv.js'
+import {parseFastArgv, type FastCommand, type FastParse} from './fast-argv.js'
+import type {RunContext} from './run-audit.js'
 
 interface FastTable {
   version: string
   commands: Record<string, FastCommand>
 }
 
+type Runner = (parsed: FastParse, run: RunContext) => Promise<unknown>
+
+/** The commands that can run without oclif (scripts/build.js writes their flags; bin/run.js names them too). */
+const RUNNERS: Record<string, Runner> = {
+  audit: async (p, run) => (await import('./run-audit.js')).runAudit(p.flags, run),
+  check: async (p, run) => (await import('./run-check.js')).runCheck(p.argv, p.flags, run),
+}
+export const FAST_COMMANDS = Object.keys(RUNNERS)
+
 export async function runFast(argv: string[], table: FastTable | null = readTable()): Promise<boolean> {
   if (!table) return false
   const [id, ...rest] = argv
   const cmd = id && Object.hasOwn(table.commands, id) ? table.commands[id] : undefined
+  const runner = id && Object.hasOwn(RUNNERS, id) ? RUNNERS[id] : undefined
   // oclif's own: CONNTUNE_CONTENT_TYPE=json turns on --json; a missing working directory warns.
-  if (!cmd || process.env.CONNTUNE_CONTENT_TYPE !== undefined || !cwdExists()) return false
+  if (!cmd || !runner || process.env.CONNTUNE_CONTENT_TYPE !== undefined || !cwdExists()) return false
   const parsed = parseFastArgv(rest, cmd)
   if (!parsed) return false
   // As oclif's commands do: a reader that goes away (| head) is not an error.
@@ -24,9 +35,7 @@ export async function runFast(argv: string[], table: FastTable | null = readTabl
   })
   const run = {argv: rest, version: table.version, json: false}
   try {
-    if (id === 'audit') await (await import('./run-audit.js')).runAudit(parsed.flags, run)
-    else if (id === 'check') await (await import('./run-check.js')).runCheck(parsed.argv, parsed.flags, run)
-    else return false
+    await runner(parsed, run)
   } catch (error) {
     exitOnFailure(error as Error)
   }

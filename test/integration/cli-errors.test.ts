@@ -76,3 +76,11 @@ describe('typos get the nearest command or flag', () => {
     expect(JSON.parse(j.stdout).error.message).toContain('did you mean --fail-on?')
   })
 })
+
+describe('CONNTUNE_CONTENT_TYPE=json (oclif\'s --json by environment)', () => {
+  it('check prints its report as JSON on stdout, as with --json', () => {
+    const r = conntune(['check', 'test/fixtures/repos/shop', '--fail-on', 'none'], {env: {CONNTUNE_CONTENT_TYPE: 'json'}})
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({format: 'conntune-report', summary: {hosts: 1}})
+  })
+})
