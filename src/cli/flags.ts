@@ -41,5 +41,3 @@ export const reportFlags = {
   baseline: Flags.string({description: 'Report only findings not in this baseline (exit codes count new findings only)', helpValue: 'FILE'}),
   'write-baseline': Flags.string({description: 'Record the current findings as the baseline in FILE (and exit 0 unless the input is invalid)', helpValue: 'FILE'}),
 }
-
-export {modelOptions, namedConfigs, parseSince} from './flag-values.js'

@@ -11,5 +11,3 @@ export const sshFlags = {
   'ssh-option': Flags.string({description: 'ssh -o KEY=VALUE (repeatable); host-key checking cannot be turned off', multiple: true, helpValue: 'KEY=VALUE'}),
   'connect-timeout': Flags.integer({description: 'ssh ConnectTimeout, seconds', default: 10, min: 1}),
 }
-
-export {wantsSsh} from './flag-values.js'

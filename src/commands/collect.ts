@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {escapeTerminal} from '../text/escape.js'
-import {namedConfigs, sourceFlags} from '../cli/flags.js'
-import {sshFlags, wantsSsh} from '../cli/ssh-flags.js'
+import {sourceFlags} from '../cli/flags.js'
+import {namedConfigs, wantsSsh} from '../cli/flag-values.js'
+import {sshFlags} from '../cli/ssh-flags.js'
 
 export default class Collect extends BaseCommand {
   static summary = 'Write a snapshot of this host for auditing later or elsewhere'

@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {escapeTerminal} from '../text/escape.js'
-import {modelFlags, modelOptions} from '../cli/flags.js'
+import {modelFlags} from '../cli/flags.js'
+import {modelOptions} from '../cli/flag-values.js'
 import {EXIT, UserError} from '../errors.js'
 
 export default class Fix extends BaseCommand {
