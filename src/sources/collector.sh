@@ -695,9 +695,9 @@ read_log() {
   if [ -d "$_gp" ]; then hdr "LOG EISDIR $_gk 0 0 0 $_gp"; return; fi
   if [ ! -f "$_gp" ]; then hdr "LOG ENOTREG $_gk 0 0 0 $_gp"; return; fi
   if [ ! -r "$_gp" ]; then hdr "LOG EACCES $_gk 0 0 0 $_gp"; return; fi
-  # An empty log with no rotated .1 to read (a quiet host, a log just rotated): what the passes
-  # below would say, without their thirteen processes.
-  if [ ! -s "$_gp" ] && { [ ! -s "$_gp.1" ] || [ ! -f "$_gp.1" ] || [ ! -r "$_gp.1" ]; }; then hdr "LOG ok $_gk 0 0 0 $_gp"; return; fi
+  # An empty log and no .1 that the passes below would read (a quiet host, a log just rotated):
+  # what they would say, without their thirteen processes.
+  if [ ! -s "$_gp" ] && ! { [ -f "$_gp.1" ] && [ -r "$_gp.1" ] && [ -s "$_gp.1" ]; }; then hdr "LOG ok $_gk 0 0 0 $_gp"; return; fi
   log_part "$_gp" "$LOG_BYTES" || { hdr "LOG EIO $_gk 0 0 0 $_gp"; return; }
   _cb=$PART_BYTES _cc=$PART_CUT _cmax=$LOG_BYTES
   _rb=0 _rc=$_cc _rmax=0
@@ -709,8 +709,6 @@ read_log() {
     [ "$_rmax" -gt 0 ] && { log_stream "$_gp.1" "$_rmax" "$_rc" | "$@"; }
     log_stream "$_gp" "$_cmax" "$_cc" | "$@"
   }
-  # Nothing left to read (a .1 whose only line was cut off): the same, after the sizes.
-  if [ "$((_cb + _rb))" = 0 ]; then hdr "LOG ok $_gk 0 0 $_rc $_gp"; return; fi
   # A log is text: NUL bytes mean this is not one (or it was written over).
   if [ "$(_both tr -cd '\000' | head -c 1 | wc -c)" -gt 0 ]; then hdr "LOG binary $_gk $((_cb + _rb)) 0 0 $_gp"; return; fi
   _m=$(_both log_grep "$_gk" | wc -l)
