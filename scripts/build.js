@@ -24,6 +24,9 @@ try {
 // shared chunks, so a run loads a handful of files instead of dozens of modules. Libraries
 // only some runs need (ajv, yaml) stay external and are imported lazily.
 const {build} = await import('esbuild')
+// CONNTUNE_BUILD_READABLE=1 keeps the bundles' lines and names apart, so a CPU profile names
+// functions by line (bench/README.md, profiling); the shipped build is minified.
+const readable = process.env.CONNTUNE_BUILD_READABLE === '1'
 const {readdirSync, statSync} = await import('node:fs')
 const entries = []
 const walk = (dir) => {
@@ -47,7 +50,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   external: ['@oclif/core', 'ajv', 'ajv-draft-04', 'yaml', 'execa', 'listr2', 'diff', 'eta', 'tinyglobby'],
   minifySyntax: true,
-  minifyWhitespace: true,
+  minifyWhitespace: !readable,
   logLevel: 'warning',
 })
 
@@ -62,7 +65,7 @@ const fast = await build({
   target: 'node20',
   external: ['@oclif/core', 'ajv', 'ajv-draft-04', 'yaml', 'execa', 'listr2', 'diff', 'eta', 'tinyglobby'],
   minifySyntax: true,
-  minifyWhitespace: true,
+  minifyWhitespace: !readable,
   logLevel: 'warning',
   metafile: true,
 })

@@ -45,6 +45,11 @@ export function registerComputedField(name: string, derive: (target: Record<stri
   computed.set(name, derive)
 }
 
+/** A field the views derive (registerComputedField) for this object, or undefined. */
+export function derivedField(target: Record<string, unknown>, key: string): unknown {
+  return computed.get(key)?.(target)
+}
+
 /**
  * The traps of a view, one set for arrays and one for objects: the traps get their target, so
  * a view is only a Proxy, not a Proxy with its own handler and five closures (≈ 400 bytes each,

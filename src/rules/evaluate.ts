@@ -3,12 +3,12 @@
 // rule with its file; it never takes the other rules down with it.
 import type {HostModel, Location} from '../model/types.js'
 import {settingLocation, type ConfigSetting} from '../model/servers/setting.js'
-import {celErrorLine, celView, fromCel, registerComputedField, toCel, viewTarget} from './cel.js'
+import {celErrorLine, fromCel, registerComputedField, toCel} from './cel.js'
 
 // A setting's `at` (where a finding about it points) is derived when a rule reads it: most
 // settings never appear in a finding, and a large config has hundreds of thousands of them.
 registerComputedField('at', (o) => ('explicit' in o && 'insertAt' in o && 'name' in o ? settingLocation(o as unknown as ConfigSetting) : undefined))
-import {whenByGuards, type CompiledRule, type Template} from './compile.js'
+import type {CompiledRule, RuleCtx, Template} from './compile.js'
 import type {FixAction, Finding} from './types.js'
 
 export interface RuleFailure {
@@ -24,7 +24,7 @@ export interface Evaluation {
 }
 
 /** Messages are one paragraph: YAML folding leaves breaks around multi-line {{ }} blocks. */
-export function render(template: Template, ctx: Record<string, unknown>): string {
+export function render(template: Template, ctx: RuleCtx): string {
   // join() makes one flat string; += would keep a rope of pieces per finding.
   const out = template.map((p) => (typeof p === 'string' ? p : formatValue(fromCel(p(ctx))))).join('')
   // Most messages need no change (the template's text collapsed at compile time): a test
@@ -53,29 +53,26 @@ function asLocation(v: unknown, fallback: string): Location {
   return {...o, text}
 }
 
-const celModels = new WeakMap<HostModel, Record<string, unknown>>()
+const visibleModels = new WeakMap<HostModel, Record<string, unknown>>()
 
 export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluation {
-  let celHost = celModels.get(model)
-  if (!celHost) {
+  let host = visibleModels.get(model)
+  if (!host) {
     // File texts and comments are for inline ignores, not for rules.
     const {texts: _t, comments: _c, ...visible} = model
-    celHost = celView(visible) as Record<string, unknown>
-    celModels.set(model, celHost)
+    host = visible
+    visibleModels.set(model, host)
   }
   const findings: Finding[] = []
   const failures: RuleFailure[] = []
   for (const c of rules) {
-    const params = toCel(c.rule.params ?? {})
+    const params = toCel(c.rule.params ?? {}) as Record<string, unknown>
     // One list per rule, shared by its findings (nothing edits a finding's references).
     const references = c.rule.references.map((r) => r.url)
-    for (const item of scopeItems(c.rule.scope, celHost)) {
-      // Decided on the model object where its guards can; CEL otherwise.
-      const byGuards = c.guards.length > 0 ? whenByGuards(c, viewTarget(item)) : undefined
-      if (byGuards === false) continue
-      const ctx = {host: celHost, item, params}
+    for (const item of scopeItems(c.rule.scope, host)) {
+      const ctx: RuleCtx = {host, item, params}
       try {
-        if (byGuards !== true && c.when(ctx) !== true) continue
+        if (c.when(ctx) !== true) continue
         const severity = c.severityWhen.find((s) => s.when(ctx) === true)?.severity ?? c.rule.severity
         const evidence: Record<string, unknown> = {}
         for (const [k, fn] of c.evidence) evidence[k] = fromCel(fn(ctx))

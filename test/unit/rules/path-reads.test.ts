@@ -30,7 +30,7 @@ function viaCel(expr: string, ctx: Record<string, unknown>): {value?: unknown; e
   }
 }
 
-function viaRule(expr: string, ctx: Record<string, unknown>): {value?: unknown; error?: string} {
+function viaRule(expr: string, ctx: {host: unknown; item: unknown; params: Record<string, unknown>}): {value?: unknown; error?: string} {
   const [[, fn]] = compileRule(rule({x: expr})).evidence
   try {
     return {value: fromCel(fn!(ctx))}
