@@ -26,7 +26,8 @@ export interface Mark {
 }
 
 export interface NginxStatement {
-  words: NginxWord[]
+  /** How many words it has: they are the lexer's word arrays up to this count (NginxLexer.values…). */
+  count: number
   /** What ended it; `}` with words and `{` without are recovered errors. */
   end: ';' | '{' | '}' | 'eof'
   /** Where the terminator is (or the end of the text). */
@@ -87,10 +88,6 @@ function firstBytes(s: string, n: number): string {
   return b.subarray(0, n).toString('utf8')
 }
 
-function word(text: string, start: number, valueEnd: number, rawEnd: number, quoted: boolean, line: number, col: number, tokStart: number): NginxWord {
-  return {value: unescapeNginx(text.slice(start, valueEnd)), quoted, line, col, start: tokStart, end: rawEnd}
-}
-
 export class NginxLexer {
   /** UTF-16 index of the next character. */
   i = 0
@@ -100,6 +97,16 @@ export class NginxLexer {
   lineStart = 0
   readonly comments: NginxComment[] = []
   readonly errors: ParseError[] = []
+  // The words of the statement next() returned last, as parallel arrays reused from one
+  // statement to the next: an object per word was the largest allocation of a parse.
+  readonly values: string[] = []
+  readonly wordQuoted: boolean[] = []
+  readonly wordLines: number[] = []
+  readonly wordCols: number[] = []
+  /** UTF-16 offsets of each raw token, quotes included. */
+  readonly wordStarts: number[] = []
+  readonly wordEnds: number[] = []
+  private count = 0
 
   constructor(readonly text: string, readonly file: string) {}
 
@@ -109,6 +116,23 @@ export class NginxLexer {
     if (t.endsWith('\r')) t = t.slice(0, -1)
     this.comments.push({line: comment.line, col: comment.col, text: t})
     return null
+  }
+
+  /** The last statement's words as objects, for callers that want them whole. */
+  words(): NginxWord[] {
+    const out: NginxWord[] = []
+    for (let k = 0; k < this.count; k++) out.push({value: this.values[k], quoted: this.wordQuoted[k], line: this.wordLines[k], col: this.wordCols[k], start: this.wordStarts[k], end: this.wordEnds[k]})
+    return out
+  }
+
+  private word(start: number, valueEnd: number, rawEnd: number, quoted: boolean, line: number, col: number, tokStart: number): void {
+    const k = this.count++
+    this.values[k] = unescapeNginx(this.text.slice(start, valueEnd))
+    this.wordQuoted[k] = quoted
+    this.wordLines[k] = line
+    this.wordCols[k] = col
+    this.wordStarts[k] = tokStart
+    this.wordEnds[k] = rawEnd
   }
 
   mark(): Mark {
@@ -134,7 +158,7 @@ export class NginxLexer {
 
   next(): NginxStatement {
     const text = this.text
-    const words: NginxWord[] = []
+    this.count = 0
     let needSpace = false
     let lastSpace = true
     let sharpComment = false
@@ -164,13 +188,13 @@ export class NginxLexer {
       if (this.i >= text.length) {
         if (comment) comment = this.closeComment(comment, text.length)
         const at = this.mark()
-        if (words.length > 0 || !lastSpace) {
+        if (this.count > 0 || !lastSpace) {
           this.error(at, 'unexpected end of file, expecting ";" or "}"')
           // Keep the unfinished token: "as much as was read".
-          if (!lastSpace && !needSpace) words.push(word(text, start, text.length, text.length, dQuoted || sQuoted, tokLine, tokCol, tokStart))
-          return {words, end: 'eof', at, next: this.i, eofError: true}
+          if (!lastSpace && !needSpace) this.word(start, text.length, text.length, dQuoted || sQuoted, tokLine, tokCol, tokStart)
+          return {count: this.count, end: 'eof', at, next: this.i, eofError: true}
         }
-        return {words, end: 'eof', at, next: this.i, eofError: false}
+        return {count: this.count, end: 'eof', at, next: this.i, eofError: false}
       }
 
       // Runs that cannot change the state, skipped in one tight loop: the inside of a plain
@@ -245,12 +269,12 @@ export class NginxLexer {
           needSpace = false
           continue
         }
-        if (ch === ';') return {words, end: ';', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
-        if (ch === '{') return {words, end: '{', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+        if (ch === ';') return {count: this.count, end: ';', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+        if (ch === '{') return {count: this.count, end: '{', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
         if (ch !== ')') {
           this.error(markAt(atLine, atCol, idx), `unexpected "${escapeControls(ch)}"`)
           // Recover as a missing `;` before the block's end.
-          if (ch === '}') return {words, end: '}', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+          if (ch === '}') return {count: this.count, end: '}', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
         }
         // `)` (and, as recovery, anything else) starts a new token: "a")  ->  a  )
         lastSpace = true
@@ -269,15 +293,15 @@ export class NginxLexer {
         switch (ch) {
           case ';':
           case '{':
-            if (words.length === 0) {
+            if (this.count === 0) {
               this.error(markAt(atLine, atCol, idx), `unexpected "${ch}"`)
               if (ch === ';') continue
             }
-            return {words, end: ch, at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+            return {count: this.count, end: ch, at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
 
           case '}':
-            if (words.length !== 0) this.error(markAt(atLine, atCol, idx), 'unexpected "}"')
-            return {words, end: '}', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+            if (this.count !== 0) this.error(markAt(atLine, atCol, idx), 'unexpected "}"')
+            return {count: this.count, end: '}', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
 
           case '#':
             sharpComment = true
@@ -349,9 +373,9 @@ export class NginxLexer {
 
       if (found) {
         const isQuoted = needSpace
-        words.push(word(text, start, idx, isQuoted ? idx + 1 : idx, isQuoted, tokLine, tokCol, tokStart))
-        if (ch === ';') return {words, end: ';', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
-        if (ch === '{') return {words, end: '{', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+        this.word(start, idx, isQuoted ? idx + 1 : idx, isQuoted, tokLine, tokCol, tokStart)
+        if (ch === ';') return {count: this.count, end: ';', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
+        if (ch === '{') return {count: this.count, end: '{', at: markAt(atLine, atCol, idx), next: this.i, eofError: false}
       }
     }
   }

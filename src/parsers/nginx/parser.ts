@@ -37,23 +37,25 @@ interface Frame {
   discard: boolean
 }
 
-function directiveOf(st: NginxStatement, file: string, spans: boolean): NginxDirective {
+function directiveOf(lx: NginxLexer, st: NginxStatement, file: string, spans: boolean): NginxDirective {
   // Loops rather than destructuring and map(): this runs once per directive of every config.
-  const words = st.words
-  const name = words[0]
-  const args: string[] = new Array(words.length - 1)
-  for (let i = 1; i < words.length; i++) args[i - 1] = words[i].value
-  if (!spans) return {directive: name.value, args, file, line: name.line, col: name.col}
-  const raw: NginxSpan['args'] = new Array(words.length - 1)
-  for (let i = 1; i < words.length; i++) raw[i - 1] = {start: words[i].start, end: words[i].end, quoted: words[i].quoted}
+  const n = st.count
+  const values = lx.values
+  const args: string[] = new Array(n - 1)
+  for (let i = 1; i < n; i++) args[i - 1] = values[i]
+  const line = lx.wordLines[0]
+  const col = lx.wordCols[0]
+  if (!spans) return {directive: values[0], args, file, line, col}
+  const raw: NginxSpan['args'] = new Array(n - 1)
+  for (let i = 1; i < n; i++) raw[i - 1] = {start: lx.wordStarts[i], end: lx.wordEnds[i], quoted: lx.wordQuoted[i]}
   return {
-    directive: name.value,
+    directive: values[0],
     args,
     file,
-    line: name.line,
-    col: name.col,
+    line,
+    col,
     source: {
-      start: name.start,
+      start: lx.wordStarts[0],
       // A recovered statement (no `;`) ends where its words do, not past the `}`.
       end: st.end === ';' || st.end === '{' ? st.next : st.at.offset,
       termLine: st.at.line,
@@ -82,17 +84,17 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     const top = stack[stack.length - 1]
 
     if (st.end === ';') {
-      if (st.words.length > 0 && !top.discard) top.list.push(directiveOf(st, file, spans))
+      if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans))
       continue
     }
 
     if (st.end === '{') {
-      if (st.words.length === 0) {
+      if (st.count === 0) {
         // `{` with no directive (already reported): read the block, keep nothing of it.
         stack.push({list: [], owner: null, discard: true})
         continue
       }
-      const d = directiveOf(st, file, spans)
+      const d = directiveOf(lx, st, file, spans)
       if (isLuaBlockDirective(d.directive)) {
         const lua = readLuaBlock(lx, st.at)
         d.args.push(lua.body)
@@ -114,9 +116,9 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
 
     if (st.end === '}') {
       // With words, the lexer reported `unexpected "}"`; keep the statement as if it had its `;`.
-      if (st.words.length > 0 && !top.discard) top.list.push(directiveOf(st, file, spans))
+      if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans))
       if (stack.length === 1) {
-        if (st.words.length === 0) lx.error(st.at, 'unexpected "}"')
+        if (st.count === 0) lx.error(st.at, 'unexpected "}"')
         continue
       }
       const closed = stack.pop()
@@ -125,7 +127,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     }
 
     // End of file.
-    if (st.words.length > 0 && !top.discard) top.list.push(directiveOf(st, file, spans))
+    if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans))
     if (stack.length > 1 && !st.eofError) lx.error(st.at, 'unexpected end of file, expecting "}"')
     break
   }

@@ -197,13 +197,13 @@ describe('NginxLexer statements', () => {
     const lx = new NginxLexer('a "b c" d{\n}', '/t.conf')
     const s1 = lx.next()
     expect(s1.end).toBe('{')
-    expect(s1.words.map((w) => [w.value, w.quoted, w.line, w.col, w.start, w.end])).toEqual([
+    expect(lx.words().map((w) => [w.value, w.quoted, w.line, w.col, w.start, w.end])).toEqual([
       ['a', false, 1, 1, 0, 1],
       ['b c', true, 1, 3, 2, 7],
       ['d', false, 1, 9, 8, 9],
     ])
     expect(s1.at).toEqual({line: 1, col: 10, offset: 9})
-    expect(lx.next()).toMatchObject({end: '}', words: [], at: {line: 2, col: 1}})
-    expect(lx.next()).toMatchObject({end: 'eof', words: [], eofError: false})
+    expect(lx.next()).toMatchObject({end: '}', count: 0, at: {line: 2, col: 1}})
+    expect(lx.next()).toMatchObject({end: 'eof', count: 0, eofError: false})
   })
 })
