@@ -109,7 +109,7 @@ export interface EmitOptions {
 
 export async function emitReport(result: AuditResult, flags: {format?: string[]; output?: string[]}, opts: EmitOptions): Promise<unknown> {
   const targets = planTargets(flags.format ?? [], flags.output ?? [], opts.argv)
-  const [{render, isFormat}, {toJsonReport, renderJsonChunks}, {writeFileAtomic}, {activeRules}] = await Promise.all([
+  const [{render, isFormat}, {toJsonReport, renderJsonChunks}, {writeFileAtomic, writeStdout}, {activeRules}] = await Promise.all([
     import('../report/index.js'),
     import('../report/json.js'),
     import('./write.js'),
@@ -127,13 +127,13 @@ export async function emitReport(result: AuditResult, flags: {format?: string[];
   const rendered = chosen.map((t) => {
     if (!isFormat(t.format)) throw new UserError(`--format ${t.format}: not a report format`)
     const color = t.output === null && t.format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR
-    // A JSON file is written a finding at a time (the same bytes); stdout gets the whole text.
-    const text: string | Iterable<string> = t.format === 'json' && t.output !== null ? renderJsonChunks(result, tool) : render(t.format, result, {...ctx, color})
+    // JSON is written a batch of findings at a time (the same bytes), to a file or stdout.
+    const text: string | Iterable<string> = t.format === 'json' ? renderJsonChunks(result, tool) : render(t.format, result, {...ctx, color})
     return {...t, text}
   })
   for (const r of rendered) if (r.output !== null) writeFileAtomic(r.output, r.text)
   if (opts.json) return toJsonReport(result, tool)
-  for (const r of rendered) if (r.output === null) process.stdout.write(typeof r.text === 'string' ? r.text : [...r.text].join(''))
+  for (const r of rendered) if (r.output === null) writeStdout(r.text)
   return undefined
 }
 

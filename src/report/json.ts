@@ -47,7 +47,11 @@ export function* renderJsonChunks(result: AuditResult, tool: {name: string; vers
   yield* jsonChunks(toJsonReport(result, tool) as Record<string, unknown>)
 }
 
-/** JSON.stringify(obj, null, 2) + newline, with each element of the top-level arrays a chunk of its own. */
+// Elements of a top-level array are stringified this many at a time: one JSON.stringify per
+// batch instead of one per element and a re-indent of each.
+const BATCH = 256
+
+/** JSON.stringify(obj, null, 2) + newline, the top-level arrays a batch of elements per chunk. */
 export function* jsonChunks(obj: Record<string, unknown>): Generator<string> {
   const indent = (text: string, pad: string) => text.replace(/\n/g, `\n${pad}`)
   const entries = Object.entries(obj).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol')
@@ -59,8 +63,15 @@ export function* jsonChunks(obj: Record<string, unknown>): Generator<string> {
   for (const [i, [k, v]] of entries.entries()) {
     const sep = i < entries.length - 1 ? ',' : ''
     if (Array.isArray(v) && v.length > 0) {
-      yield `  ${JSON.stringify(k)}: [\n`
-      for (let j = 0; j < v.length; j++) yield `    ${indent(JSON.stringify(v[j], null, 2) ?? 'null', '    ')}${j < v.length - 1 ? ',' : ''}\n`
+      const key = JSON.stringify(k)
+      yield `  ${key}: [\n`
+      for (let j = 0; j < v.length; j += BATCH) {
+        // {"k": [batch]} pretty-printed puts the elements at this depth already; keep what is
+        // between its first line ('{', '  "k": [') and its last two ('  ]', '}').
+        const whole = JSON.stringify({[k]: v.slice(j, j + BATCH)}, null, 2)
+        const body = whole.slice(`{\n  ${key}: [\n`.length, whole.length - '\n  ]\n}'.length)
+        yield `${body}${j + BATCH < v.length ? ',' : ''}\n`
+      }
       yield `  ]${sep}\n`
     } else {
       yield `  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2), '  ')}${sep}\n`

@@ -26,7 +26,15 @@ describe('jsonChunks', () => {
     expect(chunked({a: 1, b: [1, 2]})).toBe(whole({a: 1, b: [1, 2]}))
   })
 
-  it('yields each element of a top-level array on its own', () => {
-    expect([...jsonChunks({findings: [{a: 1}, {b: 2}, {c: 3}]})].length).toBeGreaterThanOrEqual(5)
+  it('yields a long top-level array in batches, the same bytes across every batch boundary', () => {
+    // Strings with the text that frames a batch, at every place a boundary can fall.
+    const findings = Array.from({length: 1000}, (_, i) => ({i, text: i % 3 ? '\n  ]\n}' : '{\n  "findings": [\n', nested: [{a: [i]}], none: i % 7 ? null : undefined}))
+    const report = {summary: {n: 1000}, findings, byRule: [{id: 'r', count: 1000}]}
+    const chunks = [...jsonChunks(report)]
+    expect(chunks.join('')).toBe(whole(report))
+    expect(chunks.length).toBeGreaterThan(4)
+    expect(chunks.length).toBeLessThan(20)
+    expect(chunked({findings: findings.slice(0, 256)})).toBe(whole({findings: findings.slice(0, 256)}))
+    expect(chunked({findings: findings.slice(0, 257)})).toBe(whole({findings: findings.slice(0, 257)}))
   })
 })
