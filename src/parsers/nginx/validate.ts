@@ -128,7 +128,7 @@ const VALUE_KINDS: Record<string, ArgKind[]> = {
 }
 
 function valueProblem(d: NginxDirective, ctx: string, version: string | null): string | null {
-  const kinds = VALUE_KINDS[d.directive]
+  const kinds = Object.hasOwn(VALUE_KINDS, d.directive) ? VALUE_KINDS[d.directive] : undefined
   if (d.directive === 'keepalive' && ctx === 'upstream') {
     const n = ngxAtoi(d.args[0] ?? '')
     // 1.29.7 made `keepalive 0` the way to turn the new default off.
@@ -187,7 +187,13 @@ export function validateNginx(tree: NginxDirective[], opts: ValidateOptions): Va
   const bit = 1 << index
   const declared = new Map<string, DeclaredDirective>()
   for (const d of opts.declared ?? []) declared.set(d.name, d)
-  const known = (name: string): Def[] => (t.directives[name] ?? []).filter((d) => (d.v & bit) !== 0)
+  // Once per name, not per directive: a large config repeats a few dozen names 100 000 times.
+  const knownByName = new Map<string, Def[]>()
+  const known = (name: string): Def[] => {
+    let defs = knownByName.get(name)
+    if (!defs) knownByName.set(name, (defs = (Object.hasOwn(t.directives, name) ? t.directives[name]! : []).filter((d) => (d.v & bit) !== 0)))
+    return defs
+  }
   const loadModules = tree.filter((d) => d.directive === 'load_module')
   const problems: DirectiveProblem[] = []
   const add = (d: NginxDirective, ctx: string, kind: DirectiveProblem['kind'], message: string, suggestion: string | null = null, severity: DirectiveProblem['severity'] = 'error') =>

@@ -31,6 +31,11 @@ describe('ngx_parse_time', () => {
 })
 
 describe('validateNginx', () => {
+  it('takes a directive named like an Object.prototype key for an unknown directive, as nginx -t does', () => {
+    // The table is a parsed JSON object: `constructor` read through it was Object's own function.
+    const ps = problems('events {}\nhttp {\n  constructor;\n  __proto__ on;\n  toString 1;\n  hasOwnProperty x y;\n}\n')
+    expect(ps.map((p) => [p.kind, p.directive, p.line])).toEqual([['unknown', 'constructor', 3], ['unknown', '__proto__', 4], ['unknown', 'toString', 5], ['unknown', 'hasOwnProperty', 6]])
+  })
   it('reports a typo with the nearest name', () => {
     const [p, ...rest] = problems('events {}\nhttp {\n  keepalive_timout 65;\n}\n')
     expect(rest).toEqual([])
