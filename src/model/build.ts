@@ -11,7 +11,7 @@ import type {Destination, HostModel, Problem, SysctlSetting} from './types.js'
 import {discoverServers, type ServerOptions} from './servers/discover.js'
 import {ListenerIndex} from './servers/endpoint-index.js'
 import {buildHops, type DeclaredBackend} from './hops.js'
-import {hopLogs, readLogEvidence, windowFor} from './evidence.js'
+import {hopLogsEach, readLogEvidence, windowFor} from './evidence.js'
 import {parseNginxAddress} from './servers/nginx-values.js'
 import {applyMeasured, type MeasuredBackend} from './measured.js'
 import type {ConfigSetting} from './servers/setting.js'
@@ -168,7 +168,8 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   const hops = buildHops({frontend, nginx: nginx.present ? nginx : null, lighttpd: lighttpd.present ? lighttpd : null, apps: gunicorn.apps, declared: opts.backends ?? [], destinations})
   applyMeasured(hops, opts.measured ?? [])
   const logs = readLogEvidence(snap, windowFor(snap.collectedAt, opts.since))
-  for (const hop of hops) hop.logs = hopLogs(logs, hop.kind === 'upstream' ? parseNginxAddress(hop.target, 80) : null, hop.target)
+  const hopLogs = hopLogsEach(logs, hops.map((hop) => ({target: hop.kind === 'upstream' ? parseNginxAddress(hop.target, 80) : null, text: hop.target})))
+  hops.forEach((hop, i) => (hop.logs = hopLogs[i]))
 
   return {
     name: snap.host.name,

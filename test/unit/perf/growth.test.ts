@@ -16,6 +16,8 @@ import {loadRules} from '../../../src/rules/load.js'
 import {collectFiles} from '../../../src/sources/files.js'
 import {summarizeSockets} from '../../../src/model/sockets.js'
 import type {LoadedRule} from '../../../src/rules/types.js'
+import {countsTowardEach, emptyCounts, type LogEvidence} from '../../../src/model/evidence.js'
+import type {Endpoint} from '../../../src/model/servers/address-match.js'
 
 const N = 400
 const RUNS = 3
@@ -135,6 +137,32 @@ describe('growth exponent of the socket summary', () => {
       b = Math.min(b, time(large))
     }
     process.stderr.write(`growth sockets: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    expect(b / a).toBeLessThan(BOUND)
+  })
+})
+
+describe('growth exponent of log counts per upstream server', () => {
+  // Error-log lines toward as many peers as there are upstream servers (a fleet of backends,
+  // every one of them logged): each server's counts must not scan every peer.
+  const evidence = (n: number): LogEvidence => ({read: true, window: {start: '', text: ''}, files: [], unattributed: [], notes: [], peers: Array.from({length: n}, (_, i) => ({peer: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8000`, counts: {...emptyCounts(), race: 1}}))})
+  const targets = (n: number): Endpoint[] => Array.from({length: n}, (_, i) => ({host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 8000, unix: null}))
+  it('4x the servers and peers costs < 8x the time', () => {
+    const n = 5000
+    const [evS, tS, evL, tL] = [evidence(n), targets(n), evidence(4 * n), targets(4 * n)]
+    const time = (ev: LogEvidence, t: Endpoint[]) => {
+      const t0 = process.hrtime.bigint()
+      const c = countsTowardEach(ev, t)
+      if (c.some((x) => x.race !== 1)) throw new Error('every server has its one peer')
+      return Number(process.hrtime.bigint() - t0) / 1e6
+    }
+    time(evS, tS)
+    let a = Infinity
+    let b = Infinity
+    for (let i = 0; i < RUNS; i++) {
+      a = Math.min(a, time(evS, tS))
+      b = Math.min(b, time(evL, tL))
+    }
+    process.stderr.write(`growth log counts: ${a.toFixed(1)} ms -> ${b.toFixed(1)} ms = ${(b / a).toFixed(2)}\n`)
     expect(b / a).toBeLessThan(BOUND)
   })
 })
