@@ -5,6 +5,8 @@
 //   b  every server yields findings (upstream without keepalive, short timeouts, HTTP/1.0
 //      to the backend) and every proxy target matches no listener on the host
 //   c  thousands of distinct listen addresses, and upstream targets that do match them
+//   s  one shared upstream (and one WebSocket map) behind every server: the shared-hosting or
+//      multi-tenant shape, where every location's settings land on the same upstream
 //   d1 one large file; d2 one include file per server; d3 a deep include chain
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -95,9 +97,42 @@ server {
 `
 }
 
-const SHAPES = {a: serverA, b: serverB, c: serverC}
+// Every vhost proxies to one app pool; WebSocket routes use the usual map.
+function serverS(i) {
+  const shared = i === 0
+    ? `upstream app {
+    server 127.0.0.1:8000;
+    server 127.0.0.1:8001;
+    keepalive 64;
+}
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    '' close;
+}
+`
+    : ''
+  return `${shared}server {
+    listen 80;
+    server_name tenant${i}.example.com;
+    location / {
+        proxy_pass http://app;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+    }
+    location /ws/ {
+        proxy_pass http://app;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+    }
+}
+`
+}
 
-/** Shapes a/b/c: N servers, PER_FILE per include file (as a large multi-site host ships them). */
+const SHAPES = {a: serverA, b: serverB, c: serverC, s: serverS}
+
+/** Shapes a/b/c/s: N servers, PER_FILE per include file (as a large multi-site host ships them). */
 export function generate(dir, shape, n, {perFile = 1000} = {}) {
   const one = SHAPES[shape]
   if (!one) throw new Error(`unknown shape ${shape}`)

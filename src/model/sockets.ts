@@ -245,7 +245,8 @@ export function summarizeSockets(input: SummarizeInput, range: PortRange, opts: 
   // Listeners: flags per (family, port); specific addresses per (family, port).
   const listen4 = new Uint8Array(65536)
   const listen6 = new Uint8Array(65536)
-  const specific = new Map<number, number[]>()
+  // A Set: a host may listen on one port at thousands of addresses, and every connection asks.
+  const specific = new Map<number, Set<number>>()
   const listenerAddrs = new Map<number, Set<number>>()
   for (let i = 0; i < n; i++) {
     const st = state[i]
@@ -258,9 +259,9 @@ export function summarizeSockets(input: SummarizeInput, range: PortRange, opts: 
     if (table.isUnspecified(id)) flags[port] |= HAS_WILDCARD
     else {
       const key = famOf[i] * 65536 + port
-      const list = specific.get(key)
-      if (list === undefined) specific.set(key, [id])
-      else if (!list.includes(id)) list.push(id)
+      const ids = specific.get(key)
+      if (ids === undefined) specific.set(key, new Set([id]))
+      else ids.add(id)
     }
     let set = listenerAddrs.get(port)
     if (set === undefined) listenerAddrs.set(port, (set = new Set()))
@@ -288,8 +289,7 @@ export function summarizeSockets(input: SummarizeInput, range: PortRange, opts: 
     if (flags & HAS_LISTENER) {
       if (flags & HAS_WILDCARD) server = true
       else {
-        const list = specific.get(famOf[i] * 65536 + port)
-        server = list !== undefined && list.includes(local[i])
+        server = specific.get(famOf[i] * 65536 + port)?.has(local[i]) === true
       }
     }
     if (server) {

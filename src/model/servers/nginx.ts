@@ -293,6 +293,9 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     return list
   }
 
+  // The settings already listed in an upstream's locationHttpVersions / locationConnectionHeaders:
+  // one upstream behind 100 000 server blocks is the common shape, and includes() was quadratic.
+  const settingsSeen = new Map<NginxUpstream, Set<ConfigSetting>>()
   // One setting per proxy_set_header Connection line (and the level it is seen from), shared by the locations it applies to.
   const connectionSettings = new Map<Dir, ConfigSetting>()
   // keepalive_timeout set in any location (proxying or not) overrides the server's for it.
@@ -423,8 +426,11 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
         })
         if (u) {
           u.locations.push(index)
-          if (!u.locationHttpVersions.includes(httpVersion)) u.locationHttpVersions.push(httpVersion)
-          if (!u.locationConnectionHeaders.includes(connectionHeader)) u.locationConnectionHeaders.push(connectionHeader)
+          let seen = settingsSeen.get(u)
+          if (!seen) settingsSeen.set(u, (seen = new Set()))
+          if (!seen.has(httpVersion)) u.locationHttpVersions.push(httpVersion)
+          if (!seen.has(connectionHeader)) u.locationConnectionHeaders.push(connectionHeader)
+          seen.add(httpVersion).add(connectionHeader)
         }
       }
       walkLocations(d.block, level, server, serverLabel, d.directive === 'location' ? d.args.join(' ') : parentPath)

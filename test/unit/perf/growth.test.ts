@@ -53,6 +53,7 @@ describe('growth exponent of check', () => {
     ['a', 'the issue shape: upstreams with keepalive, IPv4 + IPv6 listeners, three locations'],
     ['b', 'every server has findings and no proxy target matches a listener'],
     ['c', 'distinct listen addresses, every upstream target matches one'],
+    ['s', 'one upstream and one WebSocket map behind every server'],
   ])('shape %s (%s): 4x the servers costs < 8x the time', (shape) => {
     const small = tree(shape, N)
     const large = tree(shape, 4 * N)
@@ -137,6 +138,41 @@ describe('growth exponent of the socket summary', () => {
       b = Math.min(b, time(large))
     }
     process.stderr.write(`growth sockets: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    expect(b / a).toBeLessThan(BOUND)
+  })
+
+  // One port at many addresses (an IP per customer on :443; a quarter of the rows are those
+  // listeners), every other row a connection accepted on one
+  // of them: each row asks whether its local address is a listener of that port.
+  function onePort(rows: number): string {
+    const lines = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode']
+    const listeners = rows / 4
+    for (let i = 0; i < rows; i++) {
+      const listen = i < listeners
+      const a = i % listeners
+      const local = `${ip(10, (a >> 16) & 255, (a >> 8) & 255, a & 255)}:${hex(443, 4)}`
+      const remote = listen ? `${ip(0, 0, 0, 0)}:0000` : `${ip(198, 51, (i >> 8) & 255, i & 255)}:${hex(32768 + (i % 28000), 4)}`
+      lines.push(`${String(i).padStart(4)}: ${local} ${remote} ${hex(listen ? 10 : 1, 2)} 00000000:00000000 00:00000000 00000000    33        0 ${100000 + i} 1 0000000000000000 20 4 30 10 -1`)
+    }
+    return `${lines.join('\n')}\n`
+  }
+  it('one port at 4x the addresses, 4x the rows: < 8x the time', () => {
+    const n = 25_000
+    const [small, large] = [onePort(n), onePort(4 * n)]
+    const time = (text: string) => {
+      const t0 = process.hrtime.bigint()
+      const r = summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232})
+      if (r.errors.length > 0) throw new Error(r.errors[0]!.message)
+      return Number(process.hrtime.bigint() - t0) / 1e6
+    }
+    time(small)
+    let a = Infinity
+    let b = Infinity
+    for (let i = 0; i < RUNS; i++) {
+      a = Math.min(a, time(small))
+      b = Math.min(b, time(large))
+    }
+    process.stderr.write(`growth sockets on one port: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
     expect(b / a).toBeLessThan(BOUND)
   })
 })
