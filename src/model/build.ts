@@ -13,6 +13,7 @@ import {ListenerIndex} from './servers/endpoint-index.js'
 import {buildHops, type DeclaredBackend} from './hops.js'
 import {hopLogsEach, readLogEvidence, windowFor} from './evidence.js'
 import {parseNginxAddress} from './servers/nginx-values.js'
+import {NOTHING_OBSERVED} from './servers/nginx.js'
 import {applyMeasured, type MeasuredBackend} from './measured.js'
 import type {ConfigSetting} from './servers/setting.js'
 
@@ -257,7 +258,7 @@ function observeUpstreams(upstreams: HostModel['nginx']['upstreams'], destinatio
   const index = new ListenerIndex<HostModel['nginx']['upstreams'][number]>()
   for (const u of upstreams) {
     for (const srv of u.servers) index.add(srv, u)
-    u.observed = {timeWait: 0, total: 0, percent: 0}
+    u.observed = NOTHING_OBSERVED
   }
   for (const d of destinations) {
     for (const u of index.all({host: d.ip, port: d.port, unix: null})) {

@@ -219,12 +219,13 @@ function addPeer(out: LogCounts, c: LogCounts): void {
  * ones it reaches, in peer order: 20 000 upstream servers against 20 000 logged peers cost
  * 40 000 lookups, not 400 million matches.
  */
-export function countsTowardEach(ev: LogEvidence, targets: Array<Endpoint | null>): LogCounts[] {
-  const out = targets.map(() => emptyCounts())
+export function countsTowardEach(ev: LogEvidence, targets: Array<Endpoint | null>): Array<LogCounts | null> {
+  // null: no logged peer reaches the target (most of them, on most hosts).
+  const out: Array<LogCounts | null> = targets.map(() => null)
   if (ev.peers.length === 0) return out
   const index = new ListenerIndex<number>()
   targets.forEach((t, i) => t && index.add(t, i))
-  for (const {peer, counts: c} of ev.peers) for (const i of index.all(peerEndpoint(peer))) addPeer(out[i]!, c)
+  for (const {peer, counts: c} of ev.peers) for (const i of index.all(peerEndpoint(peer))) addPeer((out[i] ??= emptyCounts()), c)
   return out
 }
 
@@ -242,7 +243,14 @@ export interface HopLogs extends Omit<LogCounts, 'first' | 'last'> {
 /** What the logs say toward each hop's target (null: a hop nginx's logs cannot name). */
 export function hopLogsEach(ev: LogEvidence, targets: Array<{target: Endpoint | null; text: string}>): HopLogs[] {
   const counts = countsTowardEach(ev, targets.map((t) => t.target))
-  return targets.map((t, i) => hopLogsOf(ev, counts[i]!, t.text))
+  // Hops toward which nothing was logged share one record: it names no target (its text is "").
+  let quiet: HopLogs | undefined
+  return targets.map((t, i) => {
+    const c = counts[i]
+    if (c) return hopLogsOf(ev, c, t.text)
+    quiet ??= Object.freeze({...hopLogsOf(ev, emptyCounts(), ''), samples: Object.freeze([]) as unknown as string[]})
+    return quiet
+  })
 }
 
 function hopLogsOf(ev: LogEvidence, c: LogCounts, targetText: string): HopLogs {

@@ -8,7 +8,7 @@ import {endpointMatches, endpointText, type Endpoint} from './servers/address-ma
 import {ListenerIndex} from './servers/endpoint-index.js'
 import type {GunicornApp} from './servers/gunicorn.js'
 import type {LighttpdModel} from './servers/lighttpd.js'
-import type {NginxModel, NginxUpstream} from './servers/nginx.js'
+import {NOTHING_OBSERVED, type NginxModel, type NginxUpstream} from './servers/nginx.js'
 import {defaultSetting, locText, type ConfigSetting} from './servers/setting.js'
 import type {Destination} from './types.js'
 
@@ -136,6 +136,9 @@ function resolveBackend(target: Endpoint, inp: Inputs, listeners: ListenerIndex<
 
 type Observed = Hop['observed']
 
+// Shared by every hop whose backend is unknown (nothing writes to a setting).
+const UNKNOWN_IDLE: ConfigSetting = Object.freeze(defaultSetting('idle timeout', null, null, 'unknown', null))
+
 /** Sockets toward each upstream server, from one pass over the destinations. */
 function observedByServer(nginx: NginxModel, destinations: Destination[]): Map<Endpoint, Observed> {
   const out = new Map<Endpoint, Observed>()
@@ -144,7 +147,7 @@ function observedByServer(nginx: NginxModel, destinations: Destination[]): Map<E
   for (const u of nginx.upstreams) if (u.locations.length > 0) for (const srv of u.servers) servers.add(srv, srv)
   for (const d of destinations) {
     for (const srv of servers.all({host: d.ip, port: d.port, unix: null})) {
-      const o = out.get(srv) ?? {timeWait: 0, total: 0, percent: 0}
+      const o = out.get(srv) ?? NOTHING_OBSERVED
       out.set(srv, {timeWait: o.timeWait + d.timeWait, total: o.total + d.total, percent: Math.max(o.percent, d.percent)})
     }
   }
@@ -178,14 +181,14 @@ function upstreamHops(u: NginxUpstream, nginx: NginxModel, inp: Inputs, listener
       kind: 'upstream' as const,
       target,
       client,
-      server: backend?.end ?? {kind: 'unknown' as const, name: target, idle: defaultSetting('idle timeout', null, null, 'unknown', null), file: null, line: null},
+      server: backend?.end ?? {kind: 'unknown' as const, name: target, idle: UNKNOWN_IDLE, file: null, line: null},
       reuse,
       reuseReason: reason,
       reuseByUpgradeDefault: reuse && !u.keepalive.explicit && nginx.upstreamKeepaliveDefault,
       proxyReadTimeout: readTimeouts.length > 0 ? Math.min(...readTimeouts) : null,
       serverTimeout: backend?.timeout ?? null,
       serverTimeoutKills: backend?.kills ?? null,
-      observed: observed.get(srv) ?? {timeWait: 0, total: 0, percent: 0},
+      observed: observed.get(srv) ?? NOTHING_OBSERVED,
     }
   })
 }
@@ -199,7 +202,7 @@ function frontendHops(inp: Inputs): Hop[] {
   const kind = f.pools ? ('frontend' as const) : f.tracksFlows ? ('flow' as const) : null
   if (!kind) return []
   const client: HopEnd = {kind: 'frontend', name: `${f.name} load balancer`, idle: frontendSetting(f), file: null, line: null}
-  const base = {kind, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, serverTimeoutKills: null, observed: {timeWait: 0, total: 0, percent: 0}}
+  const base = {kind, client, reuseByUpgradeDefault: false, proxyReadTimeout: null, serverTimeout: null, serverTimeoutKills: null, observed: NOTHING_OBSERVED}
   const hops: Hop[] = []
   if (inp.nginx) {
     for (const g of inp.nginx.clientKeepalive) {

@@ -129,6 +129,12 @@ export interface NginxModel {
 
 type Dir = NginxDirective
 
+/**
+ * Sockets seen toward an upstream or hop when none were: one object for all of them (nothing
+ * writes to it; a count is a new object), where a host has 100 000 upstream servers.
+ */
+export const NOTHING_OBSERVED: NginxUpstream['observed'] = Object.freeze({timeWait: 0, total: 0, percent: 0})
+
 function explicitSetting(d: Dir, value: string, num: number | null, context?: string): ConfigSetting {
   // join() makes one flat string; a template literal keeps a tree of five string pieces alive
   // per directive (≈ 150 bytes more, at every level of a large config).
@@ -255,7 +261,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
       keepaliveTimeout: defaultSetting('keepalive_timeout', '60s', 60, 'nginx', at),
       keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', at),
       locations: [],
-      observed: {timeWait: 0, total: 0, percent: 0},
+      observed: NOTHING_OBSERVED,
       locationHttpVersions: [],
       locationConnectionHeaders: [],
     }
@@ -384,7 +390,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
               keepaliveTimeout: defaultSetting('keepalive_timeout', '60s', 60, 'nginx', null),
               keepaliveRequests: defaultSetting('keepalive_requests', requestsDefault, Number(requestsDefault), 'nginx', null),
               locations: [],
-              observed: {timeWait: 0, total: 0, percent: 0},
+              observed: NOTHING_OBSERVED,
               locationHttpVersions: [],
               locationConnectionHeaders: [],
             }

@@ -37,13 +37,15 @@ describe('countsTowardEach', () => {
 
   it('gives every target what the pairwise definition gives it', () => {
     const got = countsTowardEach(ev, targets)
-    targets.forEach((t, i) => expect({t, counts: got[i]}).toEqual({t, counts: pairwise(ev, t)}))
+    // null where no peer reaches the target: the same as counts of zero.
+    targets.forEach((t, i) => expect({t, counts: got[i] ?? emptyCounts()}).toEqual({t, counts: pairwise(ev, t)}))
+    targets.forEach((t, i) => expect({t, reached: got[i] !== null}).toEqual({t, reached: pairwise(ev, t).race > 0}))
     // Not vacuous: most targets are reached by some peer, several by more than one.
-    expect(got.filter((c) => c.race > 0).length).toBeGreaterThan(8)
-    expect(got.filter((c) => c.samples.length === 3).length).toBeGreaterThan(3)
+    expect(got.filter((c) => c && c.race > 0).length).toBeGreaterThan(8)
+    expect(got.filter((c) => c && c.samples.length === 3).length).toBeGreaterThan(3)
   })
 
-  it('gives empty counts to every target when nothing was logged', () => {
-    expect(countsTowardEach({...ev, peers: []}, targets)).toEqual(targets.map(() => emptyCounts()))
+  it('gives no counts to any target when nothing was logged', () => {
+    expect(countsTowardEach({...ev, peers: []}, targets)).toEqual(targets.map(() => null))
   })
 })
