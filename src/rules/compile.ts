@@ -49,13 +49,19 @@ const viewsOf = (ctx: RuleCtx): Record<string, unknown> => (ctx.views ??= {host:
 
 /**
  * The expression evaluated on the model objects where cel-direct is sure of CEL's answer, by
- * cel-js otherwise (errors included). An expression CEL's type check refuses (a ternary of a
- * string and an int) is always cel-js's, so that it fails as it would.
+ * cel-js otherwise (errors included). CEL's type check (a ternary of a string and an int, a
+ * string plus an int) is an invalid rule, as a syntax error is: cel-js would refuse the
+ * expression on every item. Shipped rules were checked when the build compiled them whole,
+ * so an audit does not check them again (≈ 4 ms of every start).
  */
-function compileExpr(rule: LoadedRule, field: string, expr: string): CelFn {
+function compileExpr(rule: LoadedRule, field: string, expr: string, typeCheck: boolean): CelFn {
   const fn = parseExpr(rule, field, expr)
   const cel: CelFn = (ctx) => fn(viewsOf(ctx))
-  const direct = celEnvironment().check(expr).valid ? compileDirect(fn.ast) : null
+  if (typeCheck) {
+    const checked = celEnvironment().check(expr) as {valid: boolean; error?: unknown}
+    if (!checked.valid) throw new UserError(`${rule.file}: invalid rule: ${field}: ${celErrorLine(checked.error)}`)
+  }
+  const direct = compileDirect(fn.ast)
   if (!direct) return cel
   return (ctx) => {
     const v = direct(ctx)
@@ -63,14 +69,14 @@ function compileExpr(rule: LoadedRule, field: string, expr: string): CelFn {
   }
 }
 
-export function compileTemplate(rule: LoadedRule, field: string, text: string): Template {
+export function compileTemplate(rule: LoadedRule, field: string, text: string, typeCheck = !rule.builtin): Template {
   const parts: Template = []
   const re = /\{\{(.*?)\}\}/gs
   let last = 0
   for (const m of text.matchAll(re)) {
     // Messages are one paragraph (evaluate.ts render): the text's own runs of blanks collapse now.
     if (m.index! > last) parts.push(text.slice(last, m.index).replace(/\s+/g, ' '))
-    parts.push(compileExpr(rule, `${field} {{${m[1]}}}`, m[1].trim()))
+    parts.push(compileExpr(rule, `${field} {{${m[1]}}}`, m[1].trim(), typeCheck))
     last = m.index! + m[0].length
   }
   if (last < text.length) parts.push(text.slice(last).replace(/\s+/g, ' '))
@@ -93,28 +99,28 @@ function lazy<T>(make: () => T): () => T {
  */
 export function compileRule(rule: LoadedRule, opts: {eager?: boolean} = {}): CompiledRule {
   const eager = opts.eager ?? !rule.builtin
-  const at = lazy(() => compileExpr(rule, 'at', rule.at))
-  const message = lazy(() => compileTemplate(rule, 'message', rule.message))
-  const severityWhen = lazy(() => (rule.severityWhen ?? []).map((s, i) => ({when: compileExpr(rule, `severityWhen.${i}.when`, s.when), severity: s.severity})))
-  const observed = lazy(() => (rule.observed ? compileExpr(rule, 'observed', rule.observed) : null))
-  const evidence = lazy(() => Object.entries(rule.evidence ?? {}).map(([k, v]): [string, CelFn] => [k, compileExpr(rule, `evidence.${k}`, v)]))
+  const at = lazy(() => compileExpr(rule, 'at', rule.at, eager))
+  const message = lazy(() => compileTemplate(rule, 'message', rule.message, eager))
+  const severityWhen = lazy(() => (rule.severityWhen ?? []).map((s, i) => ({when: compileExpr(rule, `severityWhen.${i}.when`, s.when, eager), severity: s.severity})))
+  const observed = lazy(() => (rule.observed ? compileExpr(rule, 'observed', rule.observed, eager) : null))
+  const evidence = lazy(() => Object.entries(rule.evidence ?? {}).map(([k, v]): [string, CelFn] => [k, compileExpr(rule, `evidence.${k}`, v, eager)]))
   const fix = lazy(() =>
     rule.fix
       ? {
-          summary: compileTemplate(rule, 'fix.summary', rule.fix.summary),
+          summary: compileTemplate(rule, 'fix.summary', rule.fix.summary, eager),
           actions: (rule.fix.actions ?? []).map((a, i) =>
             'sysctl' in a
-              ? {kind: 'sysctl' as const, key: a.sysctl, value: compileExpr(rule, `fix.actions.${i}.value`, a.value)}
+              ? {kind: 'sysctl' as const, key: a.sysctl, value: compileExpr(rule, `fix.actions.${i}.value`, a.value, eager)}
               : 'set' in a
-                ? {kind: 'set' as const, setting: compileExpr(rule, `fix.actions.${i}.set`, a.set), value: compileExpr(rule, `fix.actions.${i}.value`, a.value), ...(a.prefer ? {prefer: a.prefer} : {})}
-                : {kind: 'delete-line' as const, entry: compileExpr(rule, `fix.actions.${i}.deleteLine`, a.deleteLine)},
+                ? {kind: 'set' as const, setting: compileExpr(rule, `fix.actions.${i}.set`, a.set, eager), value: compileExpr(rule, `fix.actions.${i}.value`, a.value, eager), ...(a.prefer ? {prefer: a.prefer} : {})}
+                : {kind: 'delete-line' as const, entry: compileExpr(rule, `fix.actions.${i}.deleteLine`, a.deleteLine, eager)},
           ),
         }
       : null,
   )
   const compiled: CompiledRule = {
     rule,
-    when: compileExpr(rule, 'when', rule.when),
+    when: compileExpr(rule, 'when', rule.when, eager),
     get at() {
       return at()
     },

@@ -63,6 +63,14 @@ describe('loading rules', () => {
     expect(() => compileRule(rule)).toThrow(/sysctl-tw-reuse-needs-timestamps\.yaml: invalid rule: when: /)
   })
 
+  it('rejects what CEL\'s type check refuses, in when and in a template, naming the field', async () => {
+    // cel-js would refuse these on every item: an invalid rule up front, as a syntax error is.
+    const badWhen = await loadRuleFile(writeRule('sysctl-tw-reuse-needs-timestamps', valid.replace(/^when: >-\n(  .*\n)+/m, 'when: \'host.sysctl.tcp_tw_reuse.num > 0 ? "yes" : 1\'\n')))
+    expect(() => compileRule(badWhen)).toThrow(/sysctl-tw-reuse-needs-timestamps\.yaml: invalid rule: when: Ternary branches must have the same type/)
+    const badHole = await loadRuleFile(writeRule('sysctl-tw-reuse-needs-timestamps', valid.replace('reuse of a TIME_WAIT', 'reuse {{ "a" + 1 }} of a TIME_WAIT')))
+    expect(() => compileRule(badHole)).toThrow(/invalid rule: message \{\{ "a" \+ 1 \}\}: /)
+  })
+
   it('rejects an unbalanced message template', async () => {
     const rule = await loadRuleFile(writeRule('sysctl-tw-reuse-needs-timestamps', valid.replace('reuse of a TIME_WAIT', 'reuse {{ of a TIME_WAIT')))
     expect(() => compileRule(rule)).toThrow(/invalid rule: message/)
