@@ -3,7 +3,13 @@
 // it would be written.
 import type {Frontend} from './frontends.js'
 import type {KernelVersion} from './kernel.js'
-import type {SocketSummary} from './sockets.js'
+import type {ListenPortCounts, SocketSummary} from './sockets.js'
+
+/** The servers configured on a port ("nginx server … at FILE:LINE") and their keep-alive settings. */
+export interface PortOwners {
+  owners: string[]
+  keepalive: string[]
+}
 
 export type Destination = SocketSummary['destinations'][number] & {percent: number}
 import type {PersistedEntry} from './sysctl.js'
@@ -81,7 +87,8 @@ export interface HostModel {
     recycled: number | null
   }
   counters: Record<string, number> | null
-  sockets: SocketSummary
+  /** Each listening port also names what serves it (owners, keepalive: as in portOwners). */
+  sockets: SocketSummary & {listenPorts: Array<ListenPortCounts & PortOwners>}
   /** Outbound destinations (local ip → remote ip:port) with the most TIME_WAIT, any and non-loopback. */
   outbound: {busiestTimeWait: Destination | null; busiestRemoteTimeWait: Destination | null}
   /**
@@ -112,7 +119,7 @@ export interface HostModel {
   /** nginx's logs as evidence: what was read, counts per upstream peer, notes on what could not be used. */
   logs: LogEvidence
   /** What serves each listening port, for naming the server behind observed sockets. */
-  portOwners: Array<{port: number; owners: string[]; keepalive: string[]}>
+  portOwners: Array<{port: number} & PortOwners>
   /** Every listen backlog a server asks for, for net.core.somaxconn. */
   backlogs: Array<{server: 'nginx' | 'lighttpd' | 'gunicorn'; where: string; setting: ConfigSetting}>
   problems: Problem[]
