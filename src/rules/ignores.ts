@@ -21,30 +21,48 @@ const DIRECTIVE = /^\s*conntune:\s*ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s
 
 export function parseIgnores(comments: CommentLine[], texts: Record<string, string>): InlineIgnore[] {
   const out: InlineIgnore[] = []
-  const lines = new Map<string, string[]>()
+  const lines = new Map<string, {text: string[]; nextCode: Int32Array}>()
   for (const c of comments) {
     const m = DIRECTIVE.exec(c.text)
     if (!m) continue
-    if (!lines.has(c.file)) lines.set(c.file, (texts[c.file] ?? '').split(/\r?\n/))
-    const text = lines.get(c.file)!
-    const before = (text[c.line - 1] ?? '').slice(0, Math.max(0, c.col - 1))
-    let target = c.line
-    if (before.trim() === '') {
-      // Own line: the next line with something on it other than a comment.
-      target = c.line + 1
-      while (target <= text.length && /^\s*([#;].*)?$/.test(text[target - 1] ?? '')) target++
-    }
+    let file = lines.get(c.file)
+    if (!file) lines.set(c.file, (file = linesOf(texts[c.file] ?? '')))
+    const before = (file.text[c.line - 1] ?? '').slice(0, Math.max(0, c.col - 1))
+    // On a line of its own, it covers the next line that is not blank or a comment.
+    const target = before.trim() === '' ? (file.nextCode[c.line + 1] ?? c.line + 1) : c.line
     out.push({file: c.file, line: c.line, target, rules: m[1].split(',').map((r) => r.trim()), reason: m[2]?.trim() || null})
   }
   return out
+}
+
+/**
+ * A file's lines, and for each line number the first line from it on that is neither blank nor
+ * a comment (one more than the last line when there is none): found once per file, so a run
+ * of 100 000 ignore comments does not rescan the run for each of them.
+ */
+function linesOf(source: string): {text: string[]; nextCode: Int32Array} {
+  const text = source.split(/\r?\n/)
+  const nextCode = new Int32Array(text.length + 2)
+  nextCode[text.length + 1] = text.length + 1
+  for (let n = text.length; n >= 1; n--) nextCode[n] = /^\s*([#;].*)?$/.test(text[n - 1]!) ? nextCode[n + 1]! : n
+  return {text, nextCode}
 }
 
 /** Drops findings an ignore covers; adds one finding per ignore that gives no reason. */
 export function applyIgnores(findings: Finding[], ignores: InlineIgnore[], host: string): {kept: Finding[]; suppressed: Finding[]} {
   const kept: Finding[] = []
   const suppressed: Finding[] = []
+  // By the line they cover: a config with an ignore per server and a finding per server.
+  const covering = new Map<string, InlineIgnore[]>()
+  for (const i of ignores) {
+    if (!i.reason) continue
+    const key = `${i.target}\n${i.file}`
+    const list = covering.get(key)
+    if (list) list.push(i)
+    else covering.set(key, [i])
+  }
   for (const f of findings) {
-    const hit = ignores.find((i) => i.reason && i.file === f.location.file && i.target === f.location.line && i.rules.includes(f.ruleId))
+    const hit = f.location.file !== undefined && f.location.line !== undefined && covering.get(`${f.location.line}\n${f.location.file}`)?.some((i) => i.rules.includes(f.ruleId))
     ;(hit ? suppressed : kept).push(f)
   }
   for (const i of ignores.filter((x) => !x.reason)) {
