@@ -372,4 +372,29 @@ export const SNAPSHOT_CASES: HostileCase[] = [
   },
 ]
 
-export const ALL_CASES: HostileCase[] = [...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]
+// Inputs shaped so that one item's work grows with the others: each must stay linear.
+export const GROWTH_CASES: HostileCase[] = [
+  {
+    // Each ignore comment of a run rescanned the rest of the run for the line it covers.
+    name: '100 000 consecutive inline-ignore comments in nginx.conf (check)',
+    files: {'nginx.conf': `events {}\nhttp {\n${'  # conntune: ignore nginx-x -- r\n'.repeat(100_000)}  keepalive_timeout 5s;\n}\n`},
+    args: ['check', 'nginx.conf', '--kind', 'nginx', '-f', 'json'],
+    exit: 0,
+    message: /"format": "conntune-report"/,
+    maxSeconds: 15,
+    maxRssMb: 500,
+  },
+  {
+    // Directive names that are Object.prototype keys were read through the directive table.
+    name: 'directives named constructor, __proto__ and toString (check)',
+    files: {'nginx.conf': 'events {}\nhttp {\n  constructor;\n  __proto__ on;\n  toString 1;\n  server { listen 80; }\n}\n'},
+    args: ['check', 'nginx.conf', '--kind', 'nginx'],
+    exit: 1,
+    message: /unknown directive "constructor"/,
+    absent: /internal error/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+]
+
+export const ALL_CASES: HostileCase[] = [...GROWTH_CASES, ...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]
