@@ -1,4 +1,5 @@
 // Snapshot (+ audit options) → HostModel. Parsing happens here, on the analysis side.
+import {append} from '../append.js'
 import {parseNetstat} from '../parsers/proc/netstat.js'
 import {parseSockstat} from '../parsers/proc/sockstat.js'
 import {SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
@@ -130,7 +131,7 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   for (const e of summary.errors) problems.push({file: e.file, line: e.line, col: e.col, message: e.message})
 
   const servers = discoverServers(snap, opts)
-  problems.push(...servers.problems)
+  append(problems, servers.problems)
   const nginx = servers.nginx ?? emptyNginx()
   const lighttpd = servers.lighttpd ?? emptyLighttpd()
   const gunicorn = {apps: servers.gunicorn}

@@ -385,6 +385,31 @@ export const GROWTH_CASES: HostileCase[] = [
     maxRssMb: 500,
   },
   {
+    // Math.min(...) over every location's proxy_read_timeout: past the arguments a call takes.
+    name: '140 000 locations behind one upstream (check --max-file-size 8MiB)',
+    files: {'nginx.conf': `events {}\nhttp {\n  upstream app { server 127.0.0.1:8000; keepalive 8; }\n  server {\n    listen 80;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n${Array.from({length: 140_000}, (_, i) => `    location /${i} { proxy_pass http://app; }\n`).join('')}  }\n}\n`},
+    args: ['check', 'nginx.conf', '--kind', 'nginx', '--max-file-size', '8MiB'],
+    exit: 0,
+    message: /140000 proxying locations/,
+    absent: /internal error/,
+    maxSeconds: 20,
+    maxRssMb: 900,
+  },
+  {
+    // Merging two entry points' models spread each list into push(): the same limit.
+    name: 'two nginx entry points, one with 140 000 locations (check a.conf b.conf)',
+    files: {
+      'a.conf': 'events {}\nhttp { server { listen 8080; location / { proxy_pass http://127.0.0.1:9000; } } }\n',
+      'b.conf': `events {}\nhttp {\n  upstream app { server 127.0.0.1:8000; keepalive 8; }\n  server {\n    listen 80;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n${Array.from({length: 140_000}, (_, i) => `    location /${i} { proxy_pass http://app; }\n`).join('')}  }\n}\n`,
+    },
+    args: ['check', 'a.conf', 'b.conf', '--kind', 'nginx', '--max-file-size', '8MiB'],
+    exit: 0,
+    message: /140001 proxying locations/,
+    absent: /internal error/,
+    maxSeconds: 20,
+    maxRssMb: 900,
+  },
+  {
     // Directive names that are Object.prototype keys were read through the directive table.
     name: 'directives named constructor, __proto__ and toString (check)',
     files: {'nginx.conf': 'events {}\nhttp {\n  constructor;\n  __proto__ on;\n  toString 1;\n  server { listen 80; }\n}\n'},

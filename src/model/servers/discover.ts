@@ -1,6 +1,7 @@
 // Snapshot → the servers on the host: which configs exist, parsed, with effective settings.
 // Sources of truth, in order: the server's own `nginx -T` output; the captured files from the
 // usual places; on `conntune check`, the files the user named.
+import {append} from '../../append.js'
 import {posix} from 'node:path'
 import {resolveInvocation} from '../../parsers/gunicorn/index.js'
 import {resolveGunicorn} from '../../parsers/gunicorn/settings.js'
@@ -113,16 +114,21 @@ function mergeNginx(models: NginxModel[]): NginxModel | null {
   if (models.length <= 1) return models[0] ?? null
   const [first, ...rest] = models
   const merged: NginxModel = {...first, files: [...first.files], servers: [...first.servers], locations: [...first.locations], upstreams: [...first.upstreams], clientKeepalive: [...first.clientKeepalive], keepaliveRequests: [...first.keepaliveRequests], directiveProblems: [...first.directiveProblems]}
+  const files = new Set(merged.files)
   for (const m of rest) {
     const serverOffset = merged.servers.length
     const locationOffset = merged.locations.length
-    merged.files.push(...m.files.filter((f) => !merged.files.includes(f)))
-    merged.servers.push(...m.servers.map((s) => ({...s, index: s.index + serverOffset})))
-    merged.locations.push(...m.locations.map((l) => ({...l, server: l.server + serverOffset})))
-    merged.upstreams.push(...m.upstreams.map((u) => ({...u, locations: u.locations.map((i) => i + locationOffset)})))
-    merged.clientKeepalive.push(...m.clientKeepalive)
-    merged.keepaliveRequests.push(...m.keepaliveRequests)
-    merged.directiveProblems.push(...m.directiveProblems)
+    for (const f of m.files) {
+      if (files.has(f)) continue
+      files.add(f)
+      merged.files.push(f)
+    }
+    for (const s of m.servers) merged.servers.push({...s, index: s.index + serverOffset})
+    for (const l of m.locations) merged.locations.push({...l, server: l.server + serverOffset})
+    for (const u of m.upstreams) merged.upstreams.push({...u, locations: u.locations.map((i) => i + locationOffset)})
+    append(merged.clientKeepalive, m.clientKeepalive)
+    append(merged.keepaliveRequests, m.keepaliveRequests)
+    append(merged.directiveProblems, m.directiveProblems)
   }
   return merged
 }
@@ -153,7 +159,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     for (const e of entries.nginx) nginxRuns.push({entry: e, reader, source: e})
   } else if (dump?.exitCode === 0 && dump.stdout) {
     const split = splitNginxDump(dump.stdout, 'nginx -T')
-    problems.push(...toProblems(split.errors))
+    append(problems, toProblems(split.errors))
     if (split.value.entry) {
       Object.assign(texts, split.value.files)
       nginxRuns.push({entry: split.value.entry, reader: new MemoryFileReader(split.value.files), source: 'nginx -T'})
@@ -165,7 +171,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   }
   for (const run of nginxRuns) {
     const r = parseNginx(run.entry, run.reader, {spans: false, ...(opts.maxFileBytes ? {maxFileBytes: Math.max(opts.maxFileBytes, DEFAULT_MAX_FILE_BYTES)} : {})})
-    problems.push(...toProblems(r.errors, outside))
+    append(problems, toProblems(r.errors, outside))
     for (const f of r.value.files) for (const c of f.comments) comments.push({file: f.file, line: c.line, col: c.col, text: c.text})
     if (r.value.files.length === 0) continue
     const model = buildNginxModel({config: r.value, version: nginxVersion, versionSource: nginxVersionSource, source: run.source, declared: opts.nginxDirectives})
@@ -183,7 +189,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const lighttpdEntries = entries?.lighttpd ? entries.lighttpd : MAIN_CONFIGS.lighttpd.filter((p) => snap.files[p]?.text !== undefined).slice(0, 1)
   for (const entry of lighttpdEntries) {
     const r = parseLighttpd(entry, reader, {...(lighttpdVersion ? {version: lighttpdVersion} : {}), ...(opts.maxFileBytes ? {maxFileBytes: Math.max(opts.maxFileBytes, 32 * 1024 * 1024)} : {})})
-    problems.push(...toProblems(r.errors, outside))
+    append(problems, toProblems(r.errors, outside))
     for (const c of r.value.comments) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
     const model = buildLighttpdModel({
       effective: effectiveLighttpd(r.value),
@@ -201,10 +207,10 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
   const gunicorn: GunicornApp[] = []
   const version = opts.gunicornVersion
   const fromInvocations = (invs: ReturnType<typeof gunicornFromSystemdUnit>, label: (i: number) => string) => {
-    problems.push(...toProblems(invs.errors))
+    append(problems, toProblems(invs.errors))
     invs.value.forEach((inv, i) => {
       const r = resolveInvocation(inv, {reader, ...(version ? {version} : {})})
-      problems.push(...toProblems(r.errors))
+      append(problems, toProblems(r.errors))
       for (const c of r.value.comments ?? []) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
       gunicorn.push(buildGunicornApp(label(i), inv.file, inv.line, r.value))
     })
@@ -244,7 +250,7 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
       continue
     }
     const r = resolveGunicorn({configFile: {path: p, text: text.text}, ...(version ? {version} : {})})
-    problems.push(...toProblems(r.errors))
+    append(problems, toProblems(r.errors))
     for (const c of r.value.comments ?? []) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
     gunicorn.push(buildGunicornApp(p, p, 1, r.value))
   }

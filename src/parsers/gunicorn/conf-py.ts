@@ -7,6 +7,7 @@ import {ExprParser, PySyntaxError, evaluate, isAugOp, isKeyword, type EnvReader,
 import {normaliseSource, tokenizePython, type PyComment, type Token} from './py-tokenizer.js'
 import {binaryOp, isContainer, markMutated, mutationOf, type PyValue} from './py-values.js'
 import {ALL_SETTING_NAMES} from './settings-table.js'
+import {append} from '../../append.js'
 
 export const MAX_CONF_BYTES = 4 * 1024 * 1024
 
@@ -706,7 +707,9 @@ class ModuleReader {
       if (!r.ok) result = {ok: false, reason: r.reason, tok: toks[opAt]}
       else if (op === '+' && cur.value.t === 'list' && r.value.t === 'list') {
         // list += iterable extends the same list object: aliases see it too.
-        cur.value.items.splice(0, cur.value.items.length, ...r.value.items)
+        const next = [...r.value.items]
+        cur.value.items.length = 0
+        append(cur.value.items, next)
         result = {ok: true, value: cur.value}
       } else result = {ok: true, value: r.value}
     }

@@ -5,6 +5,7 @@
 import type {Token} from './py-tokenizer.js'
 import {decodeStringToken} from './py-strings.js'
 import {binaryOp, isContainer, pyEquals, type PyValue, unaryOp} from './py-values.js'
+import {append} from '../../append.js'
 
 export type ExprNode =
   | {k: 'const'; value: PyValue; tok: Token}
@@ -663,9 +664,9 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
         if (!x.ok) return x
         if (!it.star) { items.push(x.value); continue }
         const v = x.value
-        if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') items.push(...v.items)
-        else if (v.t === 'dict') items.push(...v.entries.map(([k]) => k))
-        else if (v.t === 'str') items.push(...[...v.v].map((c): PyValue => ({t: 'str', v: c})))
+        if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') append(items, v.items)
+        else if (v.t === 'dict') append(items, v.entries.map(([k]) => k))
+        else if (v.t === 'str') append(items, [...v.v].map((c): PyValue => ({t: 'str', v: c})))
         else return unres(`TypeError when executed: cannot unpack a '${v.t}'`, it.x.tok)
       }
       if (node.t !== 'set') return {ok: true, value: {t: node.t, items}}

@@ -1,6 +1,7 @@
 // Python values as the static reader models them, and the few operations on them that a
 // gunicorn.conf.py commonly uses (arithmetic, concatenation, repetition, %-formatting).
 // Every operation is bounded: a config cannot make conntune build a gigabyte string.
+import {append} from '../../append.js'
 
 export type PyValue =
   | {t: 'int'; v: bigint}
@@ -150,7 +151,7 @@ function repeat(seq: PyValue, times: PyValue): OpResult {
   if (seq.t === 'list' || seq.t === 'tuple') {
     if (BigInt(seq.items.length) * BigInt(count) > BigInt(LIMITS.maxItems)) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
     const items: PyValue[] = []
-    for (let i = 0; i < Number(count); i++) items.push(...seq.items)
+    for (let i = 0; i < Number(count); i++) append(items, seq.items)
     return ok({t: seq.t, items})
   }
   return unsupported('*', seq, times)
