@@ -2,7 +2,7 @@
 // Scale shapes (issue 14): `conntune check --format json` on generated trees at several sizes,
 // with wall time, MB/s, peak RSS, `nginx -t` on the same files in the same run, and the
 // growth exponent fitted over the sizes (log time / log size: 1 is linear, 2 quadratic).
-//   node bench/scale.mjs [--shapes a,b,c,d1,d2,d3,e] [--sizes 1000,10000] [--no-nginx]
+//   node bench/scale.mjs [--shapes a,b,c,s,d1,d2,d3,e] [--sizes 1000,10000] [--no-nginx]
 // Shapes a-d are nginx trees (bench/gen/nginx.mjs); e is a repo of small files of all four
 // kinds (nginx, lighttpd, gunicorn, sysctl), sized in files. Socket tables (shape f) are
 // bench/socket-summary.mjs (BENCH_ROWS=50000 and 200000).
@@ -19,7 +19,7 @@ const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? process.argv[i + 1] : def
 }
-const shapes = arg('shapes', 'a,b,c,d1,d2,d3,e').split(',')
+const shapes = arg('shapes', 'a,b,c,s,d1,d2,d3,e').split(',')
 const sizes = arg('sizes', '1000,10000').split(',').map(Number)
 const withNginx = !process.argv.includes('--no-nginx') && spawnSync('nginx', ['-v']).status === 0
 
