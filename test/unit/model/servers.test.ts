@@ -126,3 +126,18 @@ describe('lighttpd model', () => {
     expect(m.proxies).toMatchObject([{host: '127.0.0.1', port: 8000}])
   })
 })
+
+describe('Connection from a map keyed on something else', () => {
+  const tenants = (n: number, value: (i: number) => string) =>
+    nginx(`map $host $conn {\n  default "";\n${Array.from({length: n}, (_, i) => `  t${i}.example ${value(i)};`).join('\n')}\n}\nupstream app { server 127.0.0.1:8000; keepalive 8; }\nserver { listen 80; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn; } }`)
+
+  it('decides it when every value agrees', () => {
+    expect(tenants(3, () => '""').locations[0]!.connection).toMatchObject({value: '', closes: false, how: 'every value of map $host $conn at /etc/nginx/nginx.conf:3 is ""'})
+  })
+
+  it('names the differing values, the first eight of a large map and how many more', () => {
+    expect(tenants(2, (i) => (i ? 'close' : 'keep-alive')).locations[0]!.connection).toMatchObject({value: null, closes: null, how: expect.stringContaining('its values differ ("", "keep-alive", "close"): what')})
+    const many = tenants(12, (i) => `v${i}`).locations[0]!.connection.how
+    expect(many).toContain('its values differ ("", "v0", "v1", "v2", "v3", "v4", "v5", "v6", … 5 more): what')
+  })
+})
