@@ -55,4 +55,6 @@ for (const shape of shapes) {
   process.stderr.write(`${JSON.stringify(row)}\n`)
   rmSync(dir, {recursive: true, force: true})
 }
-console.log(JSON.stringify({bench: 'compare', node: process.version, before: beforeDir, after: afterDir, rows}, null, 2))
+// Each build by its commit, not its path: a checkout's path says nothing to a reader.
+const revOf = (d) => spawnSync('git', ['-C', d, 'rev-parse', '--short', 'HEAD'], {encoding: 'utf8'}).stdout.trim() || 'unknown'
+console.log(JSON.stringify({bench: 'compare', node: process.version, before: revOf(beforeDir), after: revOf(afterDir), rows}, null, 2))
