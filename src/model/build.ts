@@ -167,9 +167,7 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     flow: keepaliveFlows.sort((a, b) => a!.seconds - b!.seconds)[0] ?? null,
   }
 
-  const owners = portOwners(sockets.listeners.map((l) => l.port), nginx, lighttpd, gunicorn.apps)
-  const ownersOf = new Map<number, PortOwners>()
-  for (const o of owners) if (!ownersOf.has(o.port)) ownersOf.set(o.port, o)
+  const owners = portOwners(sockets.listenPorts.map((lp) => lp.port), nginx, lighttpd, gunicorn.apps)
 
   const hops = buildHops({frontend, nginx: nginx.present ? nginx : null, lighttpd: lighttpd.present ? lighttpd : null, apps: gunicorn.apps, declared: opts.backends ?? [], destinations})
   applyMeasured(hops, opts.measured ?? [])
@@ -202,13 +200,12 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
     counters,
     // Each listening port carries its owners: a rule about 1 000 ports would otherwise search
     // every port's owners per finding (sockets-server-closes-first took 7.7 s on 200 000 rows).
-    sockets: {...sockets, listenPorts: sockets.listenPorts.map((lp) => ({...lp, owners: ownersOf.get(lp.port)?.owners ?? [], keepalive: ownersOf.get(lp.port)?.keepalive ?? []}))},
+    sockets: {...sockets, listenPorts: sockets.listenPorts.map((lp) => ({...lp, ...owners.get(lp.port)!}))},
     outbound: {busiestTimeWait: byTimeWait(destinations), busiestRemoteTimeWait: byTimeWait(destinations.filter((d) => !d.loopback))},
     flowIdle,
     keepalive,
     hops,
     logs,
-    portOwners: owners,
     nginx,
     lighttpd,
     gunicorn,
@@ -294,7 +291,7 @@ function linkServers(nginx: HostModel['nginx'], apps: HostModel['gunicorn']['app
 }
 
 /** Which configured servers listen on each observed listening port. */
-function portOwners(ports: number[], nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps']): HostModel['portOwners'] {
+function portOwners(ports: number[], nginx: HostModel['nginx'], lighttpd: HostModel['lighttpd'], apps: HostModel['gunicorn']['apps']): Map<number, PortOwners> {
   // Grouped by port once, so each observed port costs its own owners, not every server.
   const byPort = <T>(items: T[], portsOf: (x: T) => Array<number | null>) => {
     const m = new Map<number, T[]>()
@@ -304,7 +301,8 @@ function portOwners(ports: number[], nginx: HostModel['nginx'], lighttpd: HostMo
   const nginxOn = byPort(nginx.servers, (s) => s.listen.map((l) => l.port))
   const appsOn = byPort(apps, (a) => a.bind.map((b) => b.port))
   const lighttpdPorts = new Set(lighttpd.present ? lighttpd.listen.map((l) => l.port) : [])
-  return ports.map((port) => {
+  const out = new Map<number, PortOwners>()
+  for (const port of ports) {
     const owners: string[] = []
     const keepalive: string[] = []
     for (const s of nginxOn.get(port) ?? []) {
@@ -319,6 +317,7 @@ function portOwners(ports: number[], nginx: HostModel['nginx'], lighttpd: HostMo
       owners.push(`gunicorn ${a.name}`)
       keepalive.push(a.keepsIdleConnections === false ? `the ${a.workerFamily} worker closes after every response` : `keepalive = ${a.keepalive.value} (${a.keepalive.origin})`)
     }
-    return {port, owners, keepalive}
-  })
+    out.set(port, {owners, keepalive})
+  }
+  return out
 }

@@ -87,7 +87,7 @@ export interface HostModel {
     recycled: number | null
   }
   counters: Record<string, number> | null
-  /** Each listening port also names what serves it (owners, keepalive: as in portOwners). */
+  /** Each listening port also names the servers configured on it and their keep-alive settings. */
   sockets: SocketSummary & {listenPorts: Array<ListenPortCounts & PortOwners>}
   /** Outbound destinations (local ip → remote ip:port) with the most TIME_WAIT, any and non-loopback. */
   outbound: {busiestTimeWait: Destination | null; busiestRemoteTimeWait: Destination | null}
@@ -118,8 +118,6 @@ export interface HostModel {
   hops: Hop[]
   /** nginx's logs as evidence: what was read, counts per upstream peer, notes on what could not be used. */
   logs: LogEvidence
-  /** What serves each listening port, for naming the server behind observed sockets. */
-  portOwners: Array<{port: number} & PortOwners>
   /** Every listen backlog a server asks for, for net.core.somaxconn. */
   backlogs: Array<{server: 'nginx' | 'lighttpd' | 'gunicorn'; where: string; setting: ConfigSetting}>
   problems: Problem[]
