@@ -5,19 +5,19 @@
 // differently — an error, a mixed int/double, a missing key, a type it compares its own way —
 // the result is UNSURE and the caller asks cel-js.
 import {versionAtLeast} from '../version.js'
-import {derivedField, viewTarget} from './cel.js'
+import {celNumber, derivedField, viewTarget} from './cel.js'
+import type {RuleCtx} from './compile.js'
 
 export const UNSURE: unique symbol = Symbol('unsure')
 type Value = unknown
-type Scope = {host: unknown; item: unknown; params: unknown}
-export type Direct = (ctx: Scope) => Value | typeof UNSURE
+export type Direct = (ctx: RuleCtx) => Value | typeof UNSURE
 
 const INT_MIN = -(2n ** 63n)
 const INT_MAX = 2n ** 63n - 1n
 const int = (n: bigint): bigint | typeof UNSURE => (n < INT_MIN || n > INT_MAX ? UNSURE : n)
 
-/** A model value as a view would hand it to CEL: whole numbers are ints. */
-const asCel = (v: unknown): unknown => (typeof v === 'number' ? (Number.isInteger(v) ? BigInt(v) : v) : v)
+/** A model value as a view would hand it to CEL. */
+const asCel = (v: unknown): unknown => (typeof v === 'number' ? celNumber(v) : v)
 
 const isPlain = (o: unknown): o is Record<string, unknown> => {
   if (o === null || typeof o !== 'object') return false
@@ -104,7 +104,7 @@ export function compileDirect(ast: unknown): Direct | null {
     }
     case 'id': {
       if (typeof a !== 'string' || !ROOTS.has(a)) return null
-      const root = a as keyof Scope
+      const root = a as 'host' | 'item' | 'params'
       return (ctx) => {
         const v = ctx[root]
         return viewTarget(v) ?? v

@@ -15,13 +15,16 @@ export function celEnvironment(): Environment {
   return env
 }
 
+/** A model number as CEL sees it: whole numbers are ints (BigInt), the rest doubles. */
+export const celNumber = (n: number): bigint | number => (Number.isInteger(n) ? BigInt(n) : n)
+
 /**
  * Model values → CEL values. CEL keeps int and double apart and refuses mixed arithmetic,
  * so whole numbers become ints (BigInt) and the rest stay doubles: `x - x / 10` works on
  * counts and seconds, and ratios compare with 0.5 either way.
  */
 export function toCel(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value
+  if (typeof value === 'number') return celNumber(value)
   if (Array.isArray(value)) return value.map(toCel)
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {}
@@ -85,7 +88,7 @@ const ARRAY_VIEW = viewHandler(true)
  * reads are converted. A host with 100 000 nginx locations would otherwise be copied whole.
  */
 export function celView<T>(value: T): T {
-  if (typeof value === 'number') return (Number.isInteger(value) ? BigInt(value) : value) as T
+  if (typeof value === 'number') return celNumber(value) as T
   if (value === null || typeof value !== 'object') return value
   let view = (value as {[VIEW]?: object})[VIEW] ?? frozenViews.get(value)
   if (!view) {

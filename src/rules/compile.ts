@@ -58,7 +58,9 @@ function compileExpr(rule: LoadedRule, field: string, expr: string, typeCheck: b
   const fn = parseExpr(rule, field, expr)
   const cel: CelFn = (ctx) => fn(viewsOf(ctx))
   if (typeCheck) {
-    const checked = celEnvironment().check(expr) as {valid: boolean; error?: unknown}
+    // On the expression already parsed: the check annotates that AST with its types, which its
+    // first evaluation would otherwise work out itself.
+    const checked = (fn as unknown as {check: () => {valid: boolean; error?: unknown}}).check()
     if (!checked.valid) throw new UserError(`${rule.file}: invalid rule: ${field}: ${celErrorLine(checked.error)}`)
   }
   const direct = compileDirect(fn.ast)

@@ -19,7 +19,7 @@ function prng(seed: number): (n: number) => number {
 
 type Outcome = {value: unknown} | {error: true} | {unsure: true}
 
-function viaCel(expr: string, ctx: {host: unknown; item: unknown; params: unknown}): Outcome {
+function viaCel(expr: string, ctx: {host: unknown; item: unknown; params: Record<string, unknown>}): Outcome {
   try {
     return {value: fromCel(celEnvironment().parse(expr)({host: celView(ctx.host), item: celView(ctx.item), params: ctx.params}))}
   } catch {
@@ -27,7 +27,7 @@ function viaCel(expr: string, ctx: {host: unknown; item: unknown; params: unknow
   }
 }
 
-function viaDirect(expr: string, ctx: {host: unknown; item: unknown; params: unknown}): Outcome | null {
+function viaDirect(expr: string, ctx: {host: unknown; item: unknown; params: Record<string, unknown>}): Outcome | null {
   if (!celEnvironment().check(expr).valid) return null
   const fn = compileDirect(celEnvironment().parse(expr).ast)
   if (!fn) return null
@@ -118,7 +118,7 @@ describe('cel-direct', () => {
           const v = rand(3) === 0 ? SHAPES[rand(SHAPES.length)] : [0, 1, 30, 65, 'upstream', 'unknown', true, false, null, 'x'][rand(10)]
           if (v !== undefined) cur[keys.at(-1)!] = v
         }
-        const ctx = {item: roots.item, host: roots.host, params: toCel({minimum: 10, threshold: 5, minTimeWait: 100, warnShare: 0.5})}
+        const ctx = {item: roots.item, host: roots.host, params: toCel({minimum: 10, threshold: 5, minTimeWait: 100, warnShare: 0.5}) as Record<string, unknown>}
         const direct = viaDirect(expr, ctx)
         if (!direct || 'unsure' in direct) continue
         answered++
