@@ -13,6 +13,7 @@ import type {LoadedProject} from '../config/project.js'
 import {activeRules, applyProjectIgnores, projectModelOptions} from './project.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {readInventory, type ReadInventory} from './inventory.js'
+import {append} from '../append.js'
 
 export type FailOn = Severity | 'none'
 
@@ -131,8 +132,7 @@ export function auditSnapshots(
     const snapshot = names[i] === input.snapshot.host.name ? input.snapshot : {...input.snapshot, host: {...input.snapshot.host, name: names[i]}}
     const model = buildHostModel(snapshot, {...opts, source, ...(entries ? {entries} : {})})
     const {findings, failures} = evaluateRules(compiled, model)
-    // Loops, not push(...list): a spread of 100 000+ findings overflows the call stack.
-    for (const x of failures) ruleFailures.push(x)
+    append(ruleFailures, failures)
     const inline = applyIgnores(findings, parseIgnores(model.comments, model.texts), model.name)
     const byProject = applyProjectIgnores(inline.kept, project, model.name, today)
     const suppressed = [...inline.suppressed, ...byProject.suppressed]
@@ -146,7 +146,7 @@ export function auditSnapshots(
     baselinedTotal += base.baselined.length
     for (const g of base.gone) if (g.host === model.name) gone.push(g)
     const sorted = sortFindings(base.fresh)
-    for (const f of sorted) all.push(f)
+    append(all, sorted)
     hosts.push({
       name: model.name,
       ...(snapshot.host.hostname !== undefined ? {hostname: snapshot.host.hostname} : {}),

@@ -8,6 +8,7 @@ import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} f
 import type {Snapshot} from '../snapshot/types.js'
 import type {RootFs} from './rootfs.js'
 import {lineNumberer} from '../text/lines.js'
+import {append} from '../append.js'
 
 /** Where captured files go; `maxBytes` (default LIMITS.configBytes) bounds each one (check --max-file-size). */
 export type Sink = Pick<Snapshot, 'files' | 'dirs'> & {maxBytes?: number}
@@ -130,7 +131,7 @@ export function followIncludes(fs: RootFs, sink: Sink, kind: 'nginx' | 'lighttpd
         }
         if (patterns.has(target)) continue
         patterns.add(target)
-        next.push(...captureIncluded(fs, sink, target))
+        append(next, captureIncluded(fs, sink, target))
       }
     }
     frontier = next

@@ -24,6 +24,22 @@ const N = 400
 const RUNS = 3
 const BOUND = 8
 
+/**
+ * The n case once to warm up (JIT, rule compilation), then the best of `runs` timings of it and
+ * of the 4n case, interleaved so a busy moment on the machine hits both alike.
+ */
+function bestOf(label: string, small: () => number, large: () => number, runs = RUNS): {a: number; b: number} {
+  small()
+  let a = Infinity
+  let b = Infinity
+  for (let i = 0; i < runs; i++) {
+    a = Math.min(a, small())
+    b = Math.min(b, large())
+  }
+  process.stderr.write(`growth ${label}: ${a.toFixed(1)} ms -> ${b.toFixed(1)} ms = ${(b / a).toFixed(2)}\n`)
+  return {a, b}
+}
+
 let rules: LoadedRule[]
 const dirs: string[] = []
 beforeAll(async () => {
@@ -58,15 +74,8 @@ describe('growth exponent of check', () => {
   ])('shape %s (%s): 4x the servers costs < 8x the time', (shape) => {
     const small = tree(shape, N)
     const large = tree(shape, 4 * N)
-    check(small, N) // warm-up: JIT, rule compilation
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < RUNS; i++) {
-      a = Math.min(a, check(small, N))
-      b = Math.min(b, check(large, 4 * N))
-    }
+    const {a, b} = bestOf(shape, () => check(small, N), () => check(large, 4 * N))
     expect({shape, ratio: +(b / a).toFixed(2), ms: [Math.round(a), Math.round(b)]}).toEqual({shape, ratio: expect.any(Number), ms: expect.any(Array)})
-    process.stderr.write(`growth ${shape}: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
     expect(b / a).toBeLessThan(BOUND)
   })
 })
@@ -93,14 +102,7 @@ describe('growth exponent of check on a repository', () => {
     const n = 1000
     const small = make(n)
     const large = make(4 * n)
-    checkRepo(small, n)
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < 2; i++) {
-      a = Math.min(a, checkRepo(small, n))
-      b = Math.min(b, checkRepo(large, 4 * n))
-    }
-    process.stderr.write(`growth e: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    const {a, b} = bestOf('e', () => checkRepo(small, n), () => checkRepo(large, 4 * n), 2)
     expect(b / a).toBeLessThan(BOUND)
   })
 })
@@ -121,24 +123,17 @@ describe('growth exponent of the socket summary', () => {
     }
     return `${lines.join('\n')}\n`
   }
+  const time = (text: string) => {
+    const t0 = process.hrtime.bigint()
+    const r = summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232})
+    if (r.errors.length > 0) throw new Error(r.errors[0]!.message)
+    return Number(process.hrtime.bigint() - t0) / 1e6
+  }
   it('4x the rows (and listeners) costs < 8x the time', () => {
     const n = 25_000
     const small = table(n)
     const large = table(4 * n)
-    const time = (text: string) => {
-      const t0 = process.hrtime.bigint()
-      const r = summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232})
-      if (r.errors.length > 0) throw new Error(r.errors[0]!.message)
-      return Number(process.hrtime.bigint() - t0) / 1e6
-    }
-    time(small)
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < RUNS; i++) {
-      a = Math.min(a, time(small))
-      b = Math.min(b, time(large))
-    }
-    process.stderr.write(`growth sockets: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    const {a, b} = bestOf('sockets', () => time(small), () => time(large))
     expect(b / a).toBeLessThan(BOUND)
   })
 
@@ -160,20 +155,7 @@ describe('growth exponent of the socket summary', () => {
   it('one port at 4x the addresses, 4x the rows: < 8x the time', () => {
     const n = 25_000
     const [small, large] = [onePort(n), onePort(4 * n)]
-    const time = (text: string) => {
-      const t0 = process.hrtime.bigint()
-      const r = summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232})
-      if (r.errors.length > 0) throw new Error(r.errors[0]!.message)
-      return Number(process.hrtime.bigint() - t0) / 1e6
-    }
-    time(small)
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < RUNS; i++) {
-      a = Math.min(a, time(small))
-      b = Math.min(b, time(large))
-    }
-    process.stderr.write(`growth sockets on one port: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    const {a, b} = bestOf('sockets on one port', () => time(small), () => time(large))
     expect(b / a).toBeLessThan(BOUND)
   })
 })
@@ -192,14 +174,7 @@ describe('growth exponent of log counts per upstream server', () => {
       if (c.some((x) => x?.race !== 1)) throw new Error('every server has its one peer')
       return Number(process.hrtime.bigint() - t0) / 1e6
     }
-    time(evS, tS)
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < RUNS; i++) {
-      a = Math.min(a, time(evS, tS))
-      b = Math.min(b, time(evL, tL))
-    }
-    process.stderr.write(`growth log counts: ${a.toFixed(1)} ms -> ${b.toFixed(1)} ms = ${(b / a).toFixed(2)}\n`)
+    const {a, b} = bestOf('log counts', () => time(evS, tS), () => time(evL, tL))
     expect(b / a).toBeLessThan(BOUND)
   })
 })
@@ -227,14 +202,7 @@ describe('growth exponent of rules over listening ports', () => {
       if (r.findings.filter((f) => f.ruleId === 'sockets-server-closes-first').length !== ports / 4) throw new Error('a finding per busy port')
       return Number(process.hrtime.bigint() - t0) / 1e6
     }
-    time(small, n)
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < 2; i++) {
-      a = Math.min(a, time(small, n))
-      b = Math.min(b, time(large, 4 * n))
-    }
-    process.stderr.write(`growth listening ports: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    const {a, b} = bestOf('listening ports', () => time(small, n), () => time(large, 4 * n), 2)
     expect(b / a).toBeLessThan(BOUND)
   })
 })
@@ -256,14 +224,7 @@ describe('growth exponent of a map sent as the Connection header', () => {
   it('4x the entries and locations costs < 8x the time', () => {
     const n = 3000
     const [small, large] = [mapTree(n), mapTree(4 * n)]
-    check(small, n)
-    let a = Infinity
-    let b = Infinity
-    for (let i = 0; i < RUNS; i++) {
-      a = Math.min(a, check(small, n))
-      b = Math.min(b, check(large, 4 * n))
-    }
-    process.stderr.write(`growth map: ${Math.round(a)} ms -> ${Math.round(b)} ms = ${(b / a).toFixed(2)}\n`)
+    const {a, b} = bestOf('map', () => check(small, n), () => check(large, 4 * n))
     expect(b / a).toBeLessThan(BOUND)
   })
 })
