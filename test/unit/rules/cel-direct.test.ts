@@ -53,7 +53,7 @@ function expression(rand: (n: number) => number, depth: number): string {
     case 3:
       return ['string', 'size'][rand(2)] + `(${sub()})`
     case 4:
-      return rand(2) ? `${sub()}.size()` : `${sub()}.join(", ")`
+      return [`${sub()}.size()`, `${sub()}.join(", ")`, `${sub()}.join()`][rand(3)]!
     case 5:
       return `${sub()}[${rand(3)}]`
     default:
@@ -138,6 +138,14 @@ describe('cel-direct', () => {
     for (const e of ['item.l.exists(x, x > 1)', '[1, 2]', 'has(item.n)', '"a" in item.l', 'other.n']) expect(compileDirect(celEnvironment().parse(e).ast)).toBeNull()
     // A ternary CEL's type check refuses is cel-js's, so it fails as it would.
     expect(viaDirect('item.n > 0 ? "a" : 1', ctx)).toBeNull()
+  })
+
+  it('joins a list of strings with and without a separator, as cel-js does', () => {
+    const ctx = {item: {l: ['a', 'b', 'c'], mixed: ['a', 1]}, host: {}, params: {}}
+    for (const e of ['item.l.join()', 'item.l.join("-")', 'item.l.size()', 'size(item.l)']) expect([e, viaDirect(e, ctx)]).toEqual([e, viaCel(e, ctx)])
+    expect(viaDirect('item.l.join()', ctx)).toEqual({value: 'abc'})
+    // A list that is not all strings is cel-js's to refuse.
+    expect(viaDirect('item.mixed.join()', ctx)).toEqual({unsure: true})
   })
 
   it('answers false for && when one side is false, whatever the other does, as CEL does', () => {
