@@ -1,6 +1,7 @@
 // Finds the gunicorn process in a command line that may wrap it: a virtualenv path,
 // `python -m gunicorn`, `poetry run`, `uv run`, `env A=B`, `gosu`, `tini --`, or a shell
 // (`sh -c "cd /app && exec gunicorn ..."`, returned for the caller to split).
+import {own} from '../../own.js'
 
 /** What wrapping commands (env, sudo, poetry run, sh -c …) set up around gunicorn. */
 export interface WrapperContext {
@@ -167,7 +168,7 @@ export function findGunicorn(words: string[]): FoundGunicorn | FoundShell | null
       k = j
       continue
     }
-    const spec = WRAPPERS[base]
+    const spec = own(WRAPPERS, base)
     if (spec) {
       let j = k + 1
       const label = [w]

@@ -11,6 +11,7 @@ import {CURRENT_RELEASE, HOOK, parseVersion, settingsFor, type SettingSpec} from
 import {normalisePath, pyInt10, validate, type RawValue} from './validators.js'
 import {pyRepr} from './py-values.js'
 import type {EnvUse} from './py-expr.js'
+import {own} from '../../own.js'
 
 export type SettingOrigin =
   | {kind: 'default'}
@@ -328,11 +329,13 @@ export function effectiveWorkerClass(settings: Record<string, GunicornSetting>, 
   let effective = uri
   if (uri.startsWith('egg:')) {
     const [dist, name] = uri.slice(4).split('#')
-    if (dist === 'gunicorn' && name && SUPPORTED_WORKERS[name]) effective = SUPPORTED_WORKERS[name]
+    const bundled = dist === 'gunicorn' && name ? own(SUPPORTED_WORKERS, name) : undefined
+    if (bundled) effective = bundled
     else notes.push(`entry point ${uri}: the class depends on installed packages`)
   } else if (!uri.includes('.')) {
     const name = uri.replace(/^#+/, '')
-    if (SUPPORTED_WORKERS[name]) effective = SUPPORTED_WORKERS[name]
+    const bundled = own(SUPPORTED_WORKERS, name)
+    if (bundled) effective = bundled
     else if (name === 'asgi' && compareVer(version, ASGI_ALIAS_SINCE) >= 0) effective = 'gunicorn.workers.gasgi.ASGIWorker'
     else notes.push(`'${name}' is not a worker gunicorn ${version} bundles; it is looked up as a 'gunicorn.workers' entry point`)
   }

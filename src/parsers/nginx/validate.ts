@@ -10,6 +10,7 @@ import {versionAtLeast} from '../../version.js'
 import {nearest} from '../../text/nearest.js'
 import type {NginxDirective} from './types.js'
 import {ngxAtoi, ngxFlag, ngxParseSize, ngxParseTime} from './values.js'
+import {own} from '../../own.js'
 
 interface Def {
   /** Contexts: main, events, http, server, location, upstream, server-if, location-if, limit_except, stream, stream-server, stream-upstream, mail, mail-server, any. */
@@ -128,7 +129,7 @@ const VALUE_KINDS: Record<string, ArgKind[]> = {
 }
 
 function valueProblem(d: NginxDirective, ctx: string, version: string | null): string | null {
-  const kinds = Object.hasOwn(VALUE_KINDS, d.directive) ? VALUE_KINDS[d.directive] : undefined
+  const kinds = own(VALUE_KINDS, d.directive)
   if (d.directive === 'keepalive' && ctx === 'upstream') {
     const n = ngxAtoi(d.args[0] ?? '')
     // 1.29.7 made `keepalive 0` the way to turn the new default off.
@@ -191,7 +192,7 @@ export function validateNginx(tree: NginxDirective[], opts: ValidateOptions): Va
   const knownByName = new Map<string, Def[]>()
   const known = (name: string): Def[] => {
     let defs = knownByName.get(name)
-    if (!defs) knownByName.set(name, (defs = (Object.hasOwn(t.directives, name) ? t.directives[name]! : []).filter((d) => (d.v & bit) !== 0)))
+    if (!defs) knownByName.set(name, (defs = (own(t.directives, name) ?? []).filter((d) => (d.v & bit) !== 0)))
     return defs
   }
   const loadModules = tree.filter((d) => d.directive === 'load_module')

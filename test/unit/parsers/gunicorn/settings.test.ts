@@ -123,6 +123,11 @@ describe('worker class', () => {
     expect(effectiveWorkerClass(settings({worker_class: 'asgi'}), '24.0.0')).toMatchObject({family: 'asgi'})
     expect(effectiveWorkerClass(settings({worker_class: 'asgi'}), '20.1.0')).toMatchObject({family: 'custom', keepsIdleConnections: 'unknown'})
     expect(effectiveWorkerClass(settings({worker_class: 'myapp.workers.Custom'}))).toMatchObject({family: 'custom'})
+    // A name that is an Object.prototype member is no bundled worker: not Object's own function.
+    for (const name of ['constructor', 'toString', '__proto__', 'egg:gunicorn#constructor']) {
+      const w = effectiveWorkerClass(settings({worker_class: name}))
+      expect({name, effective: w.effective, family: w.family}).toEqual({name, effective: name, family: 'custom'})
+    }
   })
 
   it('says the sync worker keeps no idle connections, and switches to gthread when threads > 1', () => {

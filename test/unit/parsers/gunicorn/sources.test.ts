@@ -31,6 +31,13 @@ describe('finding gunicorn in a command', () => {
     expect(f).toMatchObject({kind: 'gunicorn', program, wrappers, argsStart})
   })
 
+  it('takes a program named like an Object.prototype member for a program, not a wrapper', () => {
+    // `constructor gunicorn a:b` runs a program called constructor, which conntune cannot follow.
+    for (const w of ['constructor', 'toString', '__proto__']) {
+      expect(findGunicorn([w, 'gunicorn', 'a:b'])).toMatchObject({kind: 'gunicorn', program: 'gunicorn', wrappers: [w], argsStart: 2, notes: [`'${w}' is not a wrapper conntune knows; gunicorn was found by name at word 2`]})
+    }
+  })
+
   it('collects env and cwd set by wrappers', () => {
     expect(findGunicorn(['env', '-u', 'X', '--chdir=/app', 'PORT=1', 'gunicorn'])).toMatchObject({env: {PORT: '1'}, envUnset: ['X'], cwd: '/app'})
     expect(findGunicorn(['uv', 'run', '--directory', '/srv/x', 'gunicorn'])).toMatchObject({cwd: '/srv/x'})
