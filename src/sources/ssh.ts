@@ -10,6 +10,7 @@ import type {Snapshot} from '../snapshot/types.js'
 import {collectorScript} from './collector-script.js'
 import {CollectorOutputError, parseCollectorOutput} from './collector-output.js'
 import {MAX_HOST_OUTPUT_BYTES, MAX_STDERR_BYTES, mib, type OutputBudget} from './output-budget.js'
+import {startSsh, type SshProcess} from './ssh-process.js'
 
 export interface SshTarget {
   /** What ssh connects to: a name, an ~/.ssh/config alias or an address. */
@@ -194,25 +195,29 @@ export function sshConfigArgs(target: SshTarget, opts: Omit<SshOptions, 'toolVer
  */
 export async function hostKeyCheck(target: SshTarget, opts: Omit<SshOptions, 'toolVersion'>): Promise<void> {
   const args = sshConfigArgs(target, opts)
-  const [{execa}, {parseSshG, hostKeyCheckingOff}] = await Promise.all([import('execa'), import('./ssh-hostkeys.js')])
-  const r = await execa(opts.sshBinary ?? 'ssh', args, {
-    stdin: 'ignore',
-    reject: false,
-    timeout: 30_000,
-    maxBuffer: 1024 * 1024,
-    ...(opts.signal ? {cancelSignal: opts.signal} : {}),
-    env: {SSH_ASKPASS_REQUIRE: 'never'},
+  const {parseSshG, hostKeyCheckingOff} = await import('./ssh-hostkeys.js')
+  const sub = startSsh(opts.sshBinary ?? 'ssh', args, {timeoutMs: 30_000, maxStderrBytes: SSH_G_BYTES, ...(opts.signal ? {signal: opts.signal} : {})})
+  const out: Buffer[] = []
+  let size = 0
+  sub.stdout.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > SSH_G_BYTES) sub.kill()
+    else out.push(chunk)
   })
+  const r = await sub.done
   const who = target.label
-  if (r.code === 'ENOENT') throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ENOENT`)
-  const cfg = r.exitCode === 0 ? parseSshG(String(r.stdout)) : null
+  if (r.spawnError) throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ${r.spawnError}`)
+  const cfg = r.exitCode === 0 && size <= SSH_G_BYTES ? parseSshG(Buffer.concat(out).toString('utf8')) : null
   if (!cfg) {
-    const why = lastLine(String(r.stderr ?? ''))
+    const why = lastLine(r.stderr)
     throw new SshError('failed', who, `ssh -G could not resolve the configuration${why ? `: ${why}` : ''}`)
   }
   const off = hostKeyCheckingOff(cfg)
   if (off) throw new SshError('host-key', who, `not connecting: host-key checking would be off (${off}, as ssh -G resolves the ssh options and config); conntune never turns it off`)
 }
+
+/** What `ssh -G` may print (its answer is a few KiB). */
+const SSH_G_BYTES = 1024 * 1024
 
 /** ssh's last meaningful stderr line ("ssh: connect to host … Connection refused"). */
 function lastLine(stderr: string): string {
@@ -228,20 +233,13 @@ export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<S
   const args = sshArgs(target, opts)
   await hostKeyCheck(target, opts)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS
-  const {execa} = await import('execa')
-  const sub = execa(opts.sshBinary ?? 'ssh', args, {
+  const sub = startSsh(opts.sshBinary ?? 'ssh', args, {
     input: collectorScript(),
-    encoding: 'buffer',
-    reject: false,
-    stripFinalNewline: false,
-    timeout: timeoutMs,
-    forceKillAfterDelay: 2000,
-    // stdout is read here, chunk by chunk against the caps; stderr is buffered by execa.
-    buffer: {stdout: false, stderr: true},
-    maxBuffer: {stderr: MAX_STDERR_BYTES},
-    ...(opts.signal ? {cancelSignal: opts.signal} : {}),
-    // ssh must not ask anything on a terminal: BatchMode says so, and no stdin is a TTY here.
-    env: {SSH_ASKPASS_REQUIRE: 'never'},
+    timeoutMs,
+    forceKillAfterMs: 2000,
+    // stdout is read here, chunk by chunk against the caps.
+    maxStderrBytes: MAX_STDERR_BYTES,
+    ...(opts.signal ? {signal: opts.signal} : {}),
   })
   const cap = opts.maxOutputBytes ?? MAX_HOST_OUTPUT_BYTES
   const chunks: Buffer[] = []
@@ -273,20 +271,18 @@ export async function collectSsh(target: SshTarget, opts: SshOptions): Promise<S
   }
 }
 
-type Sub = ReturnType<typeof import('execa').execa>
-
-async function finish(target: SshTarget, opts: SshOptions, sub: Sub, chunks: Buffer[], over: () => string | undefined, timeoutMs: number): Promise<SshResult> {
-  const r = await sub
+async function finish(target: SshTarget, opts: SshOptions, sub: SshProcess, chunks: Buffer[], over: () => string | undefined, timeoutMs: number): Promise<SshResult> {
+  const r = await sub.done
   const who = target.label
   const stopped = over()
   if (stopped !== undefined) throw new SshError('bad-output', who, stopped)
-  if (r.isMaxBuffer) throw new SshError('bad-output', who, `ssh's error output exceeded ${mib(MAX_STDERR_BYTES)} MiB; stopped`)
+  if (r.stderrOver) throw new SshError('bad-output', who, `ssh's error output exceeded ${mib(MAX_STDERR_BYTES)} MiB; stopped`)
   const stdout = Buffer.concat(chunks)
   chunks.length = 0
-  const stderr = Buffer.from(r.stderr as unknown as Uint8Array).toString('utf8')
+  const stderr = r.stderr
   if (r.timedOut) throw new SshError('timeout', who, `no answer within ${Math.round(timeoutMs / 1000)}s (ssh was stopped)`)
-  if (r.isCanceled) throw new SshError('timeout', who, 'stopped')
-  if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && !r.signal)) throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ${r.code ?? r.shortMessage}`)
+  if (r.canceled) throw new SshError('timeout', who, 'stopped')
+  if (r.spawnError) throw new SshError('failed', who, `cannot run ${opts.sshBinary ?? 'ssh'}: ${r.spawnError}`)
   if (r.exitCode === 255) {
     const line = lastLine(stderr) || 'ssh failed (exit 255) without a message'
     throw new SshError(/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(stderr) ? 'host-key' : 'unreachable', who, line)
