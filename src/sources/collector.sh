@@ -457,38 +457,66 @@ follow_includes() {
   while [ "$_round" -lt "$INCLUDE_ROUNDS" ] && [ -n "$_front" ]; do
     _round=$((_round + 1))
     INCLUDED=
+    _fread=
     IFS=$NL
     for _ff in $_front; do
-      IFS=" 	$NL"
       case $_fseen in *"$NL$_ff$NL"*) continue ;; esac
       case $OK_FILES in *"$NL$_ff$NL"*) ;; *) continue ;; esac
       _fseen=$_fseen$_ff$NL
-      while IFS= read -r _line || [ -n "$_line" ]; do
-        case $_line in *include*) ;; *) continue ;; esac
-        _want=
-        IFS=" 	;{}"
-        for _w in $_line; do
-          if [ -n "$_want" ]; then
-            _want=
-            case $_fk in
-              nginx) _w=${_w#[\"\']}; _w=${_w%[\"\']} ;;
-              *) case $_w in \"*\") _w=${_w#\"}; _w=${_w%\"} ;; *) continue ;; esac ;;
-            esac
-            case $_w in ''|*'$'*) continue ;; /*) ;; *) _w=$_fconf/$_w ;; esac
-            normalize "$_w"
-            # a pattern met again names files already in a frontier (see capture-configs.ts)
-            case $_fpats in *"$NL$NORM$NL"*) ;; *) _fpats=$_fpats$NORM$NL; capture_included "$NORM" ;; esac
-            IFS=" 	;{}"
-          elif [ "$_w" = include ]; then _want=1
-          fi
-        done
-        IFS=" 	$NL"
-      done <"$_ff"
-      IFS=$NL
+      _fread=$_fread$_ff$NL
     done
     IFS=" 	$NL"
+    # One grep for the round's files: dash's read builtin takes a system call per byte, which
+    # on a host's nginx tree (mime.types, every site) was most of the collector's own time.
+    # Include paths are relative to the main config's directory, not the including file's, so
+    # which file a line came from does not matter.
+    if [ -n "$_fread" ] && [ -n "$HAVE_GREP" ]; then
+      IFS=$NL
+      _flines=$(grep -a -h -s -e include -- $_fread </dev/null)
+      IFS=" 	$NL"
+      include_lines "$_fk" "$_flines"
+    elif [ -n "$_fread" ]; then
+      IFS=$NL
+      for _ff in $_fread; do
+        IFS=" 	$NL"
+        _flines=
+        while IFS= read -r _line || [ -n "$_line" ]; do
+          case $_line in *include*) _flines=$_flines$_line$NL ;; esac
+        done <"$_ff"
+        include_lines "$_fk" "$_flines"
+        IFS=$NL
+      done
+      IFS=" 	$NL"
+    fi
     _front=$INCLUDED
   done
+}
+
+# include_lines KIND LINES: captures what each include line names (by pattern, as
+# capture-configs.ts reads them), once per pattern.
+include_lines() {
+  IFS=$NL
+  for _line in $2; do
+    _want=
+    IFS=" 	;{}"
+    for _w in $_line; do
+      if [ -n "$_want" ]; then
+        _want=
+        case $1 in
+          nginx) _w=${_w#[\"\']}; _w=${_w%[\"\']} ;;
+          *) case $_w in \"*\") _w=${_w#\"}; _w=${_w%\"} ;; *) continue ;; esac ;;
+        esac
+        case $_w in ''|*'$'*) continue ;; /*) ;; *) _w=$_fconf/$_w ;; esac
+        normalize "$_w"
+        # a pattern met again names files already in a frontier (see capture-configs.ts)
+        case $_fpats in *"$NL$NORM$NL"*) ;; *) _fpats=$_fpats$NORM$NL; capture_included "$NORM" ;; esac
+        IFS=" 	;{}"
+      elif [ "$_w" = include ]; then _want=1
+      fi
+    done
+    IFS=$NL
+  done
+  IFS=" 	$NL"
 }
 
 # capture_kind KIND TREES MAINS CONF_PATH
