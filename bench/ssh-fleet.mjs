@@ -4,7 +4,7 @@
 // sshd's VERBOSE log: "Accepted publickey"), compared in the same run with plain parallel ssh
 // gathering the same files (`xargs -P N ssh HOST cat …`) and with `ansible -m shell` when
 // installed. Needs root (ip netns), Debian's openssh-server, and `npm run build` first.
-//   node bench/ssh-fleet.mjs [--hosts 50] [--concurrency 1,8,32] [--out bench/results-ssh-fleet.json]
+//   node bench/ssh-fleet.mjs [--hosts 50] [--concurrency 1,8,32] [--rounds 1] [--before DIR] [--out bench/results-ssh-fleet.json]
 import {spawn, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -19,6 +19,11 @@ const arg = (name, def) => {
 }
 const N = Number(arg('hosts', '50'))
 const LEVELS = arg('concurrency', '1,8,32').split(',').map(Number)
+const ROUNDS = Number(arg('rounds', '1'))
+// --before DIR: another checkout (built), run in the same rounds, so a change is measured
+// against the code it replaces on the same machine at the same moment.
+const BEFORE = arg('before', '')
+const beforeFleet = BEFORE ? (await import(join(BEFORE, 'dist/sources/fleet.js'))).runFleet : null
 const OUT = arg('out', join(root, 'bench/results-ssh-fleet.json'))
 // --tag: the namespace name prefix (helpers sharing a machine keep theirs apart)
 const TAG = `${arg('tag', 'ctb')}${process.pid % 100000}`
@@ -91,7 +96,7 @@ try {
   const quoted = paths.map((p) => `'${p.replaceAll("'", "'\\''")}'`).join(' ')
   await new Promise((r) => setTimeout(r, 300))
 
-  const results = {hosts: N, files: paths.length, node: process.version, date: new Date().toISOString(), conntune: [], plainSsh: [], ansible: null}
+  const results = {hosts: N, rounds: ROUNDS, files: paths.length, node: process.version, date: new Date().toISOString(), conntune: [], plainSsh: [], ansible: null}
   // Ansible over the same hosts and ssh config, if installed: `ansible all -m shell` gathering
   // the same files, pipelined (its fastest mode), at the same concurrency (-f).
   const hasAnsible = !spawnSync('ansible', ['--version'], {encoding: 'utf8'}).error
@@ -109,24 +114,68 @@ try {
     ANSIBLE_DEPRECATION_WARNINGS: 'False',
   }
   if (hasAnsible) results.ansible = []
+  // CPU of the children waited for (the ssh clients), from /proc/self/stat (cutime, cstime).
+const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim() || 100)
+const childCpuMs = () => {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[13]) + Number(f[14])) * TICK_MS
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   for (const c of LEVELS) {
-    const before = sessions()
-    const t0 = performance.now()
-    const fleet = await runFleet(targets, {toolVersion: 'bench', sshConfig, concurrency: c, progress: false})
-    const s = (performance.now() - t0) / 1000
-    await new Promise((r) => setTimeout(r, 300)) // sshd logs the last logins
-    const failed = fleet.filter((r) => !r.ok)
-    results.conntune.push({concurrency: c, seconds: +s.toFixed(2), hostsPerMinute: Math.round((N / s) * 60), failed: failed.length, sessionsPerHost: +((sessions() - before) / N).toFixed(2)})
-
-    const before2 = sessions()
-    const t1 = performance.now()
-    const x = spawnSync('xargs', ['-P', String(c), '-I{}', 'ssh', '-T', '-o', 'BatchMode=yes', '-F', sshConfig, '{}', `cat ${quoted} 2>/dev/null`], {input: hosts.map((h) => h.addr).join('\n'), maxBuffer: 1 << 30})
-    const s2 = (performance.now() - t1) / 1000
-    await new Promise((r) => setTimeout(r, 300))
-    results.plainSsh.push({concurrency: c, seconds: +s2.toFixed(2), hostsPerMinute: Math.round((N / s2) * 60), exit: x.status, sessionsPerHost: +((sessions() - before2) / N).toFixed(2)})
+    // Rounds interleave the two, alternating which goes first, so a busy moment on a shared
+    // machine hits both alike; the ratio is of the medians, and every round's own is kept.
+    const ours = []
+    const theirs = []
+    const plain = []
+    let failed = 0
+    let ourSessions = 0
+    let plainSessions = 0
+    const collect = async (fleetOf, into) => {
+      const before = sessions()
+      const cpu0 = process.cpuUsage()
+      const kids0 = childCpuMs()
+      const t0 = performance.now()
+      const fleet = await fleetOf(targets, {toolVersion: 'bench', sshConfig, concurrency: c, progress: false})
+      into.push((performance.now() - t0) / 1000)
+      const cpu = process.cpuUsage(cpu0)
+      ;(into.cpu ??= []).push({nodeMsPerHost: +((cpu.user + cpu.system) / 1000 / N).toFixed(1), sshClientMsPerHost: +((childCpuMs() - kids0) / N).toFixed(1)})
+      await new Promise((r) => setTimeout(r, 300)) // sshd logs the last logins
+      const bad = fleet.filter((r) => !r.ok).length
+      if (into !== ours) {
+        if (bad) throw new Error(`the --before build failed ${bad} hosts`)
+        return
+      }
+      failed += bad
+      ourSessions += sessions() - before
+    }
+    const runPlain = async () => {
+      const before = sessions()
+      const t1 = performance.now()
+      const x = spawnSync('xargs', ['-P', String(c), '-I{}', 'ssh', '-T', '-o', 'BatchMode=yes', '-F', sshConfig, '{}', `cat ${quoted} 2>/dev/null`], {input: hosts.map((h) => h.addr).join('\n'), maxBuffer: 1 << 30})
+      plain.push((performance.now() - t1) / 1000)
+      if (x.status !== 0) throw new Error(`plain ssh exited ${x.status}`)
+      await new Promise((r) => setTimeout(r, 300))
+      plainSessions += sessions() - before
+    }
+    const steps = [() => collect(runFleet, ours), runPlain, ...(beforeFleet ? [() => collect(beforeFleet, theirs)] : [])]
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate who goes first each round.
+      for (let k = 0; k < steps.length; k++) await steps[(round + k) % steps.length]()
+    }
+    const s = median(ours)
+    const s2 = median(plain)
+    const r2 = (x) => +x.toFixed(2)
+    results.conntune.push({concurrency: c, seconds: r2(s), rounds: ours.map(r2), cpu: ours.cpu, hostsPerMinute: Math.round((N / s) * 60), failed, sessionsPerHost: +(ourSessions / N / ROUNDS).toFixed(2), ratioToPlainSsh: r2(s / s2), ratioPerRound: ours.map((x, i) => r2(x / plain[i]))})
+    results.plainSsh.push({concurrency: c, seconds: r2(s2), rounds: plain.map(r2), hostsPerMinute: Math.round((N / s2) * 60), sessionsPerHost: +(plainSessions / N / ROUNDS).toFixed(2)})
+    if (beforeFleet) {
+      const sb = median(theirs)
+      results.before ??= []
+      results.before.push({concurrency: c, seconds: r2(sb), rounds: theirs.map(r2), cpu: theirs.cpu, ratioToPlainSsh: r2(sb / s2), ratioPerRound: theirs.map((x, i) => r2(x / plain[i]))})
+      console.log(`concurrency ${c}: before ${r2(sb)}s [${theirs.map(r2).join(', ')}]; ratio ${r2(sb / s2)}`)
+    }
     const last = results.conntune.at(-1)
-    last.ratioToPlainSsh = +(last.seconds / s2).toFixed(2)
-    console.log(`concurrency ${c}: conntune ${last.seconds}s (${last.hostsPerMinute} hosts/min, ${last.sessionsPerHost} sessions/host, ${last.failed} failed); plain ssh+cat ${s2.toFixed(2)}s; ratio ${last.ratioToPlainSsh}`)
+    console.log(`concurrency ${c}, ${ROUNDS} rounds: conntune ${last.seconds}s median [${last.rounds.join(', ')}] (${last.hostsPerMinute} hosts/min, ${last.sessionsPerHost} sessions/host, ${failed} failed); plain ssh+cat ${r2(s2)}s [${results.plainSsh.at(-1).rounds.join(', ')}]; ratio ${last.ratioToPlainSsh} (per round ${last.ratioPerRound.join(', ')})`)
 
     if (hasAnsible) {
       const before3 = sessions()
