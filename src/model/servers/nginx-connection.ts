@@ -80,7 +80,26 @@ export function variableSources(http: Dir[]): Map<string, VariableSource> {
 }
 
 /** The last unconditional `set $name` of the levels a location sees (outer first). */
-export type SetsInScope = Map<string, Dir>
+/**
+ * The `set $name` directives in scope at a level: its own, then its parents' (the rewrite
+ * module runs outer levels first, so the nearest wins). A chain, not a copy per level: a server
+ * with thousands of `set`s and a location per tenant, each with one of its own, copied them all
+ * into every location.
+ */
+export class SetsInScope {
+  private readonly own = new Map<string, Dir>()
+  constructor(private readonly parent: SetsInScope | null = null) {}
+  set(name: string, d: Dir): void {
+    this.own.set(name, d)
+  }
+  get(name: string): Dir | undefined {
+    for (let s: SetsInScope | null = this; s; s = s.parent) {
+      const d = s.own.get(name)
+      if (d) return d
+    }
+    return undefined
+  }
+}
 
 const closes = (v: string) => v.toLowerCase().split(',').some((t) => t.trim() === 'close')
 const at = (d: Dir) => `${d.file}:${d.line}`

@@ -7,7 +7,7 @@ import {inlineIncludes} from '../../parsers/nginx/tree.js'
 import {validateNginx, type DeclaredDirective, type DirectiveProblem} from '../../parsers/nginx/validate.js'
 import {versionAtLeast} from '../../version.js'
 import {defaultSetting, type ConfigSetting} from './setting.js'
-import {resolveConnection, variableSources, type ConnectionValue} from './nginx-connection.js'
+import {resolveConnection, SetsInScope, variableSources, type ConnectionValue} from './nginx-connection.js'
 import {parseNginxAddress, parseNginxTime, parseProxyPass, type NginxAddress, type ProxyTarget} from './nginx-values.js'
 
 export interface NginxListen extends NginxAddress {
@@ -168,7 +168,7 @@ interface Level {
   proxySetHeaders: Dir[] | null
   proxySetHeadersFrom: string
   /** The last `set $name` seen from this level (rewrite module order: outer levels run first). */
-  sets: Map<string, Dir>
+  sets: SetsInScope
 }
 
 // Inner levels share their parent's setting objects: the origin ("set in http at FILE:LINE")
@@ -195,7 +195,7 @@ function applyLevel(parent: Level, block: Dir[], label: string): Level {
         own.push(d)
         break
       case 'set':
-        if (next.sets === parent.sets) next.sets = new Map(parent.sets)
+        if (next.sets === parent.sets) next.sets = new SetsInScope(parent.sets)
         if (d.args[0]?.startsWith('$')) next.sets.set(d.args[0].replace(/^\$\{?(\w+)\}?$/, '$1'), d)
         break
     }
@@ -236,7 +236,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
     proxyReadTimeout: defaultSetting('proxy_read_timeout', '60s', 60, 'nginx', null),
     proxySetHeaders: null,
     proxySetHeadersFrom: 'default',
-    sets: new Map(),
+    sets: new SetsInScope(),
   }
   const httpLevel = applyLevel(base, httpBlock, 'http')
 

@@ -141,3 +141,25 @@ describe('Connection from a map keyed on something else', () => {
     expect(many).toContain('its values differ ("", "v0", "v1", "v2", "v3", "v4", "v5", "v6", … 5 more): what')
   })
 })
+
+describe('Connection from a `set` variable', () => {
+  // The rewrite module runs the server's `set`s, then the location's: the nearest wins, a later
+  // one in the same block wins, and a sibling location's `set` is not in scope.
+  it('the nearest set wins; siblings do not see each other', () => {
+    const m = nginx(`upstream app { server 127.0.0.1:8000; keepalive 8; }
+server { listen 80;
+  set $conn close;
+  set $conn2 close;
+  set $conn2 "";
+  location /own/ { set $conn ""; proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn; }
+  location /inherited/ { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn; }
+  location /later/ { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn2; }
+  location /outer/ { location /outer/inner/ { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn; } }
+}`)
+    const by = (path: string) => m.locations.find((l) => l.path === path)!.connection
+    expect(by('/own/')).toMatchObject({value: '', closes: false})
+    expect(by('/inherited/')).toMatchObject({value: 'close', closes: true})
+    expect(by('/later/')).toMatchObject({value: '', closes: false})
+    expect(by('/outer/inner/')).toMatchObject({value: 'close', closes: true})
+  })
+})

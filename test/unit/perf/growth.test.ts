@@ -228,3 +228,24 @@ describe('growth exponent of a map sent as the Connection header', () => {
     expect(b / a).toBeLessThan(BOUND)
   })
 })
+
+describe('growth exponent of `set` variables in scope', () => {
+  // A server that sets a variable per tenant and a location per tenant that sets one more: the
+  // variables in scope were copied into every location (n sets × n locations).
+  function setTree(n: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-growth-set-'))
+    dirs.push(dir)
+    const lines = ['events {}', 'http {', '  upstream app { server 127.0.0.1:8000; keepalive 16; }', '  server {', '    listen 80;']
+    for (let i = 0; i < n; i++) lines.push(`    set $t${i} "";`)
+    for (let i = 0; i < n; i++) lines.push(`    location /t${i}/ { set $conn${i} close; proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $t${i}; }`)
+    lines.push('  }', '}', '')
+    writeFileSync(join(dir, 'nginx.conf'), lines.join('\n'))
+    return join(dir, 'nginx.conf')
+  }
+  it('4x the sets and locations costs < 8x the time', () => {
+    const n = 1500
+    const [small, large] = [setTree(n), setTree(4 * n)]
+    const {a, b} = bestOf('set', () => check(small, n), () => check(large, 4 * n))
+    expect(b / a).toBeLessThan(BOUND)
+  })
+})
