@@ -101,6 +101,9 @@ export class SetsInScope {
   }
 }
 
+// A variable used by thousands of directives is named with a few of them, not all: the list is in
+// every finding that sends it.
+const listSome = (xs: string[], n = 5) => (xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} and ${xs.length - n} more`)
 const closes = (v: string) => v.toLowerCase().split(',').some((t) => t.trim() === 'close')
 const at = (d: Dir) => `${d.file}:${d.line}`
 const q = (v: string) => JSON.stringify(v)
@@ -132,7 +135,7 @@ export function resolveConnection(header: ConfigSetting, sources: Map<string, Va
     const shared = uses.length > 0
     const mapFix = (target: ConfigSetting): Pick<ConnectionValue, 'fixTarget' | 'fixValue' | 'fixHow'> =>
       shared
-        ? {fixTarget: [], fixValue: "''", fixHow: `$${name} is also used by ${uses.join(', ')}: editing the map would change those too, so add a new map $http_upgrade $connection_upgrade_keepalive { default upgrade; '' ''; } and send Connection $connection_upgrade_keepalive here`}
+        ? {fixTarget: [], fixValue: "''", fixHow: `$${name} is also used by ${listSome(uses)}: editing the map would change those too, so add a new map $http_upgrade $connection_upgrade_keepalive { default upgrade; '' ''; } and send Connection $connection_upgrade_keepalive here`}
         : {fixTarget: [target], fixValue: "''", fixHow: `in ${where}, make the value for '' (no Upgrade header) '' instead of close: upgrades still get "Connection: upgrade", ordinary requests send no Connection header and reuse the connection. Every location sending $${name} changes with it`}
     if (empty) return {value: empty.value, closes: closes(empty.value), how: `${where} yields ${q(empty.value)} for a request without Upgrade (its '' entry at ${at(empty.dir)})`, ...mapFix(entrySetting(empty))}
     if (regexes) return {value: null, closes: null, how: `${where} has regex keys that may match an empty Upgrade header`, ...headerFix}

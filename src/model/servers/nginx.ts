@@ -207,6 +207,41 @@ function applyLevel(parent: Level, block: Dir[], label: string): Level {
   return next
 }
 
+const NO_USES: string[] = []
+const VARIABLE = /\$(?:\{(\w+)\}|(\w+))/g
+
+/**
+ * Every variable's uses ("DIRECTIVE at FILE:LINE", once per directive, in config order) other
+ * than as a proxy_set_header Connection value. A map's or geo's source string is a use, the
+ * variable it defines is not; a map's values may name variables too (nginx ≥ 0.9.0).
+ */
+function variableUses(tree: Dir[]): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  const walk = (ds: Dir[], inMap: boolean) => {
+    for (const x of ds) {
+      const isConnection = x.directive === 'proxy_set_header' && (x.args[0] ?? '').toLowerCase() === 'connection'
+      const read = x.directive === 'map' || (x.directive === 'geo' && x.args.length >= 2) ? x.args.slice(0, 1) : x.directive === 'geo' ? [] : x.args
+      if (!isConnection) {
+        let seen: Set<string> | undefined
+        for (const a of read) {
+          if (!a.includes('$')) continue
+          for (const m of a.matchAll(VARIABLE)) {
+            const name = m[1] ?? m[2]
+            if (seen?.has(name)) continue
+            ;(seen ??= new Set()).add(name)
+            let list = out.get(name)
+            if (!list) out.set(name, (list = []))
+            list.push(`${inMap ? 'a map entry' : x.directive} at ${x.file}:${x.line}`)
+          }
+        }
+      }
+      if (x.block) walk(x.block, x.directive === 'map')
+    }
+  }
+  walk(tree, false)
+  return out
+}
+
 export interface NginxModelInput {
   config: NginxConfig
   version: string | null
@@ -281,22 +316,12 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
 
   const mapsAndGeos = variableSources(httpBlock)
   // Uses of a map's variable other than as the Connection header: editing the map changes them too.
-  const uses = new Map<string, string[]>()
+  // Indexed in one walk of the tree on first need: a walk per map was quadratic on configs with
+  // a map per tenant, each sent as some server's Connection header.
+  let uses: Map<string, string[]> | undefined
   const otherUses = (name: string): string[] => {
-    let list = uses.get(name)
-    if (list) return list
-    list = []
-    const re = new RegExp(`\\$(\\{${name}\\}|${name}(?!\\w))`)
-    const walk = (ds: Dir[]) => {
-      for (const x of ds) {
-        const isConnection = x.directive === 'proxy_set_header' && (x.args[0] ?? '').toLowerCase() === 'connection'
-        if (!isConnection && !(x.directive === 'map' || x.directive === 'geo') && x.args.some((a) => re.test(a))) list!.push(`${x.directive} at ${x.file}:${x.line}`)
-        if (x.block && x.directive !== 'map' && x.directive !== 'geo') walk(x.block)
-      }
-    }
-    walk(tree)
-    uses.set(name, list)
-    return list
+    uses ??= variableUses(tree)
+    return uses.get(name) ?? NO_USES
   }
 
   // The settings already listed in an upstream's locationHttpVersions / locationConnectionHeaders:

@@ -163,3 +163,45 @@ server { listen 80;
     expect(by('/outer/inner/')).toMatchObject({value: 'close', closes: true})
   })
 })
+
+describe('other uses of a map variable sent as Connection', () => {
+  // Editing a map also changes every other directive that reads its variable: those are named
+  // (once per directive, ${name} and $name alike; another map keyed on it, or returning it, reads
+  // it; the map defining it and Connection headers do not), a few of them when there are many.
+  const ws = (extra: string) =>
+    nginx(`map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+map $connection_upgrade $other { default 1; }
+upstream app { server 127.0.0.1:8000; keepalive 8; }
+server { listen 80;
+  location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }
+${extra}
+}`).locations[0]!.connection.fixHow
+  it('names each directive that reads it', () => {
+    expect(ws('  add_header X-C "$connection_upgrade/$connection_upgrade";\n  location /b/ { return 200 "${connection_upgrade}"; proxy_set_header Connection $connection_upgrade; }')).toMatch(
+      /^\$connection_upgrade is also used by map at \/etc\/nginx\/nginx\.conf:4, add_header at \/etc\/nginx\/nginx\.conf:8, return at \/etc\/nginx\/nginx\.conf:9: editing the map/,
+    )
+  })
+  it('a map used only as Connection headers is edited in place', () => {
+    const m = nginx(`map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+geo $connection_upgrade_geo { default 1; }
+upstream app { server 127.0.0.1:8000; keepalive 8; }
+server { listen 80;
+  location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }
+  location /b/ { proxy_set_header Connection $connection_upgrade; }
+}`)
+    expect(m.locations[0]!.connection.fixHow).toMatch(/^in map \$http_upgrade \$connection_upgrade/)
+  })
+  it('a map value that returns it is a use', () => {
+    const m = nginx(`map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+map $host $echo { default $connection_upgrade; }
+upstream app { server 127.0.0.1:8000; keepalive 8; }
+server { listen 80;
+  location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }
+}`)
+    expect(m.locations[0]!.connection.fixHow).toMatch(/^\$connection_upgrade is also used by a map entry at \/etc\/nginx\/nginx\.conf:4: editing/)
+  })
+  it('a few of many uses', () => {
+    const many = Array.from({length: 9}, (_, i) => `  location /x${i}/ { add_header X-C $connection_upgrade; }`).join('\n')
+    expect(ws(many)).toMatch(/^\$connection_upgrade is also used by map at \S+, (add_header at \S+, ){3}add_header at \S+ and 5 more: editing/)
+  })
+})

@@ -249,3 +249,24 @@ describe('growth exponent of `set` variables in scope', () => {
     expect(b / a).toBeLessThan(BOUND)
   })
 })
+
+describe('growth exponent of a map per tenant', () => {
+  // Each tenant's server sends its own map's variable as the Connection header: the other uses
+  // of each map's variable were found by a walk of the whole tree per map.
+  function mapsTree(n: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-growth-maps-'))
+    dirs.push(dir)
+    const lines = ['events {}', 'http {', '  upstream app { server 127.0.0.1:8000; keepalive 16; }']
+    for (let i = 0; i < n; i++) lines.push(`  map $http_upgrade $c${i} { default upgrade; '' close; }`)
+    for (let i = 0; i < n; i++) lines.push(`  server { listen 80; server_name t${i}.example.com; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $c${i}; } }`)
+    lines.push('}', '')
+    writeFileSync(join(dir, 'nginx.conf'), lines.join('\n'))
+    return join(dir, 'nginx.conf')
+  }
+  it('4x the maps and servers costs < 8x the time', () => {
+    const n = 1000
+    const [small, large] = [mapsTree(n), mapsTree(4 * n)]
+    const {a, b} = bestOf('maps', () => check(small, n), () => check(large, 4 * n))
+    expect(b / a).toBeLessThan(BOUND)
+  })
+})
