@@ -3,6 +3,7 @@
 // a config includes are captured too; the parsers on the analysis side decide what they mean.
 import {posix} from 'node:path'
 import picomatch from 'picomatch'
+import {oneByte} from '../text/one-byte.js'
 import {LIMITS} from '../snapshot/kernel-keys.js'
 import {CAPTURE_LIMITS, CONFIG_TREES, GUNICORN_FILES, MAIN_CONFIGS, UNIT_DIRS} from '../snapshot/config-locations.js'
 import type {Snapshot} from '../snapshot/types.js'
@@ -73,7 +74,9 @@ export function captureIncluded(fs: RootFs, sink: Sink, path: string): string[] 
   return (sink.dirs[dir].entries ?? []).filter((name) => match(name)).flatMap((name) => captureLiteral(fs, sink, posix.join(dir, name)))
 }
 
-function captureLiteral(fs: RootFs, sink: Sink, path: string): string[] {
+function captureLiteral(fs: RootFs, sink: Sink, name: string): string[] {
+  // The key every directive of the file is named by, from here to the report (see one-byte.ts).
+  const path = oneByte(name)
   if (fs.kind(path) !== 'file') return []
   captureFile(fs, sink, path)
   return [path]

@@ -37,19 +37,35 @@ interface Frame {
   discard: boolean
 }
 
-function directiveOf(lx: NginxLexer, st: NginxStatement, file: string, spans: boolean): NginxDirective {
+/**
+ * A directive name as the string table's own copy, one per name per file. The lexer's word,
+ * once looked up in a table by name, would turn in place into a pointer to that copy, and V8
+ * builds two-byte strings from such pointers: every origin naming the directive's context
+ * ("set in location at …") took two bytes a character.
+ */
+function nameOf(names: Map<string, string>, word: string): string {
+  let name = names.get(word)
+  if (name === undefined) {
+    name = Object.keys({[word]: 0})[0]
+    names.set(name, name)
+  }
+  return name
+}
+
+function directiveOf(lx: NginxLexer, st: NginxStatement, file: string, spans: boolean, names: Map<string, string>): NginxDirective {
   // Loops rather than destructuring and map(): this runs once per directive of every config.
   const n = st.count
   const values = lx.values
+  const name = nameOf(names, values[0])
   const args: string[] = new Array(n - 1)
   for (let i = 1; i < n; i++) args[i - 1] = values[i]
   const line = lx.wordLines[0]
   const col = lx.wordCols[0]
-  if (!spans) return {directive: values[0], args, file, line, col}
+  if (!spans) return {directive: name, args, file, line, col}
   const raw: NginxSpan['args'] = new Array(n - 1)
   for (let i = 1; i < n; i++) raw[i - 1] = {start: lx.wordStarts[i], end: lx.wordEnds[i], quoted: lx.wordQuoted[i]}
   return {
-    directive: values[0],
+    directive: name,
     args,
     file,
     line,
@@ -71,6 +87,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
 
   const spans = opts.spans ?? true
   const lx = new NginxLexer(text, file)
+  const names = new Map<string, string>()
   const root: NginxDirective[] = []
   const stack: Frame[] = [{list: root, owner: null, discard: false}]
   let depthReported = false
@@ -84,7 +101,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     const top = stack[stack.length - 1]
 
     if (st.end === ';') {
-      if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans))
+      if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans, names))
       continue
     }
 
@@ -94,7 +111,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
         stack.push({list: [], owner: null, discard: true})
         continue
       }
-      const d = directiveOf(lx, st, file, spans)
+      const d = directiveOf(lx, st, file, spans, names)
       if (isLuaBlockDirective(d.directive)) {
         const lua = readLuaBlock(lx, st.at)
         d.args.push(lua.body)
@@ -116,7 +133,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
 
     if (st.end === '}') {
       // With words, the lexer reported `unexpected "}"`; keep the statement as if it had its `;`.
-      if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans))
+      if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans, names))
       if (stack.length === 1) {
         if (st.count === 0) lx.error(st.at, 'unexpected "}"')
         continue
@@ -127,7 +144,7 @@ export function parseNginxText(text: string, file: string, opts: ParseTextOption
     }
 
     // End of file.
-    if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans))
+    if (st.count > 0 && !top.discard) top.list.push(directiveOf(lx, st, file, spans, names))
     if (stack.length > 1 && !st.eofError) lx.error(st.at, 'unexpected end of file, expecting "}"')
     break
   }
