@@ -12,7 +12,7 @@ import type {
   LighttpdArrayItem, LighttpdAssignOp, LighttpdCondOp, LighttpdCondition, LighttpdGlobalBlock,
   LighttpdInclude, LighttpdStatement, LighttpdValue,
 } from './types.js'
-import {asciiLower, cloneValue, mergeValues, parseInteger, str, toStringop, unresolved} from './values.js'
+import {appendValues, asciiLower, cloneValue, parseInteger, str, toStringop, unresolved} from './values.js'
 
 /** LEMON's YYSTACKDEPTH in lighttpd's build; deeper nesting overflows lighttpd's parser. */
 const LIGHTTPD_STACK = 100
@@ -192,7 +192,8 @@ class FileParse {
       case R.plus: {
         const left = a[0].sem.value ?? unresolved('invalid expression')
         const right = a[2].sem.value ?? unresolved('invalid expression')
-        const merged = mergeValues(left, right)
+        // The left operand is this expression's own (a literal or a variable's copy), consumed here.
+        const merged = appendValues(left, right)
         if (merged.error) this.error(a[1], merged.error)
         return {value: merged.value}
       }
@@ -359,9 +360,8 @@ class FileParse {
       if (found.builtin && found.value.type === 'unresolved') session.report('unresolved', this.at(e), found.value.reason)
       return cloneValue(found.value)
     }
-    const shells = session.engine.shellsInView()
-    if (shells.length > 0) {
-      const sh = shells[shells.length - 1]
+    const sh = session.engine.lastShellInView()
+    if (sh) {
       session.report('unresolved', this.at(e), `${name} is not set here, unless include_shell "${sh.command}" (${sh.where.file}:${sh.where.line}) sets it`)
       return unresolved(`${name} is not set, unless include_shell output sets it`)
     }

@@ -3,7 +3,7 @@
 // and effectiveLighttpd() replays a finished tree through it; both see the same results.
 import {canonicalCondition, conditionName, negatedOp} from './conditions.js'
 import type {LighttpdAssignOp, LighttpdCondOp, LighttpdValue} from './types.js'
-import {asciiLower, cloneValue, mergeValues, str, unresolved} from './values.js'
+import {appendValues, asciiLower, cloneValue, mergeValues, str, unresolved} from './values.js'
 
 export interface Entry {
   key: string
@@ -53,6 +53,10 @@ export class ScopeEngine {
   readonly global: Scope
   readonly scopes: Scope[] = []
   readonly shells: ShellInclude[] = []
+  /** Each block's latest include_shell, by its place in `shells`. */
+  private readonly lastShell = new Map<Scope, number>()
+  /** Values only this engine holds (a block's own `+=` results): appended to in place. */
+  private readonly owned = new WeakSet<LighttpdValue>()
   private readonly byKey = new Map<string, Scope>()
   private readonly stack: Scope[] = []
   private cur: Scope
@@ -164,8 +168,11 @@ export class ScopeEngine {
       vars.set(lk, entry(value))
       return undefined
     }
-    const merged = mergeValues(cloneValue(base.value), value)
+    // A block's own earlier `+=` result is held by nothing else and grows in place; anything
+    // else (a parent's value, one an assignment statement also holds) is copied once.
+    const merged = own && this.owned.has(own.value) ? appendValues(own.value, value) : mergeValues(cloneValue(base.value), value)
     if (merged.error) return `${key} += …: ${merged.error}`
+    if (merged.value !== value) this.owned.add(merged.value)
     // lighttpd takes the old entry out and puts the merged one back at the end.
     vars.delete(lk)
     vars.set(lk, entry(merged.value))
@@ -178,14 +185,19 @@ export class ScopeEngine {
   }
 
   noteShell(command: string, where: Where): void {
+    this.lastShell.set(this.cur, this.shells.length)
     this.shells.push({command, where, scope: this.cur})
   }
 
-  /** include_shell statements whose output could have set something visible here. */
-  shellsInView(): ShellInclude[] {
-    const chain = new Set<Scope>()
-    for (let s: Scope | null = this.cur; s; s = s.parent) chain.add(s)
-    return this.shells.filter((sh) => chain.has(sh.scope))
+  /**
+   * The latest include_shell whose output could have set something visible here (in this
+   * block or one around it). A walk of the blocks around, not of every include_shell: a file
+   * with thousands of each and a reference per line was quadratic.
+   */
+  lastShellInView(): ShellInclude | undefined {
+    let last = -1
+    for (let s: Scope | null = this.cur; s; s = s.parent) last = Math.max(last, this.lastShell.get(s) ?? -1)
+    return last < 0 ? undefined : this.shells[last]
   }
 
   private lookupFrom(scope: Scope | null, lk: string): Entry | undefined {

@@ -72,6 +72,38 @@ export function mergeValues(a: LighttpdValue, b: LighttpdValue): MergeResult {
   return {value: a, error: `cannot combine ${describeType(a)} with ${describeType(b)} (data type mismatch)`}
 }
 
+// The key index of an array being appended to in place, kept between appends.
+const indexes = new WeakMap<LighttpdArrayItem[], Map<string, LighttpdArrayItem>>()
+
+/**
+ * `a + b` into `a` itself, for a value nothing else holds (a left operand being consumed, a
+ * block's own result of an earlier `+=`): a copy of `a` per `+` or `+=` made a run of n
+ * appends cost n² (8 000 `server.modules += (…)` lines: 12.6 s). Same result as mergeValues.
+ */
+export function appendValues(a: LighttpdValue, b: LighttpdValue): MergeResult {
+  if (a.type !== 'array' || b.type !== 'array') return mergeValues(a, b)
+  let byKey = indexes.get(a.items)
+  if (!byKey) indexes.set(a.items, (byKey = keyIndex(a.items)))
+  // Checked first: on lighttpd's objection `a` is left as it was.
+  let fresh: Map<string, LighttpdArrayItem> | undefined
+  for (const it of b.items) {
+    if (it.key === undefined) continue
+    const k = asciiLower(it.key)
+    const dup = byKey.get(k) ?? fresh?.get(k)
+    if (!dup) (fresh ??= new Map()).set(k, it)
+    else if (!sameScalar(dup.value, it.value)) return {value: a, error: `duplicate array key "${it.key}" when merging arrays`}
+  }
+  for (const it of b.items) {
+    const k = it.key === undefined ? undefined : asciiLower(it.key)
+    // A repeated key with the same value: lighttpd keeps the first.
+    if (k !== undefined && byKey.has(k)) continue
+    const copy = cloneItem(it)
+    a.items.push(copy)
+    if (k !== undefined) byKey.set(k, copy)
+  }
+  return {value: a}
+}
+
 function sameScalar(x: LighttpdValue, y: LighttpdValue): boolean {
   return (x.type === 'string' && y.type === 'string' && x.value === y.value)
     || (x.type === 'integer' && y.type === 'integer' && x.value === y.value)
