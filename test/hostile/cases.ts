@@ -420,6 +420,18 @@ export const GROWTH_CASES: HostileCase[] = [
     maxSeconds: 15,
     maxRssMb: 400,
   },
+  {
+    // A value nested 6 400 deep was copied by recursive code: the JavaScript stack overflowed.
+    // lighttpd (1.4.69 -p) drops such a statement past its parser stack of 100.
+    name: 'a lighttpd value nested 6 400 parentheses deep (check)',
+    files: {'lighttpd.conf': `server.document-root = "/tmp"\nserver.port = 8080\nvar.x = ${'('.repeat(6400)}"a"${')'.repeat(6400)}\n`},
+    args: ['check', 'lighttpd.conf', '--kind', 'lighttpd'],
+    exit: 3,
+    message: /nested more than 1000 levels deep; rest of .*lighttpd\.conf not read/,
+    absent: /internal error/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
 ]
 
 export const ALL_CASES: HostileCase[] = [...GROWTH_CASES, ...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]

@@ -16,7 +16,10 @@ import {appendValues, asciiLower, cloneValue, parseInteger, str, toStringop, unr
 
 /** LEMON's YYSTACKDEPTH in lighttpd's build; deeper nesting overflows lighttpd's parser. */
 const LIGHTTPD_STACK = 100
-const HARD_STACK = 10_000
+// Where conntune stops reading the file. Past lighttpd's own 100 the statement is lost to lighttpd
+// anyway; values nested this deep are still copied and compared by recursive code, and at
+// 10 000 a value nested 6 400 deep overflowed the JavaScript stack (an internal error).
+const HARD_STACK = 1_000
 
 interface Sem {
   tok?: Token
