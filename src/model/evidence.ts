@@ -6,6 +6,7 @@ import {snapshotLogTargets} from '../snapshot/nginx-texts.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {Endpoint} from './servers/address-match.js'
 import {ListenerIndex} from './servers/endpoint-index.js'
+import {append} from '../append.js'
 
 export interface LogCounts {
   /** Keep-alive race signatures: premature close, reset or broken pipe on a reused connection. */
@@ -100,7 +101,7 @@ export function readLogEvidence(snap: Snapshot, window: LogWindow): LogEvidence 
   const start = Date.parse(window.start)
   const offset = parseOffset(logs.utcOffset)
   const {targets, formats, notes} = snapshotLogTargets(snap)
-  ev.notes.push(...notes)
+  append(ev.notes, notes)
   const byPeer = new Map<string, LogCounts>()
   const counts = (peer: string) => {
     let c = byPeer.get(peer)

@@ -11,6 +11,7 @@ import {ParseError, type ParseResult} from '../parsers/types.js'
 import type {ByteOrder} from '../parsers/proc/address.js'
 import {AddressTable} from '../parsers/proc/address.js'
 import {scanProcNetTcp, TCP_TIMER_KEEPALIVE} from '../parsers/proc/tcp.js'
+import {append} from '../append.js'
 
 export type TcpStateName =
   | 'ESTABLISHED'
@@ -230,11 +231,11 @@ export function summarizeSockets(input: SummarizeInput, range: PortRange, opts: 
   }
   if (input.tcp !== undefined) {
     fam = 4
-    errors.push(...scanProcNetTcp(input.tcp, files.tcp, 4, onRow, {table}))
+    append(errors, scanProcNetTcp(input.tcp, files.tcp, 4, onRow, {table}))
   }
   if (input.tcp6 !== undefined) {
     fam = 6
-    errors.push(...scanProcNetTcp(input.tcp6, files.tcp6, 6, onRow, {table}))
+    append(errors, scanProcNetTcp(input.tcp6, files.tcp6, 6, onRow, {table}))
   }
 
   const n = rows.n

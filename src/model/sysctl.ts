@@ -9,6 +9,7 @@ import {parseSysctlConf} from '../parsers/sysctl/index.js'
 import type {ParseError} from '../parsers/types.js'
 import {SYSCTL_CONF, SYSCTL_DIRS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import type {Snapshot} from '../snapshot/types.js'
+import {append} from '../append.js'
 
 export interface PersistedEntry {
   key: string
@@ -100,7 +101,7 @@ export function readPersisted(snap: Pick<Snapshot, 'dirs' | 'files'>, order?: st
     }
     const parsed = parseSysctlConf(captured.text, shownPath)
     read.push(shownPath)
-    errors.push(...parsed.errors)
+    append(errors, parsed.errors)
     comments[shownPath] = parsed.value.comments
     for (const e of parsed.value.entries) {
       if (e.value === undefined || e.value === null) continue // a glob exclusion, not an assignment

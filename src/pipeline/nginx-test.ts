@@ -22,6 +22,7 @@ import {lineNumberer} from '../text/lines.js'
 import {versionAtLeast} from '../version.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {AuditResult} from './audit.js'
+import {append} from '../append.js'
 
 const TIMEOUT_MS = 10_000
 const MAX_OUTPUT = 64 * 1024
@@ -217,7 +218,7 @@ export async function nginxTest(input: NginxTestInput): Promise<NginxTestResult>
     for (const o of input.outside) {
       if (texts.has(o.file)) throw new UserError(`${shown(o.file)}:${o.line}: --nginx-test: include ${o.path} is outside the checked files, so nginx -t would judge a different config; say where it is with --map or --root`)
     }
-    result.notes.push(...notes)
+    append(result.notes, notes)
     if (mains.length === 0) {
       result.notes.push('nginx -t: no main nginx config (with an events, http or stream block) among the files; nothing run')
       return result

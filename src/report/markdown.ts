@@ -9,6 +9,7 @@ import type {ReportContext} from './index.js'
 import {META_RULES, ruleHelpUri} from './sarif.js'
 import {noFindingsHeadline} from './text.js'
 import {readLines} from './read.js'
+import {append} from '../append.js'
 
 const MAX_MESSAGE = 300
 const MAX_FIX = 200
@@ -153,7 +154,7 @@ export function renderMarkdown(result: AuditResult, ctx: ReportContext): string 
     out.push('', '<details>', `<summary>${HEADING.info} (${info.length})</summary>`, '', ...table(info, ctx, multiHost), '', '</details>')
   }
   if (s.error + s.warning + s.info === 0) out.push('', noFindingsHeadline(result))
-  out.push(...whatWasRead(result))
+  append(out, whatWasRead(result))
   return out.join('\n') + '\n'
 }
 

@@ -8,6 +8,7 @@ import {homedir} from 'node:os'
 import {shlexSplit} from '../parsers/gunicorn/shell-words.js'
 import {FILE_BOUNDS, readTextOrThrow} from './read-regular.js'
 import {checkHost, checkPort, inventorySshArgs, parseHostSpec, type SshTarget} from './ssh.js'
+import {append} from '../append.js'
 
 export interface InventoryHost {
   /** The inventory name: the host's identity in reports, whatever it calls itself. */
@@ -304,7 +305,7 @@ function hostsOf(inv: Inventory, name: string, seen: string[] = []): string[] {
   const g = inv.groups.get(name)
   if (!g) return []
   const out = [...g.hosts]
-  for (const c of g.children) out.push(...hostsOf(inv, c, [...seen, name]))
+  for (const c of g.children) append(out, hostsOf(inv, c, [...seen, name]))
   return out
 }
 
@@ -373,7 +374,7 @@ export function inventoryTargets(inv: Inventory, limit?: string): SshTarget[] {
       if (!vars[k]) continue
       const split = shlexSplit(vars[k])
       if ('error' in split) throw new UserError(`${at}: ${k}: ${split.error}`)
-      extra.push(...inventorySshArgs(split.words, `${at}: ${k}`))
+      append(extra, inventorySshArgs(split.words, `${at}: ${k}`))
     }
     return {
       host,

@@ -3,6 +3,7 @@
 import type {FleetResult} from './fleet.js'
 import {UserError} from '../errors.js'
 import type {SshTarget} from './ssh.js'
+import {append} from '../append.js'
 
 export interface RemoteOptions {
   hosts?: string[]
@@ -20,7 +21,7 @@ export async function remoteTargets(opts: RemoteOptions): Promise<SshTarget[]> {
   const [{parseHostSpec, checkSshOption}, {readInventory, inventoryTargets}] = await Promise.all([import('./ssh.js'), import('./inventory.js')])
   for (const o of opts.sshOptions ?? []) checkSshOption(o)
   const targets = (opts.hosts ?? []).map((h) => parseHostSpec(h))
-  if (opts.inventory) targets.push(...inventoryTargets(await readInventory(opts.inventory), opts.limit))
+  if (opts.inventory) append(targets, inventoryTargets(await readInventory(opts.inventory), opts.limit))
   return distinctTargets(targets)
 }
 

@@ -432,6 +432,17 @@ export const GROWTH_CASES: HostileCase[] = [
     maxSeconds: 15,
     maxRssMb: 400,
   },
+  {
+    // The unit's environment was gathered with push(...entries): past V8's argument limit.
+    name: 'a gunicorn unit with 150 000 Environment= lines (check --max-file-size 8MiB)',
+    files: {'app.service': `[Service]\n${Array.from({length: 150_000}, (_, i) => `Environment="E${i}=v"\n`).join('')}ExecStart=/srv/venv/bin/gunicorn app:app --bind 0.0.0.0:8000 --keep-alive 2\n`},
+    args: ['check', 'app.service', '--max-file-size', '8MiB'],
+    exit: 0,
+    message: /gunicorn/,
+    absent: /internal error/,
+    maxSeconds: 20,
+    maxRssMb: 600,
+  },
 ]
 
 export const ALL_CASES: HostileCase[] = [...GROWTH_CASES, ...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]

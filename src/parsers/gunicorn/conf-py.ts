@@ -97,7 +97,7 @@ export function parseGunicornConfPy(text: string, file: string, options: ConfPyO
   }
   const src = normaliseSource(text)
   const tk = tokenizePython(src, file)
-  errors.push(...tk.errors)
+  append(errors, tk.errors)
   value.comments = tk.comments
   new ModuleReader(src, file, tk.tokens, value, errors, options.interesting ?? ALL_SETTING_NAMES, options.env ?? (() => undefined)).run()
   errors.sort((a, b) => a.line - b.line || a.col - b.col)

@@ -636,7 +636,7 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
     case 'name': {
       const s = lookup(node.name)
       if (s.state === 'known') {
-        if (s.env && env) env.uses.push(...s.env)
+        if (s.env && env) append(env.uses, s.env)
         return {ok: true, value: s.value}
       }
       if (s.state === 'unknown') return unres(`'${node.name}' has no known value (${s.reason}, line ${s.line})`, node.tok)

@@ -3,6 +3,7 @@
 // indentation, comments) and turns what CPython would reject into ParseErrors instead of
 // stopping, so one broken line does not hide the settings after it.
 import {ParseError} from '../types.js'
+import {append} from '../../append.js'
 
 export type TokenType = 'NAME' | 'NUMBER' | 'STRING' | 'OP' | 'NEWLINE' | 'INDENT' | 'DEDENT' | 'ENDMARKER'
 
@@ -442,10 +443,10 @@ class Scanner {
       // What was read inside the runaway brackets is read again from the next line.
       const keepErrors = this.errors.filter((e) => e.line <= open.line)
       this.errors.length = 0
-      this.errors.push(...keepErrors)
+      append(this.errors, keepErrors)
       const keepComments = this.comments.filter((c) => c.line <= open.line)
       this.comments.length = 0
-      this.comments.push(...keepComments)
+      append(this.comments, keepComments)
     }
     this.err(open.line, open.col, `'${open.ch}' was never closed`)
     this.brackets.length = 0

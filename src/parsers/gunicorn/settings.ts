@@ -12,6 +12,7 @@ import {normalisePath, pyInt10, validate, type RawValue} from './validators.js'
 import {pyRepr} from './py-values.js'
 import type {EnvUse} from './py-expr.js'
 import {own} from '../../own.js'
+import {append} from '../../append.js'
 
 export type SettingOrigin =
   | {kind: 'default'}
@@ -136,7 +137,7 @@ export function resolveGunicorn(input: ResolveInput): ParseResult<GunicornConfig
   let argv: GunicornArgv | undefined
   if (input.argv) {
     const r = parseGunicornArgv(input.argv.words, {file: input.argv.file, line: input.argv.line, cols: input.argv.cols, version, unresolved: input.argv.unresolved})
-    errors.push(...r.errors, ...r.value.warnings)
+    append(append(errors, r.errors), r.value.warnings)
     argv = r.value
     cfg.sources.push(`argv: ${input.argv.file}:${input.argv.line}`)
   }
@@ -148,7 +149,7 @@ export function resolveGunicorn(input: ResolveInput): ParseResult<GunicornConfig
       errors.push(new ParseError('syntax', {file: cmdEnv.file, line: cmdEnv.line, col: 1}, `GUNICORN_CMD_ARGS: ${split.error} (gunicorn fails at start: shlex.split raises ValueError)`))
     } else {
       const r = parseGunicornArgv(split.words, {file: cmdEnv.file, line: cmdEnv.line, version})
-      errors.push(...r.errors, ...r.value.warnings)
+      append(append(errors, r.errors), r.value.warnings)
       cmdArgs = r.value
       for (const p of r.value.positionals) {
         errors.push(new ParseError('unresolved', {file: cmdEnv.file, line: cmdEnv.line, col: 1}, `GUNICORN_CMD_ARGS: positional '${p.value}' is ignored by gunicorn (the app must be on the command line)`))
@@ -172,7 +173,7 @@ export function resolveGunicorn(input: ResolveInput): ParseResult<GunicornConfig
       // os.environ lookups in the file see what the unit/env file/compose file sets; a variable
       // not set there may still come at run time unless the environment is known complete.
       const r = parseGunicornConfPy(given.text, given.path, {env: (n) => (env[n] ? env[n] : envComplete ? null : undefined)})
-      errors.push(...r.errors)
+      append(errors, r.errors)
       conf = r.value
       cfg.configFile = {path: given.path, from: loc.from, loaded: true}
       cfg.sources.push(`file: ${given.path}`)

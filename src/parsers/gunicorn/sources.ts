@@ -8,6 +8,7 @@ import {effectiveCommand, readDockerfile} from './dockerfile.js'
 import {parseShell, type EnvLookup} from './shell-words.js'
 import {parseEnvFile, parseEnvironmentValue, parseExecValue, parseUnitFile, type UnitEntry} from './systemd.js'
 import {normalisePath} from './validators.js'
+import {append} from '../../append.js'
 
 export type EnvEntry = {value: string; file: string; line: number}
 
@@ -71,14 +72,14 @@ export function gunicornFromSystemdUnit(text: string, file: string, opts: Source
   const entries: UnitEntry[] = []
   const unit = parseUnitFile(text, file)
   for (const e of unit.errors) errors.push(new ParseError('syntax', {file, line: e.line, col: e.col}, e.message))
-  entries.push(...unit.entries)
+  append(entries, unit.entries)
   if (opts.reader) {
     for (const d of unitDropIns(file, opts.reader)) {
       const r = opts.reader.read(d)
       if ('error' in r) { errors.push(new ParseError('io', {file: d, line: 1, col: 1}, r.error)); continue }
       const p = parseUnitFile(r.text, d)
       for (const e of p.errors) errors.push(new ParseError('syntax', {file: d, line: e.line, col: e.col}, e.message))
-      entries.push(...p.entries)
+      append(entries, p.entries)
     }
   }
   const service = entries.filter((e) => e.section === 'Service')
@@ -113,7 +114,7 @@ export function gunicornFromSystemdUnit(text: string, file: string, opts: Source
         type = e.value
         break
       case 'PassEnvironment':
-        passEnv.push(...e.value.split(/\s+/).filter(Boolean))
+        append(passEnv, e.value.split(/\s+/).filter(Boolean))
         break
     }
   }
@@ -167,7 +168,7 @@ export function gunicornFromSystemdUnit(text: string, file: string, opts: Source
       const base: Omit<GunicornInvocation, 'program' | 'wrappers' | 'argv'> = {
         source: 'systemd', file: es.file, line: es.line, env: {...env}, envComplete, cwd, notes: [...notes],
       }
-      out.push(...fromWords(words, cols, cmd.unresolved, base, errors))
+      append(out, fromWords(words, cols, cmd.unresolved, base, errors))
     }
   }
   return {value: out, errors}
@@ -258,7 +259,7 @@ function fromShellScript(
     const cols = cmd.cols.map((c) => (cmd.line === 1 ? scriptCol + c - 1 : c))
     const found = fromWords(cmd.words, cols, cmd.unresolved, {...base, line, env: cmdEnv, envComplete, cwd, notes: [...notes]}, errors, depth)
     for (const f of found) f.wrappers = [...wrappers, ...f.wrappers]
-    out.push(...found)
+    append(out, found)
   }
   return out
 }
@@ -283,7 +284,7 @@ export function gunicornFromProcfile(text: string, file: string, opts: {env?: Re
       source: 'procfile', file, line: n + 1, env: Object.assign(nullEnv(), opts.env ?? {}), envComplete: false, cwd: dir, name: m[1],
       notes: ['the platform sets PORT (and often WEB_CONCURRENCY) at run time'],
     }
-    out.push(...fromShellScript(m[2], col, base, [], errors, 1))
+    append(out, fromShellScript(m[2], col, base, [], errors, 1))
   })
   return {value: out, errors}
 }
@@ -328,7 +329,7 @@ export function gunicornFromCompose(text: string, file: string, opts: SourceOpti
       source: 'compose', file, line: svc.wordsLine, env: svc.env, envComplete: false, name: svc.name, notes,
       ...(svc.buildDir ? {cwd: svc.buildDir} : {}),
     }
-    out.push(...fromWords(svc.words, svc.words.map(() => 1), svc.unresolved, base, errors))
+    append(out, fromWords(svc.words, svc.words.map(() => 1), svc.unresolved, base, errors))
   }
   return {value: out, errors}
 }

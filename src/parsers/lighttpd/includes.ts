@@ -4,6 +4,7 @@
 // GLOB_BRACE, and a glob that matches nothing is fine while a missing plain file is an error.
 import {posix} from 'node:path'
 import type {FileReader} from '../types.js'
+import {append} from '../../append.js'
 
 /** The directory part of the -f path, with its trailing "/", or '' when it has none. */
 export function baseDir(entry: string): string {
@@ -60,7 +61,7 @@ export function expandBraces(pattern: string, limit = 1024): string[] {
 export function matchInclude(reader: FileReader, pattern: string): string[] {
   const out: string[] = []
   for (const alt of expandBraces(pattern)) {
-    if (/[*?[]/.test(alt)) out.push(...reader.glob(alt))
+    if (/[*?[]/.test(alt)) append(out, reader.glob(alt))
     else if (exists(reader, alt)) out.push(alt)
   }
   return out

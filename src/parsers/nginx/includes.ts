@@ -12,6 +12,7 @@ import {escapeControls} from './lexer.js'
 import {DEFAULT_MAX_FILE_BYTES, parseNginxText} from './parser.js'
 import {walkNginx} from './tree.js'
 import type {NginxConfig, NginxDirective, NginxFile} from './types.js'
+import {append} from '../../append.js'
 
 export interface ParseNginxOptions {
   /** Keep source spans on directives (for fixers). Default true. */
@@ -317,6 +318,6 @@ function errorsInNginxOrder(files: NginxFile[]): ParseError[] {
     }
   }
   // Files no walk reached (none today) still report.
-  for (let i = 0; i < files.length; i++) if (!seen.has(i)) out.push(...files[i].errors)
+  for (let i = 0; i < files.length; i++) if (!seen.has(i)) append(out, files[i].errors)
   return out
 }
