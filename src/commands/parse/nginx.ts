@@ -37,7 +37,7 @@ export default class ParseNginx extends BaseCommand {
       const split = nginx.splitNginxDump(text, args.file)
       if (!split.value.entry) throw new UserError(`${args.file}: no "# configuration file PATH:" lines: not nginx -T output`)
       result = nginx.parseNginx(split.value.entry, new MemoryFileReader(split.value.files), flags.prefix ? {prefix: flags.prefix} : {})
-      result.errors.unshift(...split.errors)
+      result.errors = [...split.errors, ...result.errors]
     } else {
       const entry = resolve(args.file)
       const reader = new FsFileReader()
