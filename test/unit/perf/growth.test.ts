@@ -20,26 +20,9 @@ import {countsTowardEach, emptyCounts, type LogEvidence} from '../../../src/mode
 import type {Endpoint} from '../../../src/model/servers/address-match.js'
 import {exampleSnapshot} from '../../../src/rules/example-snapshot.js'
 import {effectiveLighttpd, parseLighttpdText} from '../../../src/parsers/lighttpd/index.js'
+import {BOUND, bestOf} from './best-of.js'
 
 const N = 400
-const RUNS = 3
-const BOUND = 8
-
-/**
- * The n case once to warm up (JIT, rule compilation), then the best of `runs` timings of it and
- * of the 4n case, interleaved so a busy moment on the machine hits both alike.
- */
-function bestOf(label: string, small: () => number, large: () => number, runs = RUNS): {a: number; b: number} {
-  small()
-  let a = Infinity
-  let b = Infinity
-  for (let i = 0; i < runs; i++) {
-    a = Math.min(a, small())
-    b = Math.min(b, large())
-  }
-  process.stderr.write(`growth ${label}: ${a.toFixed(1)} ms -> ${b.toFixed(1)} ms = ${(b / a).toFixed(2)}\n`)
-  return {a, b}
-}
 
 let rules: LoadedRule[]
 const dirs: string[] = []

@@ -1,0 +1,27 @@
+// Growth tests time a case at n and at 4n in the same process: linear work gives a ratio near
+// 4, quadratic near 16. BOUND leaves room for a noisy shared machine.
+export const RUNS = 3
+export const BOUND = 8
+
+/**
+ * The n case once to warm up (JIT, rule compilation), then the best of `runs` timings of it and
+ * of the 4n case, interleaved so a busy moment on the machine hits both alike.
+ */
+export function bestOf(label: string, small: () => number, large: () => number, runs = RUNS): {a: number; b: number} {
+  small()
+  let a = Infinity
+  let b = Infinity
+  for (let i = 0; i < runs; i++) {
+    a = Math.min(a, small())
+    b = Math.min(b, large())
+  }
+  process.stderr.write(`growth ${label}: ${a.toFixed(1)} ms -> ${b.toFixed(1)} ms = ${(b / a).toFixed(2)}\n`)
+  return {a, b}
+}
+
+/** Milliseconds that fn takes. */
+export function timed(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint()
+  fn()
+  return Number(process.hrtime.bigint() - t0) / 1e6
+}
