@@ -329,6 +329,9 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   const settingsSeen = new Map<NginxUpstream, Set<ConfigSetting>>()
   // One setting per proxy_set_header Connection line (and the level it is seen from), shared by the locations it applies to.
   const connectionSettings = new Map<Dir, ConfigSetting>()
+  // A level's proxy_set_header list is the same array for every location that inherits it: its
+  // Connection line is found once, not searched anew per location (n lines × n locations).
+  const connectionOf = new Map<Dir[], Dir | undefined>()
   // keepalive_timeout set in any location (proxying or not) overrides the server's for it.
   const locationTimeouts: Array<{timeout: NginxServer['keepaliveTimeout']; who: string}> = []
   const servers: NginxServer[] = []
@@ -384,6 +387,15 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
   }
 
 
+  // The last proxy_set_header Connection of a level's lines, once per list (see connectionOf).
+  function lastConnection(headers: Dir[]): Dir | undefined {
+    if (connectionOf.has(headers)) return connectionOf.get(headers)
+    let found: Dir | undefined
+    for (let i = headers.length - 1; i >= 0 && !found; i--) if ((headers[i].args[0] ?? '').toLowerCase() === 'connection') found = headers[i]
+    connectionOf.set(headers, found)
+    return found
+  }
+
   function walkLocations(block: Dir[], parent: Level, server: number, serverLabel: string, parentPath = ''): void {
     for (const d of block) {
       if ((d.directive !== 'location' && d.directive !== 'if' && d.directive !== 'limit_except') || !d.block) continue
@@ -424,8 +436,7 @@ export function buildNginxModel(input: NginxModelInput): NginxModel {
           }
           upstream = name
         }
-        const headers = level.proxySetHeaders ?? []
-        const conn = [...headers].reverse().find((h) => (h.args[0] ?? '').toLowerCase() === 'connection')
+        const conn = level.proxySetHeaders ? lastConnection(level.proxySetHeaders) : undefined
         const locAt = insertAt(d, `location ${d.args.join(' ')}`, entry)
         const connectionHeader: ConfigSetting = conn
           ? connectionSetting(conn, level.proxySetHeadersFrom)
