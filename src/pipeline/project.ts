@@ -31,16 +31,37 @@ export function activeRules(rules: LoadedRule[], project: LoadedProject | null):
   return rules.filter((r) => sev[r.id] !== 'off').map((r) => (sev[r.id] && sev[r.id] !== 'off' ? {...r, severity: sev[r.id] as LoadedRule['severity'], severityWhen: []} : r))
 }
 
+type Ignore = NonNullable<LoadedProject['config']['ignores']>[number]
+
+// Ignores by rule, host ('' for any) and file ('' for any). A finding is looked up under its own
+// host and file and under every ending of its path an ignore may name (`file: sites/a.conf`
+// matches .../nginx/sites/a.conf), not matched against every ignore: thousands of ignores
+// against tens of thousands of findings was most of a large check.
+const keyOf = (rule: string, host: string, file: string) => `${rule}\0${host}\0${file}`
+
+function ignoreIndex(ignores: Ignore[]): Set<string> {
+  return new Set(ignores.map((i) => keyOf(i.rule, i.host || '', i.file || '')))
+}
+
+function ignored(index: Set<string>, f: Finding): boolean {
+  if (index.size === 0) return false
+  const file = f.location.file
+  for (const host of [f.host, '']) {
+    if (index.has(keyOf(f.ruleId, host, ''))) return true
+    if (!file) continue
+    if (index.has(keyOf(f.ruleId, host, file))) return true
+    for (let j = file.indexOf('/'); j >= 0; j = file.indexOf('/', j + 1)) if (index.has(keyOf(f.ruleId, host, file.slice(j + 1)))) return true
+  }
+  return false
+}
+
 /** Project-level ignores; `today` is YYYY-MM-DD (passed in so tests are not date-dependent). */
 export function applyProjectIgnores(findings: Finding[], project: LoadedProject | null, host: string, today: string): {kept: Finding[]; suppressed: Finding[]} {
   const ignores = project?.config.ignores ?? []
-  const live = ignores.filter((i) => !i.expires || i.expires >= today)
+  const live = ignoreIndex(ignores.filter((i) => !i.expires || i.expires >= today))
   const kept: Finding[] = []
   const suppressed: Finding[] = []
-  for (const f of findings) {
-    const hit = live.find((i) => i.rule === f.ruleId && (!i.host || i.host === f.host) && (!i.file || i.file === f.location.file || f.location.file?.endsWith(`/${i.file}`)))
-    ;(hit ? suppressed : kept).push(f)
-  }
+  for (const f of findings) (ignored(live, f) ? suppressed : kept).push(f)
   for (const i of ignores.filter((x) => x.expires && x.expires < today)) {
     kept.push({
       ruleId: IGNORE_EXPIRED,
