@@ -10,6 +10,8 @@ import {UserError} from '../errors.js'
 export const NOT_REGULAR = 'not a regular file'
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY
+// Reused for the read that finds the end of a file of known size; what it reads is copied.
+const PROBE = Buffer.allocUnsafe(64 * 1024)
 
 export interface RegularRead {
   data: Buffer
@@ -53,12 +55,18 @@ export function readRegular(path: string, maxBytes: number): RegularRead | {erro
     let total = 0
     for (;;) {
       // One byte past the bound says whether there is more.
-      const want = Math.min(1 << 20, maxBytes + 1 - total)
-      if (want <= 0) break
-      const buf = Buffer.allocUnsafe(want)
+      const left = maxBytes + 1 - total
+      if (left <= 0) break
+      // Sized to the file where fstat knows its size, then a small probe for the end (a file
+      // may still grow); /proc and /sys say 0 and are read in 1 MiB pieces. A 1 MiB buffer per
+      // read was 2 MiB allocated for every small file of a checkout.
+      const known = o.size > 0
+      const probe = known && total >= o.size
+      const want = Math.min(1 << 20, left, known ? (probe ? PROBE.length : o.size - total + 1) : 1 << 20)
+      const buf = probe ? PROBE : Buffer.allocUnsafe(want)
       const n = readSync(o.fd, buf, 0, want, null)
       if (n === 0) break
-      chunks.push(n === want ? buf : buf.subarray(0, n))
+      chunks.push(probe ? Buffer.from(buf.subarray(0, n)) : n === want ? buf : buf.subarray(0, n))
       total += n
     }
     const truncated = total > maxBytes

@@ -33,6 +33,20 @@ describe('readRegular', () => {
     expect(readRegular(f, 100)).toMatchObject({truncated: false, size: 100})
   })
 
+  it('reads files of every size whole, byte for byte: small, several MiB pieces, and a /proc file', () => {
+    for (const size of [0, 1, 4095, 65536, 65537, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 2.5 * (1 << 20)]) {
+      const f = join(dir, `s${size}`)
+      const bytes = Buffer.alloc(size)
+      for (let i = 0; i < size; i++) bytes[i] = (i * 7919) & 0xff
+      writeFileSync(f, bytes)
+      const r = readRegular(f, 4 << 20)
+      expect(r).toMatchObject({truncated: false})
+      expect('data' in r && Buffer.compare(r.data, bytes)).toBe(0)
+    }
+    const r = readRegular('/proc/self/maps', 64 << 20)
+    expect('data' in r && r.data.toString('latin1')).toMatch(/\n$/)
+  })
+
   it('a masked unit (/dev/null) reads as empty', () => {
     expect(readRegular('/dev/null', 100)).toEqual({data: Buffer.alloc(0), truncated: false})
   })
