@@ -197,91 +197,65 @@ describe('growth exponent of rules over listening ports', () => {
   })
 })
 
+/** An nginx.conf: `events {}` and an http block holding one keepalive upstream `app` and these lines. */
+function httpTree(label: string, lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), `ct-growth-${label}-`))
+  dirs.push(dir)
+  writeFileSync(join(dir, 'nginx.conf'), ['events {}', 'http {', '  upstream app { server 127.0.0.1:8000; keepalive 16; }', ...lines, '}', ''].join('\n'))
+  return join(dir, 'nginx.conf')
+}
+
+/** check of the tree for n and for 4n: under BOUND times the time. */
+function expectLinearCheck(label: string, n: number, make: (n: number) => string): void {
+  const [small, large] = [make(n), make(4 * n)]
+  const {a, b} = bestOf(label, () => check(small, n), () => check(large, 4 * n))
+  expect(b / a).toBeLessThan(BOUND)
+}
+
+const times = (n: number, line: (i: number) => string) => Array.from({length: n}, (_, i) => line(i))
+
 describe('growth exponent of a map sent as the Connection header', () => {
   // A map keyed on the host name with an entry per tenant, sent by every tenant's location:
   // what it yields was worked out again for each location (20 000: 18.8 s, 5 000: 1.2 s).
-  function mapTree(n: number): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-growth-map-'))
-    dirs.push(dir)
-    const lines = ['events {}', 'http {', '  upstream app { server 127.0.0.1:8000; keepalive 16; }', '  map $host $conn {', '    default "";']
-    for (let i = 0; i < n; i++) lines.push(`    t${i}.example.com ${i % 2 ? 'close' : '""'};`)
-    lines.push('  }')
-    for (let i = 0; i < n; i++) lines.push(`  server { listen 80; server_name t${i}.example.com; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn; } }`)
-    lines.push('}', '')
-    writeFileSync(join(dir, 'nginx.conf'), lines.join('\n'))
-    return join(dir, 'nginx.conf')
-  }
   it('4x the entries and locations costs < 8x the time', () => {
-    const n = 3000
-    const [small, large] = [mapTree(n), mapTree(4 * n)]
-    const {a, b} = bestOf('map', () => check(small, n), () => check(large, 4 * n))
-    expect(b / a).toBeLessThan(BOUND)
+    expectLinearCheck('map', 3000, (n) =>
+      httpTree('map', [
+        '  map $host $conn {',
+        '    default "";',
+        ...times(n, (i) => `    t${i}.example.com ${i % 2 ? 'close' : '""'};`),
+        '  }',
+        ...times(n, (i) => `  server { listen 80; server_name t${i}.example.com; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $conn; } }`),
+      ]),
+    )
   })
 })
 
 describe('growth exponent of `set` variables in scope', () => {
   // A server that sets a variable per tenant and a location per tenant that sets one more: the
   // variables in scope were copied into every location (n sets × n locations).
-  function setTree(n: number): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-growth-set-'))
-    dirs.push(dir)
-    const lines = ['events {}', 'http {', '  upstream app { server 127.0.0.1:8000; keepalive 16; }', '  server {', '    listen 80;']
-    for (let i = 0; i < n; i++) lines.push(`    set $t${i} "";`)
-    for (let i = 0; i < n; i++) lines.push(`    location /t${i}/ { set $conn${i} close; proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $t${i}; }`)
-    lines.push('  }', '}', '')
-    writeFileSync(join(dir, 'nginx.conf'), lines.join('\n'))
-    return join(dir, 'nginx.conf')
-  }
   it('4x the sets and locations costs < 8x the time', () => {
-    const n = 1500
-    const [small, large] = [setTree(n), setTree(4 * n)]
-    const {a, b} = bestOf('set', () => check(small, n), () => check(large, 4 * n))
-    expect(b / a).toBeLessThan(BOUND)
+    expectLinearCheck('set', 1500, (n) =>
+      httpTree('set', [
+        '  server {',
+        '    listen 80;',
+        ...times(n, (i) => `    set $t${i} "";`),
+        ...times(n, (i) => `    location /t${i}/ { set $conn${i} close; proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection $t${i}; }`),
+        '  }',
+      ]),
+    )
   })
 })
 
 describe('growth exponent of a map per tenant', () => {
   // Each tenant's server sends its own map's variable as the Connection header: the other uses
   // of each map's variable were found by a walk of the whole tree per map.
-  function mapsTree(n: number): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-growth-maps-'))
-    dirs.push(dir)
-    const lines = ['events {}', 'http {', '  upstream app { server 127.0.0.1:8000; keepalive 16; }']
-    for (let i = 0; i < n; i++) lines.push(`  map $http_upgrade $c${i} { default upgrade; '' close; }`)
-    for (let i = 0; i < n; i++) lines.push(`  server { listen 80; server_name t${i}.example.com; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $c${i}; } }`)
-    lines.push('}', '')
-    writeFileSync(join(dir, 'nginx.conf'), lines.join('\n'))
-    return join(dir, 'nginx.conf')
-  }
   it('4x the maps and servers costs < 8x the time', () => {
-    const n = 1000
-    const [small, large] = [mapsTree(n), mapsTree(4 * n)]
-    const {a, b} = bestOf('maps', () => check(small, n), () => check(large, 4 * n))
-    expect(b / a).toBeLessThan(BOUND)
-  })
-})
-
-describe('growth exponent of lighttpd value arithmetic', () => {
-  // A run of `+=` (or a chain of `+`) copied the whole array for each append, and every
-  // undefined variable searched every include_shell before it (8 000 lines: 12.6 s, 8.3 s and
-  // 28.6 s through the CLI; each under 0.4 s now).
-  const shapes: Record<string, (n: number) => string> = {
-    'server.modules += runs': (n) => Array.from({length: n}, (_, i) => `server.modules += ("mod_x${i}")\n`).join(''),
-    'keyed += runs': (n) => 'var.m = ()\n' + Array.from({length: n}, (_, i) => `var.m += ("k${i}" => "v${i}")\n`).join(''),
-    'a + chain': (n) => `var.m = ("a0")${Array.from({length: n - 1}, (_, i) => ` + ("a${i + 1}")`).join('')}\n`,
-    'include_shell and undefined variables': (n) => Array.from({length: n}, (_, i) => `include_shell "echo ${i}"\n`).join('') + Array.from({length: n}, (_, i) => `var.u${i} = var.undef${i}\n`).join(''),
-  }
-  it.each(Object.keys(shapes))('%s: 4x the lines costs < 8x the time', (shape) => {
-    const n = 3000
-    const [small, large] = [shapes[shape](n), shapes[shape](4 * n)]
-    const time = (text: string) => {
-      const t0 = process.hrtime.bigint()
-      const parsed = parseLighttpdText(`server.port = 80\n${text}`, '/l.conf')
-      effectiveLighttpd(parsed.value)
-      return Number(process.hrtime.bigint() - t0) / 1e6
-    }
-    const {a, b} = bestOf(`lighttpd ${shape}`, () => time(small), () => time(large))
-    expect(b / a).toBeLessThan(BOUND)
+    expectLinearCheck('maps', 1000, (n) =>
+      httpTree('maps', [
+        ...times(n, (i) => `  map $http_upgrade $c${i} { default upgrade; '' close; }`),
+        ...times(n, (i) => `  server { listen 80; server_name t${i}.example.com; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $c${i}; } }`),
+      ]),
+    )
   })
 })
 

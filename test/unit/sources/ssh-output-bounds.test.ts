@@ -2,26 +2,20 @@
 // prints without end is stopped at the per-host cap, and hosts that each stay under their cap
 // are stopped when together they pass the fleet's budget. One clear line, never V8's
 // "Cannot create a string longer than …".
-import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runFleet} from '../../../src/sources/fleet.js'
 import {OutputBudget} from '../../../src/sources/output-budget.js'
 import {collectSsh, SshError} from '../../../src/sources/ssh.js'
+import {fakeSsh as makeFakeSsh} from './fake-ssh.js'
 
 const MiB = 1024 * 1024
 let dir: string
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'ct-ssh-bounds-'))))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
-function fakeSsh(name: string, body: string): string {
-  const p = join(dir, name)
-  // conntune asks `ssh -G` for the resolved configuration first: answer it like a strict ssh.
-  const answerG = 'for a; do [ "$a" = -G ] && { echo "stricthostkeychecking yes"; echo "userknownhostsfile /root/.ssh/known_hosts"; exit 0; }; done'
-  writeFileSync(p, `#!/bin/sh\n${answerG}\n${body}\n`)
-  chmodSync(p, 0o755)
-  return p
-}
+const fakeSsh = (name: string, body: string) => makeFakeSsh(dir, name, body)
 
 /** Valid collector output whose net/tcp is BYTES long, held open SECONDS before the END. */
 const collectorWith = (bytes: number, seconds: number) =>

@@ -1,23 +1,18 @@
 // How one ssh process can fail, each told apart: a program that is not there, a host that never
 // answers (and one that ignores SIGTERM), an ssh that floods stderr, a refused connection, a
 // cancelled fleet. Fake ssh programs: the real ones are in test/real/ssh-fleet.test.ts.
-import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {collectSsh, SshError} from '../../../src/sources/ssh.js'
 import {MAX_STDERR_BYTES} from '../../../src/sources/output-budget.js'
+import {fakeSsh as makeFakeSsh} from './fake-ssh.js'
 
 let dir: string
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'ct-ssh-proc-'))))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
-function fakeSsh(name: string, body: string): string {
-  const p = join(dir, name)
-  const answerG = 'for a; do [ "$a" = -G ] && { echo "stricthostkeychecking yes"; echo "userknownhostsfile /root/.ssh/known_hosts"; exit 0; }; done'
-  writeFileSync(p, `#!/bin/sh\n${answerG}\n${body}\n`)
-  chmodSync(p, 0o755)
-  return p
-}
+const fakeSsh = (name: string, body: string) => makeFakeSsh(dir, name, body)
 
 const fails = (sshBinary: string, extra: Record<string, unknown> = {}) =>
   collectSsh({host: 'h', label: 'h'}, {toolVersion: 't', sshBinary, ...extra}).then(
