@@ -2,6 +2,7 @@
 // (exec form or shell form), combined as Docker does. Handles line continuations with the
 // escape directive, comments, heredocs (their bodies are skipped) and stages built FROM an
 // earlier stage.
+import {ContinuedLine} from './continued-line.js'
 
 export interface DockerInstruction {
   keyword: string
@@ -41,18 +42,19 @@ export function readDockerfile(text: string): DockerParse {
     if (!m) break
     if (m[1].toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2]
   }
-  const contRe = new RegExp(`${escape === '\\' ? '\\\\' : '`'}\\s*$`)
   for (; n < lines.length; n++) {
     const first = lines[n]
     if (/^\s*(#|$)/.test(first)) continue
     const startLine = n + 1
-    let joined = first
-    while (contRe.test(joined) && n + 1 < lines.length) {
-      joined = joined.replace(contRe, '')
+    // The escape character at the end joins the next line as is; comment and empty lines in
+    // between are skipped, except the file's last line.
+    const cont = new ContinuedLine(first, escape, '')
+    while (cont.continues() && n + 1 < lines.length) {
       n++
       while (n < lines.length && /^\s*(#.*)?$/.test(lines[n]) && n + 1 < lines.length) n++
-      joined += lines[n]
+      cont.join(lines[n])
     }
+    const joined = cont.text()
     const m = /^\s*([A-Za-z]+)(\s+|$)/.exec(joined)
     if (!m) {
       out.errors.push({line: startLine, col: 1, message: 'not an instruction'})

@@ -3,6 +3,7 @@
 // $VAR/${VAR} substitution), Environment= assignments and EnvironmentFile= contents.
 // See systemd.syntax(7), systemd.service(5) "Command lines", systemd.exec(5).
 import {excerpt, isNonText} from '../excerpt.js'
+import {ContinuedLine} from './continued-line.js'
 
 export interface UnitEntry {
   section: string
@@ -25,16 +26,16 @@ export function parseUnitFile(text: string, file: string): UnitParse {
   let section = ''
   for (let n = 0; n < lines.length; n++) {
     const startLine = n + 1
-    let raw = lines[n]
-    const trimmed = raw.trimStart()
+    const trimmed = lines[n].trimStart()
     if (trimmed === '' || trimmed[0] === '#' || trimmed[0] === ';') continue
     // A trailing backslash joins the next line (with a space); comment lines in between are skipped.
-    while (/\\\s*$/.test(raw) && n + 1 < lines.length) {
-      raw = raw.replace(/\\\s*$/, ' ')
+    const joined = new ContinuedLine(lines[n], '\\', ' ')
+    while (joined.continues() && n + 1 < lines.length) {
       n++
       while (n < lines.length && /^\s*[#;]/.test(lines[n])) n++
-      if (n < lines.length) raw += lines[n]
+      joined.join(n < lines.length ? lines[n] : '')
     }
+    const raw = joined.text()
     const t = raw.trim()
     if (t.startsWith('[')) {
       const m = /^\[([^\]]+)\]$/.exec(t)

@@ -1,0 +1,37 @@
+// Growth exponents of the readers of how gunicorn is started (systemd units, Dockerfiles,
+// Compose files), each on generated text of n and 4n lines, stages or services: linear work
+// gives a ratio near 4, quadratic near 16. Each shape was quadratic once (see its comment).
+import {readDockerfile} from '../../../src/parsers/gunicorn/dockerfile.js'
+import {parseUnitFile} from '../../../src/parsers/gunicorn/systemd.js'
+import {BOUND, bestOf, timed} from './best-of.js'
+
+// These cases take milliseconds, where a garbage collection or a busy moment weighs more:
+// more runs than the pipeline's growth tests, for a steadier best.
+const RUNS = 5
+
+/** Times `run` on the text for n and for 4n, and checks that 4x the input costs < BOUND x the time. */
+function grows(label: string, n: number, text: (n: number) => string, run: (text: string, n: number) => void): void {
+  const small = text(n)
+  const large = text(4 * n)
+  const {a, b} = bestOf(label, () => timed(() => run(small, n)), () => timed(() => run(large, 4 * n)), RUNS)
+  expect(b / a).toBeLessThan(BOUND)
+}
+
+describe('growth exponent of the gunicorn source readers', () => {
+  // The continuation test ran a regex over the whole joined value at every line (16 000 lines: 6.1 s).
+  it('an ExecStart= continued over n lines', () => {
+    const unit = (n: number) => `[Service]\nExecStart=/srv/venv/bin/gunicorn app:app \\\n${Array.from({length: n}, (_, i) => `  --bind 0.0.0.0:${1000 + i} \\\n`).join('')}  --keep-alive 2\n`
+    grows('unitcont', 8000, unit, (text, n) => {
+      const [entry] = parseUnitFile(text, 'app.service').entries
+      if (entry.value.split(' --bind ').length !== n + 1) throw new Error('the continued ExecStart= was not read whole')
+    })
+  })
+
+  // As above, for a Dockerfile ENV (16 000 lines: 3.6 s).
+  it('a Dockerfile ENV continued over n lines', () => {
+    const dockerfile = (n: number) => `FROM python:3.12\nENV ${Array.from({length: n}, (_, i) => `E${i}=v${i} \\\n  `).join('')}Z=1\nCMD gunicorn app:app\n`
+    grows('dockercont', 8000, dockerfile, (text, n) => {
+      if (readDockerfile(text).stages[0].env.size !== n + 1) throw new Error('the continued ENV was not read whole')
+    })
+  })
+})
