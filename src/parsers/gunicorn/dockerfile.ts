@@ -81,17 +81,21 @@ export function readDockerfile(text: string): DockerParse {
 function buildStages(out: DockerParse): void {
   let stage: DockerStage | null = null
   const globalArgs = new Map<string, string | undefined>()
+  // Stage names, lowercased as Docker compares them: the first stage of a name is the one a
+  // later FROM builds on.
+  const named = new Map<string, DockerStage>()
   for (const ins of out.instructions) {
     if (ins.keyword === 'FROM') {
       const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'))
       const image = words[0] ?? ''
       const asAt = words.findIndex((w) => w.toLowerCase() === 'as')
       const name = asAt !== -1 ? words[asAt + 1]?.toLowerCase() : undefined
-      const base = out.stages.find((s) => s.name && s.name === image.toLowerCase())
+      const base = named.get(image.toLowerCase())
       stage = base
         ? {...base, name, from: image, line: ins.line, env: new Map(base.env), args: new Map(), shell: [...base.shell], cmdSet: false}
         : {name, from: image, line: ins.line, env: new Map(), args: new Map(), shell: ['/bin/sh', '-c'], cmdSet: false}
       out.stages.push(stage)
+      if (name && !named.has(name)) named.set(name, stage)
       continue
     }
     if (!stage) {

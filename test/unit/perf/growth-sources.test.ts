@@ -34,4 +34,13 @@ describe('growth exponent of the gunicorn source readers', () => {
       if (readDockerfile(text).stages[0].env.size !== n + 1) throw new Error('the continued ENV was not read whole')
     })
   })
+
+  // Every FROM searched all earlier stages for its base by name (32 000 stages: 11.4 s).
+  it('n named stages, the last built on the first', () => {
+    const dockerfile = (n: number) => `${Array.from({length: n}, (_, i) => `FROM python:3.12 AS s${i}\nENV E${i}=v${i}\n`).join('')}FROM s0\nCMD ["gunicorn", "app:app"]\n`
+    grows('dockerstages', 8000, dockerfile, (text, n) => {
+      const {stages} = readDockerfile(text)
+      if (stages.length !== n + 1 || stages[n].env.get('E0')?.value !== 'v0') throw new Error('the last stage was not built on the first')
+    })
+  })
 })
