@@ -3,6 +3,7 @@
 // escape directive, comments, heredocs (their bodies are skipped) and stages built FROM an
 // earlier stage.
 import {ContinuedLine} from './continued-line.js'
+import {StageEnv} from './stage-env.js'
 
 export interface DockerInstruction {
   keyword: string
@@ -16,7 +17,7 @@ export interface DockerStage {
   name?: string
   from: string
   line: number
-  env: Map<string, {value: string; line: number}>
+  env: StageEnv
   args: Map<string, string | undefined>
   workdir?: string
   shell: string[]
@@ -91,9 +92,11 @@ function buildStages(out: DockerParse): void {
       const asAt = words.findIndex((w) => w.toLowerCase() === 'as')
       const name = asAt !== -1 ? words[asAt + 1]?.toLowerCase() : undefined
       const base = named.get(image.toLowerCase())
+      // The base's env and shell are shared, not copied: a base is complete by now, and SHELL
+      // replaces the array rather than changing it.
       stage = base
-        ? {...base, name, from: image, line: ins.line, env: new Map(base.env), args: new Map(), shell: [...base.shell], cmdSet: false}
-        : {name, from: image, line: ins.line, env: new Map(), args: new Map(), shell: ['/bin/sh', '-c'], cmdSet: false}
+        ? {...base, name, from: image, line: ins.line, env: new StageEnv(base.env), args: new Map(), cmdSet: false}
+        : {name, from: image, line: ins.line, env: new StageEnv(), args: new Map(), shell: ['/bin/sh', '-c'], cmdSet: false}
       out.stages.push(stage)
       if (name && !named.has(name)) named.set(name, stage)
       continue
