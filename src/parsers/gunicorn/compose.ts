@@ -4,7 +4,7 @@
 // interpolation takes the default; `${VAR}` takes the project's .env when it sets VAR.
 // Anchors, aliases and merge keys (`<<: *defaults`, the specification's "Fragments") are
 // followed: a service's command and environment often live in an `x-` fragment it merges.
-import type {Document, Node, YAMLMap} from 'yaml'
+import type {Alias, Document, Node, YAMLMap} from 'yaml'
 import {yamlSync} from '../../yaml-sync.js'
 import {ParseError, type FileReader, type ParseResult} from '../types.js'
 import {shlexSplit} from './shell-words.js'
@@ -35,11 +35,31 @@ function dirOf(file: string): string {
 const MAX_MERGE_DEPTH = 16
 const MAX_MERGE_MAPS = 256
 
+/**
+ * The node each alias of the document refers to, found in one walk. Alias.resolve(doc) walks
+ * the whole document at every call, so n services merging one fragment cost O(n²). The rule
+ * is resolve()'s: the last node with the anchor before the alias, in the same document order.
+ */
+function aliasTargets(doc: Document): Map<Alias, Node | undefined> {
+  const {isAlias, visit} = yamlSync()
+  const latest = new Map<string, Node>()
+  const targets = new Map<Alias, Node | undefined>()
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node) && !targets.has(node)) targets.set(node, latest.get(node.source))
+      // After the alias itself: an anchor counts for the aliases that follow it.
+      if (node.anchor) latest.set(node.anchor, node)
+    },
+  })
+  return targets
+}
+
 /** Looks keys up the way a YAML 1.1 merge resolves them: own keys first, then each merged map in order. */
 function mergeAwareGet(doc: Document) {
   const {isAlias, isMap, isScalar, isSeq} = yamlSync()
+  const targets = aliasTargets(doc)
   const deref = (n: unknown): Node | undefined => {
-    for (let i = 0; i < MAX_MERGE_DEPTH && isAlias(n); i++) n = n.resolve(doc)
+    for (let i = 0; i < MAX_MERGE_DEPTH && isAlias(n); i++) n = targets.get(n)
     return isAlias(n) ? undefined : (n as Node | undefined)
   }
   return {

@@ -1,6 +1,7 @@
 // Growth exponents of the readers of how gunicorn is started (systemd units, Dockerfiles,
 // Compose files), each on generated text of n and 4n lines, stages or services: linear work
 // gives a ratio near 4, quadratic near 16. Each shape was quadratic once (see its comment).
+import {readCompose} from '../../../src/parsers/gunicorn/compose.js'
 import {readDockerfile} from '../../../src/parsers/gunicorn/dockerfile.js'
 import {gunicornFromDockerfile} from '../../../src/parsers/gunicorn/sources.js'
 import {parseUnitFile} from '../../../src/parsers/gunicorn/systemd.js'
@@ -51,6 +52,16 @@ describe('growth exponent of the gunicorn source readers', () => {
     grows('dockerfrom', 2000, dockerfile, (text, n) => {
       const [inv] = gunicornFromDockerfile(text, 'Dockerfile').value
       if (Object.keys(inv?.env ?? {}).length !== n) throw new Error('the last stage did not inherit the whole chain')
+    })
+  })
+
+  // Each alias was resolved by yaml's Alias.resolve(doc), which walks the whole document at every
+  // call (1 000 services merging one fragment: 7.5 s).
+  it('n services that each merge one fragment with <<: *base', () => {
+    const compose = (n: number) => `x-base: &base\n  image: x\n  environment:\n    A: "1"\nservices:\n${Array.from({length: n}, (_, i) => `  web${i}:\n    <<: *base\n    command: gunicorn app:app --keep-alive 2\n`).join('')}`
+    grows('composemerge', 250, compose, (text, n) => {
+      const {value} = readCompose(text, '/repo/compose.yaml')
+      if (value.length !== n || value[n - 1].env['A']?.value !== '1') throw new Error('a service did not get the merged fragment')
     })
   })
 })
