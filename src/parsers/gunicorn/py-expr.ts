@@ -4,7 +4,7 @@
 // is parsed only far enough to skip it, and reported as unresolved with the reason.
 import type {Token} from './py-tokenizer.js'
 import {decodeStringToken} from './py-strings.js'
-import {binaryOp, isContainer, pyEquals, type PyValue, unaryOp} from './py-values.js'
+import {binaryOp, DictBuilder, isContainer, type PyValue, unaryOp, uniqueItems} from './py-values.js'
 import {append} from '../../append.js'
 
 export type ExprNode =
@@ -670,20 +670,13 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
         else return unres(`TypeError when executed: cannot unpack a '${v.t}'`, it.x.tok)
       }
       if (node.t !== 'set') return {ok: true, value: {t: node.t, items}}
-      const unique: PyValue[] = []
-      for (const v of items) {
-        if (isContainer(v) && v.t !== 'tuple') return unres(`TypeError when executed: unhashable type: '${v.t}'`, node.tok)
-        if (!unique.some((u) => pyEquals(u, v))) unique.push(v)
-      }
-      return {ok: true, value: {t: 'set', items: unique}}
+      const unhashable = items.find((v) => isContainer(v) && v.t !== 'tuple')
+      if (unhashable) return unres(`TypeError when executed: unhashable type: '${unhashable.t}'`, node.tok)
+      return {ok: true, value: {t: 'set', items: uniqueItems(items)}}
     }
     case 'dict': {
-      const entries: Array<[PyValue, PyValue]> = []
-      const put = (k: PyValue, v: PyValue): void => {
-        const i = entries.findIndex(([x]) => pyEquals(x, k))
-        if (i >= 0) entries[i] = [entries[i][0], v]
-        else entries.push([k, v])
-      }
+      const dict = new DictBuilder()
+      const put = (k: PyValue, v: PyValue): void => { dict.put(k, v) }
       for (const e of node.entries) {
         if ('spread' in e) {
           const m = ev(e.spread)
@@ -699,7 +692,7 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
         if (!v.ok) return v
         put(k.value, v.value)
       }
-      return {ok: true, value: {t: 'dict', entries}}
+      return {ok: true, value: {t: 'dict', entries: dict.entries}}
     }
   }
 }

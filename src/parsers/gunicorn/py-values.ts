@@ -187,13 +187,9 @@ export function binaryOp(op: string, a: PyValue, b: PyValue): OpResult {
 }
 
 function mergeEntries(a: Array<[PyValue, PyValue]>, b: Array<[PyValue, PyValue]>): Array<[PyValue, PyValue]> {
-  const out = [...a]
-  for (const [k, v] of b) {
-    const i = out.findIndex(([x]) => pyEquals(x, k))
-    if (i >= 0) out[i] = [out[i][0], v]
-    else out.push([k, v])
-  }
-  return out
+  const out = new DictBuilder(a)
+  for (const [k, v] of b) out.put(k, v)
+  return out.entries
 }
 
 function numericOp(
@@ -272,19 +268,123 @@ export function unaryOp(op: string, a: PyValue): OpResult {
   return ok({t: 'float', v: op === '-' ? -n.v : n.v})
 }
 
+/**
+ * Python's == as dict and set lookups apply it (PyObject_RichCompareBool): the same object is
+ * equal to itself (a NaN bound to a name is one key), numbers compare by exact value.
+ */
 export function pyEquals(a: PyValue, b: PyValue): boolean {
+  if (a === b) return true
   const na = numeric(a)
   const nb = numeric(b)
-  if (na && nb) {
-    if (na.kind === 'int' && nb.kind === 'int') return na.v === nb.v
-    return Number(na.v) === Number(nb.v)
-  }
+  if (na && nb) return numericEquals(na, nb)
   if ((a.t === 'str' && b.t === 'str') || (a.t === 'bytes' && b.t === 'bytes')) return a.v === b.v
   if (a.t === 'none' && b.t === 'none') return true
   if ((a.t === 'tuple' && b.t === 'tuple') || (a.t === 'list' && b.t === 'list')) {
     return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i]))
   }
-  return a === b
+  return false
+}
+
+/** CPython compares an int with a float exactly (2**53 + 1 != 2.0**53), never through a rounded double. */
+function numericEquals(a: NonNullable<ReturnType<typeof numeric>>, b: NonNullable<ReturnType<typeof numeric>>): boolean {
+  if (a.kind === 'int' && b.kind === 'int') return a.v === b.v
+  if (a.kind === 'float' && b.kind === 'float') return a.v === b.v
+  const [i, f] = a.kind === 'int' ? [a.v, b.v as number] : [b.v as bigint, a.v]
+  return Number.isInteger(f) && BigInt(f) === i
+}
+
+/**
+ * A string equal for two values exactly when pyEquals holds between them, or null for values
+ * it cannot key (NaN, functions, lists, dicts, sets, and tuples holding one of those).
+ * Every number is keyed by its exact value (int, bool and integral float alike, as hex of the
+ * integer; other floats by their shortest round-trip text), strings and bytes by their text
+ * under distinct prefixes, tuples by their items' keys, each prefixed with its length so the
+ * concatenation cannot be read two ways.
+ */
+export function hashKey(v: PyValue): string | null {
+  switch (v.t) {
+    case 'int': return 'i' + v.v.toString(16)
+    case 'bool': return v.v ? 'i1' : 'i0'
+    case 'float':
+      if (Number.isNaN(v.v)) return null
+      return Number.isInteger(v.v) ? 'i' + BigInt(v.v).toString(16) : 'f' + String(v.v)
+    case 'str': return 's' + v.v
+    case 'bytes': return 'b' + v.v
+    case 'none': return 'N'
+    case 'tuple': {
+      let key = 't'
+      for (const x of v.items) {
+        const k = hashKey(x)
+        if (k === null) return null
+        key += `${k.length}:${k}`
+      }
+      return key
+    }
+    default: return null
+  }
+}
+
+/**
+ * Where a key stands among a dict's keys (or a set's items), found as a scan with pyEquals
+ * would find it, in constant time for the keys hashKey covers. The rest are scanned, but only
+ * among themselves: such a value equals only itself (NaN, functions, dicts, sets: pyEquals is
+ * identity for them), a list (never keyed) or a tuple holding one of those in the same place,
+ * so it never equals a keyed value, and a keyed value never equals one of them.
+ */
+export class KeyIndex {
+  private readonly keyed = new Map<string, number>()
+  private readonly unkeyed: Array<{key: PyValue; at: number}> = []
+
+  find(key: PyValue): number {
+    const h = hashKey(key)
+    if (h !== null) return this.keyed.get(h) ?? -1
+    return this.unkeyed.find((u) => pyEquals(u.key, key))?.at ?? -1
+  }
+
+  /** Records key at position at; the caller has checked it is not there yet. */
+  add(key: PyValue, at: number): void {
+    const h = hashKey(key)
+    if (h !== null) this.keyed.set(h, at)
+    else this.unkeyed.push({key, at})
+  }
+}
+
+/** A dict's entries built in Python's order: the first key object stays, the last value wins. */
+export class DictBuilder {
+  readonly entries: Array<[PyValue, PyValue]> = []
+  private readonly index = new KeyIndex()
+
+  /** Starts from a dict's entries, whose keys are distinct already. */
+  constructor(from: Array<[PyValue, PyValue]> = []) {
+    for (const [k, v] of from) {
+      this.index.add(k, this.entries.length)
+      this.entries.push([k, v])
+    }
+  }
+
+  /** Sets key to value; true when the key is new. */
+  put(key: PyValue, value: PyValue): boolean {
+    const i = this.index.find(key)
+    if (i >= 0) {
+      this.entries[i] = [this.entries[i][0], value]
+      return false
+    }
+    this.index.add(key, this.entries.length)
+    this.entries.push([key, value])
+    return true
+  }
+}
+
+/** A set's items without duplicates under pyEquals, the first of equal ones kept. */
+export function uniqueItems(items: PyValue[]): PyValue[] {
+  const index = new KeyIndex()
+  const out: PyValue[] = []
+  for (const v of items) {
+    if (index.find(v) >= 0) continue
+    index.add(v, out.length)
+    out.push(v)
+  }
+  return out
 }
 
 /** repr() of a float, as CPython prints it (shortest round-trip digits, 'r' format). */

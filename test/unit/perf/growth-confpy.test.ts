@@ -1,0 +1,35 @@
+// Growth exponents of the gunicorn.conf.py reader on generated files of n and 4n lines or
+// items (the shapes of /tmp/hunt/ggunicorn.mjs): parseGunicornConfPy timed directly, best of a
+// few, interleaved. Linear work gives a ratio near 4, quadratic near 16. Each shape was
+// quadratic once: a scan of every earlier key per dict key, a copy per `+=`, a walk of the whole
+// list per read or per `.append()`, every intermediate container kept.
+import {parseGunicornConfPy} from '../../../src/parsers/gunicorn/conf-py.js'
+import {BOUND, bestOf, timed} from './best-of.js'
+
+const HEAD = 'import os\nworkers = 4\nkeepalive = 2\ntimeout = 30\n'
+const lines = (n: number, line: (i: number) => string): string => Array.from({length: n}, (_, i) => line(i)).join('')
+const list = (n: number, item: (i: number) => string): string => Array.from({length: n}, (_, i) => item(i)).join(', ')
+
+const SHAPES: Record<string, {n: number; text: (n: number) => string}> = {
+  dictlit: {n: 4_000, text: (n) => `d = {${list(n, (i) => `"k${i}": ${i}`)}}\n`},
+  setlit: {n: 4_000, text: (n) => `st = {${list(n, (i) => `"k${i}"`)}}\n`},
+}
+
+function parse(text: string): number {
+  return timed(() => {
+    const r = parseGunicornConfPy(text, 'gunicorn.conf.py')
+    // Guard against timing a file that stopped early on an error.
+    if (r.errors.length > 0) throw new Error(`the generated file has errors: ${r.errors[0].message}`)
+  })
+}
+
+describe('growth exponent of parseGunicornConfPy', () => {
+  it.each(Object.keys(SHAPES))('%s: 4x the size costs < 8x the time', (shape) => {
+    const {n, text} = SHAPES[shape]
+    const small = HEAD + text(n)
+    const large = HEAD + text(4 * n)
+    const {a, b} = bestOf(`conf.py ${shape}`, () => parse(small), () => parse(large))
+    expect({shape, ratio: +(b / a).toFixed(2), ms: [Math.round(a), Math.round(b)]}).toEqual({shape, ratio: expect.any(Number), ms: expect.any(Array)})
+    expect(b / a).toBeLessThan(BOUND)
+  })
+})
