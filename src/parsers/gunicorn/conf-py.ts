@@ -5,7 +5,7 @@
 import {ParseError} from '../types.js'
 import {ExprParser, PySyntaxError, evaluate, isAugOp, isKeyword, type EnvReader, type EnvUse, type EvalResult, type NameState} from './py-expr.js'
 import {normaliseSource, tokenizePython, type PyComment, type Token} from './py-tokenizer.js'
-import {binaryOp, isContainer, markMutated, mutationOf, type PyValue} from './py-values.js'
+import {binaryOp, extendList, isContainer, markMutated, mutationOf, type PyValue} from './py-values.js'
 import {ALL_SETTING_NAMES} from './settings-table.js'
 import {append} from '../../append.js'
 
@@ -703,15 +703,9 @@ class ModuleReader {
     } else if (!rhs.ok) {
       result = rhs
     } else {
-      const r = binaryOp(op, cur.value, rhs.value)
-      if (!r.ok) result = {ok: false, reason: r.reason, tok: toks[opAt]}
-      else if (op === '+' && cur.value.t === 'list' && r.value.t === 'list') {
-        // list += iterable extends the same list object: aliases see it too.
-        const next = [...r.value.items]
-        cur.value.items.length = 0
-        append(cur.value.items, next)
-        result = {ok: true, value: cur.value}
-      } else result = {ok: true, value: r.value}
+      // list += list extends the list in place (aliases see it), without a copy per line.
+      const r = op === '+' && cur.value.t === 'list' && rhs.value.t === 'list' ? extendList(cur.value, rhs.value.items) : binaryOp(op, cur.value, rhs.value)
+      result = r.ok ? {ok: true, value: r.value} : {ok: false, reason: r.reason, tok: toks[opAt]}
     }
     if (ctx.scope === 'module' && cur.state === 'known' && !result.ok && isContainer(cur.value)) markMutated(cur.value, result.reason)
     this.bindName(target.name, target.tok, result, ctx)

@@ -43,26 +43,93 @@ export function isContainer(v: PyValue): v is PyContainer {
   return v.t === 'list' || v.t === 'tuple' || v.t === 'set' || v.t === 'dict'
 }
 
+// Mutation tracking. A container's `mutated` is set once and never cleared, and markMutated
+// sets it on everything reachable, so both questions below have answers that change only when
+// something new is marked or a container gains items. Both are cached against those events:
+// a name read n times, or a list changed n times, costs O(1) each after the first walk.
+
+/** Bumped when markMutated marks a container not marked before: cached answers go stale. */
+let markEpoch = 0
+/** Bumped when a container that may hold a mark gains items: "all reachable is marked" goes stale. */
+let structureEpoch = 0
+/** Containers whose every reachable container is marked, as of a structureEpoch. */
+const fullyMarked = new WeakMap<PyContainer, number>()
+/** mutationOf answers, as of a markEpoch. */
+const mutationCache = new WeakMap<PyContainer, {epoch: number; reason: string | undefined}>()
+
+function children(v: PyContainer): PyValue[] {
+  return v.t === 'dict' ? v.entries.flat() : v.items
+}
+
 /** Marks a container and everything reachable from it as changed in a way we did not follow. */
-export function markMutated(v: PyValue, reason: string, seen = new Set<PyValue>()): void {
-  if (!isContainer(v) || seen.has(v)) return
-  seen.add(v)
-  if (v.t !== 'tuple') v.mutated ??= reason
-  if (v.t === 'dict') for (const [k, x] of v.entries) { markMutated(k, reason, seen); markMutated(x, reason, seen) }
-  else for (const x of v.items) markMutated(x, reason, seen)
+export function markMutated(v: PyValue, reason: string): void {
+  const stack: PyValue[] = [v]
+  while (stack.length > 0) {
+    const x = stack.pop()!
+    // Already fully marked: `mutated` is kept once set, so walking it again changes nothing.
+    if (!isContainer(x) || fullyMarked.get(x) === structureEpoch) continue
+    fullyMarked.set(x, structureEpoch)
+    markEpoch++
+    if (x.t !== 'tuple') x.mutated ??= reason
+    for (const c of children(x)) if (isContainer(c)) stack.push(c)
+  }
 }
 
 /** The first reason a value (or a container inside it) was changed behind our back. */
-export function mutationOf(v: PyValue, seen = new Set<PyValue>()): string | undefined {
-  if (!isContainer(v) || seen.has(v)) return undefined
-  seen.add(v)
-  if (v.mutated) return v.mutated
-  const inner = v.t === 'dict' ? v.entries.flat() : v.items
-  for (const x of inner) {
-    const m = mutationOf(x, seen)
-    if (m) return m
+export function mutationOf(v: PyValue): string | undefined {
+  if (!isContainer(v)) return undefined
+  const hit = mutationCache.get(v)
+  if (hit && hit.epoch === markEpoch) return hit.reason
+  const seen = new Set<PyContainer>()
+  const reason = firstMutation(v, seen)
+  // With no reason found, every container reached is unchanged too: one walk answers for all.
+  if (reason === undefined) for (const c of seen) mutationCache.set(c, {epoch: markEpoch, reason})
+  else mutationCache.set(v, {epoch: markEpoch, reason})
+  return reason
+}
+
+/**
+ * The depth-first, first-child-first search mutationOf always made (a stack, so nesting
+ * built up through names cannot overflow the JavaScript stack). Containers known unchanged
+ * are not entered: entering them would find nothing and only add unchanged ones to seen.
+ */
+function firstMutation(v: PyContainer, seen: Set<PyContainer>): string | undefined {
+  const stack: PyContainer[] = [v]
+  while (stack.length > 0) {
+    const x = stack.pop()!
+    if (seen.has(x)) continue
+    seen.add(x)
+    if (x.mutated) return x.mutated
+    const inner = children(x)
+    for (let i = inner.length - 1; i >= 0; i--) {
+      const c = inner[i]
+      if (isContainer(c) && !knownUnchanged(c)) stack.push(c)
+    }
   }
   return undefined
+}
+
+function knownUnchanged(v: PyContainer): boolean {
+  const hit = mutationCache.get(v)
+  return hit !== undefined && hit.epoch === markEpoch && hit.reason === undefined
+}
+
+/**
+ * list += list: the same list object grows (list.__iadd__), so aliases see the items too.
+ * When the list and every item added are unchanged, which is how a config's `xs += [...]`
+ * reaches here (a name whose value has a mark is not known, so nothing extends it), every
+ * cached answer still holds: an unchanged container given unchanged items stays unchanged,
+ * and so does everything holding it. Otherwise the caches are dropped.
+ */
+export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, items: PyValue[]): OpResult {
+  if (list.items.length + items.length > LIMITS.maxItems) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+  const unchanged = mutationOf(list) === undefined && items.every((x) => mutationOf(x) === undefined)
+  append(list.items, items === list.items ? items.slice() : items)
+  if (!unchanged) {
+    markEpoch++
+    structureEpoch++
+  }
+  return ok(list)
 }
 
 /** Plain JSON-able data for output: ints as numbers (or decimal strings past 2^53). */

@@ -184,6 +184,18 @@ describe('gunicorn.conf.py: what is not evaluated', () => {
     expect(r.value.dynamic.map((d) => d.line)).toEqual([5, 6])
   })
 
+  it('sees a change made after a value was read, through every container and alias holding it', () => {
+    // Reads are answered from a cache: a change to a list inside another must still reach
+    // every name that holds the outer one, read before the change or after, and a list that
+    // grew by += (in place, holding itself) must still be marked whole.
+    const r = read('a = [1]\nb = [a]\nc = b\na += [3]\nd = c\na.append(2)\ne = b\nxs = []\nxs += [xs]\nys = xs\nys.append(1)\nt = (xs, 1)\n')
+    const why = 'changed in place by a.append() at line 6'
+    expect(['a', 'b', 'c', 'd'].map((n) => unknown(r.value, n))).toEqual([why, why, why, why])
+    expect(unknown(r.value, 'e')).toBe(`'b' has no known value (${why}, line 2)`)
+    expect(['xs', 'ys'].map((n) => unknown(r.value, n))).toEqual(['changed in place by ys.append() at line 11', 'changed in place by ys.append() at line 11'])
+    expect(unknown(r.value, 't')).toMatch(/^'xs' has no known value \(changed in place by ys\.append\(\)/)
+  })
+
   it('reports runtime errors of literal expressions as unresolved, not as values', () => {
     const r = read('a = 1 / 0\nb = "x" + 1\nc, d = 1, 2, 3\ne = "a" * 10 ** 9\nf = 2 ** 10 ** 9\ng = undefined_name + 1\n')
     expect(unknown(r.value, 'a')).toMatch(/ZeroDivisionError/)
