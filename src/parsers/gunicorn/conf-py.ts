@@ -5,7 +5,7 @@
 import {ParseError} from '../types.js'
 import {ExprParser, PySyntaxError, evaluate, isAugOp, isKeyword, type EnvReader, type EnvUse, type EvalResult, type NameState} from './py-expr.js'
 import {normaliseSource, tokenizePython, type PyComment, type Token} from './py-tokenizer.js'
-import {binaryOp, extendList, isContainer, markMutated, mutationOf, type PyValue} from './py-values.js'
+import {binaryOp, BUDGET_SPENT, extendList, isContainer, ItemBudget, markMutated, mutationOf, type PyValue} from './py-values.js'
 import {ALL_SETTING_NAMES} from './settings-table.js'
 import {append} from '../../append.js'
 
@@ -113,6 +113,8 @@ class ModuleReader {
   private readonly blocks: Block[] = []
   private pending: Block | null = null
   private pendingDecorators = 0
+  /** Shared by every expression in the file: bounds what the whole file can make us build. */
+  private readonly budget = new ItemBudget()
 
   constructor(
     private readonly src: string,
@@ -464,7 +466,7 @@ class ModuleReader {
         return null
       }
       const uses: EnvUse[] = []
-      const r = evaluate(node, (n) => this.lookup(n), {read: this.env, uses})
+      const r = evaluate(node, (n) => this.lookup(n), {read: this.env, uses}, this.budget)
       return r.ok && uses.length > 0 ? {...r, env: uses} : r
     } catch (err) {
       if (err instanceof PySyntaxError) {
@@ -638,6 +640,10 @@ class ModuleReader {
       for (const n of targetNames(target)) this.bindName(n.name, n.tok, {ok: false, reason, tok: target.tok}, ctx)
       return
     }
+    if (starAt !== -1 && !this.budget.take(items.length - fixed)) {
+      for (const n of targetNames(target)) this.bindName(n.name, n.tok, {ok: false, reason: BUDGET_SPENT, tok: target.tok}, ctx)
+      return
+    }
     target.items.forEach((it, idx) => {
       let val: PyValue
       if (starAt === -1 || idx < starAt) val = items![idx]
@@ -704,7 +710,7 @@ class ModuleReader {
       result = rhs
     } else {
       // list += list extends the list in place (aliases see it), without a copy per line.
-      const r = op === '+' && cur.value.t === 'list' && rhs.value.t === 'list' ? extendList(cur.value, rhs.value.items) : binaryOp(op, cur.value, rhs.value)
+      const r = op === '+' && cur.value.t === 'list' && rhs.value.t === 'list' ? extendList(cur.value, rhs.value.items, this.budget) : binaryOp(op, cur.value, rhs.value, this.budget)
       result = r.ok ? {ok: true, value: r.value} : {ok: false, reason: r.reason, tok: toks[opAt]}
     }
     if (ctx.scope === 'module' && cur.state === 'known' && !result.ok && isContainer(cur.value)) markMutated(cur.value, result.reason)

@@ -4,7 +4,7 @@
 // is parsed only far enough to skip it, and reported as unresolved with the reason.
 import type {Token} from './py-tokenizer.js'
 import {decodeStringToken} from './py-strings.js'
-import {binaryOp, DictBuilder, isContainer, type PyValue, unaryOp, uniqueItems} from './py-values.js'
+import {binaryOp, BUDGET_SPENT, DictBuilder, isContainer, ItemBudget, type PyValue, unaryOp, uniqueItems} from './py-values.js'
 import {append} from '../../append.js'
 
 export type ExprNode =
@@ -606,11 +606,12 @@ function numberNode(t: Token): ExprNode {
 
 /**
  * Evaluates a parsed expression; names resolve through lookup, environment variables through
- * env (each read recorded in uses).
+ * env (each read recorded in uses). Containers built are taken from budget, which a caller
+ * evaluating a whole file shares between its expressions.
  */
-export function evaluate(node: ExprNode, lookup: (name: string) => NameState, env?: {read: EnvReader; uses: EnvUse[]}): EvalResult {
+export function evaluate(node: ExprNode, lookup: (name: string) => NameState, env?: {read: EnvReader; uses: EnvUse[]}, budget = new ItemBudget()): EvalResult {
   const unres = (reason: string, tok: Token): EvalResult => ({ok: false, reason, tok})
-  const ev = (x: ExprNode) => evaluate(x, lookup, env)
+  const ev = (x: ExprNode) => evaluate(x, lookup, env, budget)
   switch (node.k) {
     case 'env': {
       const set = env?.read(node.name)
@@ -654,7 +655,7 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
       if (!l.ok) return l
       const r = ev(node.r)
       if (!r.ok) return r
-      const v = binaryOp(node.op, l.value, r.value)
+      const v = binaryOp(node.op, l.value, r.value, budget)
       return v.ok ? {ok: true, value: v.value} : unres(v.reason, node.tok)
     }
     case 'seq': {
@@ -662,6 +663,7 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
       for (const it of node.items) {
         const x = ev(it.x)
         if (!x.ok) return x
+        if (!budget.take(it.star ? starredLength(x.value) : 1)) return unres(BUDGET_SPENT, it.x.tok)
         if (!it.star) { items.push(x.value); continue }
         const v = x.value
         if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') append(items, v.items)
@@ -675,14 +677,17 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
       return {ok: true, value: {t: 'set', items: uniqueItems(items)}}
     }
     case 'dict': {
-      const dict = new DictBuilder()
+      let dict = new DictBuilder()
       const put = (k: PyValue, v: PyValue): void => { dict.put(k, v) }
       for (const e of node.entries) {
         if ('spread' in e) {
           const m = ev(e.spread)
           if (!m.ok) return m
           if (m.value.t !== 'dict') return unres(`TypeError when executed: '${m.value.t}' object is not a mapping`, e.spread.tok)
-          for (const [k, v] of m.value.entries) put(k, v)
+          if (!budget.take(m.value.entries.length)) return unres(BUDGET_SPENT, e.spread.tok)
+          // {**d, ...}: a copy of d, its keys distinct already.
+          if (dict.entries.length === 0) dict = new DictBuilder(m.value.entries)
+          else for (const [k, v] of m.value.entries) put(k, v)
           continue
         }
         const k = ev(e.key)
@@ -690,11 +695,19 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
         if (isContainer(k.value) && k.value.t !== 'tuple') return unres(`TypeError when executed: unhashable type: '${k.value.t}'`, e.key.tok)
         const v = ev(e.value)
         if (!v.ok) return v
+        if (!budget.take(1)) return unres(BUDGET_SPENT, e.key.tok)
         put(k.value, v.value)
       }
       return {ok: true, value: {t: 'dict', entries: dict.entries}}
     }
   }
+}
+
+/** How many items *v adds to a display (0 for what cannot be unpacked: that fails after). */
+function starredLength(v: PyValue): number {
+  if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') return v.items.length
+  if (v.t === 'dict') return v.entries.length
+  return v.t === 'str' ? v.v.length : 0
 }
 
 function pyReprShort(v: PyValue): string {

@@ -21,7 +21,28 @@ export const LIMITS = {
   maxStringChars: 1024 * 1024,
   maxItems: 100_000,
   maxIntBits: 65_536,
+  /**
+   * List, tuple, set and dict items one file's evaluation may build, all containers together.
+   * `xs = xs + [i]` or `d = {**d, k: v}` on n lines builds n^2/2 of them (CPython does too,
+   * but frees each old container; here every assignment keeps its value), so 64 000 such
+   * lines ran out of memory. A file's literals alone stay far below it (4 MiB of text).
+   */
+  maxItemsPerFile: 4_000_000,
 }
+
+/** What one file's evaluation has left of LIMITS.maxItemsPerFile. */
+export class ItemBudget {
+  private left = LIMITS.maxItemsPerFile
+
+  /** Takes n items; false (taking none) when fewer are left. */
+  take(n: number): boolean {
+    if (n > this.left) return false
+    this.left -= n
+    return true
+  }
+}
+
+export const BUDGET_SPENT = `more than ${LIMITS.maxItemsPerFile} list, tuple, set and dict items built while reading this file; not evaluated further`
 
 export type OpResult = {ok: true; value: PyValue} | {ok: false; reason: string}
 
@@ -57,21 +78,36 @@ const fullyMarked = new WeakMap<PyContainer, number>()
 /** mutationOf answers, as of a markEpoch. */
 const mutationCache = new WeakMap<PyContainer, {epoch: number; reason: string | undefined}>()
 
-function children(v: PyContainer): PyValue[] {
-  return v.t === 'dict' ? v.entries.flat() : v.items
+/**
+ * Pushes the containers among v's items (a dict's keys and values, pair by pair) so that they
+ * pop first to last, skipping those skip accepts. No flattened copy: a fresh dict is walked
+ * once per read until cached, and a copy per walk was most of the cost.
+ */
+function pushChildren(v: PyContainer, stack: PyContainer[], skip: (c: PyContainer) => boolean): void {
+  const push = (c: PyValue): void => { if (isContainer(c) && !skip(c)) stack.push(c) }
+  if (v.t !== 'dict') {
+    for (let i = v.items.length - 1; i >= 0; i--) push(v.items[i])
+    return
+  }
+  for (let i = v.entries.length - 1; i >= 0; i--) {
+    push(v.entries[i][1])
+    push(v.entries[i][0])
+  }
 }
 
 /** Marks a container and everything reachable from it as changed in a way we did not follow. */
 export function markMutated(v: PyValue, reason: string): void {
-  const stack: PyValue[] = [v]
+  if (!isContainer(v)) return
+  // Already fully marked: `mutated` is kept once set, so walking it again changes nothing.
+  const done = (c: PyContainer): boolean => fullyMarked.get(c) === structureEpoch
+  const stack: PyContainer[] = [v]
   while (stack.length > 0) {
     const x = stack.pop()!
-    // Already fully marked: `mutated` is kept once set, so walking it again changes nothing.
-    if (!isContainer(x) || fullyMarked.get(x) === structureEpoch) continue
+    if (done(x)) continue
     fullyMarked.set(x, structureEpoch)
     markEpoch++
     if (x.t !== 'tuple') x.mutated ??= reason
-    for (const c of children(x)) if (isContainer(c)) stack.push(c)
+    pushChildren(x, stack, done)
   }
 }
 
@@ -100,11 +136,7 @@ function firstMutation(v: PyContainer, seen: Set<PyContainer>): string | undefin
     if (seen.has(x)) continue
     seen.add(x)
     if (x.mutated) return x.mutated
-    const inner = children(x)
-    for (let i = inner.length - 1; i >= 0; i--) {
-      const c = inner[i]
-      if (isContainer(c) && !knownUnchanged(c)) stack.push(c)
-    }
+    pushChildren(x, stack, knownUnchanged)
   }
   return undefined
 }
@@ -121,8 +153,9 @@ function knownUnchanged(v: PyContainer): boolean {
  * cached answer still holds: an unchanged container given unchanged items stays unchanged,
  * and so does everything holding it. Otherwise the caches are dropped.
  */
-export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, items: PyValue[]): OpResult {
+export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, items: PyValue[], budget = new ItemBudget()): OpResult {
   if (list.items.length + items.length > LIMITS.maxItems) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+  if (!budget.take(items.length)) return fail(BUDGET_SPENT)
   const unchanged = mutationOf(list) === undefined && items.every((x) => mutationOf(x) === undefined)
   append(list.items, items === list.items ? items.slice() : items)
   if (!unchanged) {
@@ -207,7 +240,7 @@ function unsupported(op: string, a: PyValue, b: PyValue): OpResult {
   return fail(`TypeError when executed: unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`)
 }
 
-function repeat(seq: PyValue, times: PyValue): OpResult {
+function repeat(seq: PyValue, times: PyValue, budget: ItemBudget): OpResult {
   const n = numeric(times)
   if (!n || n.kind !== 'int') return unsupported('*', seq, times)
   const count = n.v <= 0n ? 0 : n.v
@@ -217,6 +250,7 @@ function repeat(seq: PyValue, times: PyValue): OpResult {
   }
   if (seq.t === 'list' || seq.t === 'tuple') {
     if (BigInt(seq.items.length) * BigInt(count) > BigInt(LIMITS.maxItems)) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+    if (!budget.take(seq.items.length * Number(count))) return fail(BUDGET_SPENT)
     const items: PyValue[] = []
     for (let i = 0; i < Number(count); i++) append(items, seq.items)
     return ok({t: seq.t, items})
@@ -224,7 +258,8 @@ function repeat(seq: PyValue, times: PyValue): OpResult {
   return unsupported('*', seq, times)
 }
 
-export function binaryOp(op: string, a: PyValue, b: PyValue): OpResult {
+/** a op b; new containers are taken from budget (one file's, when the caller passes it). */
+export function binaryOp(op: string, a: PyValue, b: PyValue, budget = new ItemBudget()): OpResult {
   const na = numeric(a)
   const nb = numeric(b)
   if (na && nb) return numericOp(op, a, b, na, nb)
@@ -236,17 +271,20 @@ export function binaryOp(op: string, a: PyValue, b: PyValue): OpResult {
       }
       if ((a.t === 'list' && b.t === 'list') || (a.t === 'tuple' && b.t === 'tuple')) {
         if (a.items.length + b.items.length > LIMITS.maxItems) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+        if (!budget.take(a.items.length + b.items.length)) return fail(BUDGET_SPENT)
         return ok({t: a.t, items: [...a.items, ...b.items]})
       }
       return unsupported(op, a, b)
     case '*':
-      if (na) return repeat(b, a)
-      return repeat(a, b)
+      if (na) return repeat(b, a, budget)
+      return repeat(a, b, budget)
     case '%':
       if (a.t === 'str') return percentFormat(a.v, b)
       return unsupported(op, a, b)
     case '|':
-      if (a.t === 'dict' && b.t === 'dict') return ok({t: 'dict', entries: mergeEntries(a.entries, b.entries)})
+      if (a.t !== 'dict' || b.t !== 'dict') return unsupported(op, a, b)
+      if (!budget.take(a.entries.length + b.entries.length)) return fail(BUDGET_SPENT)
+      return ok({t: 'dict', entries: mergeEntries(a.entries, b.entries)})
       return unsupported(op, a, b)
     default:
       return unsupported(op, a, b)
@@ -408,6 +446,14 @@ export class KeyIndex {
     return this.unkeyed.find((u) => pyEquals(u.key, key))?.at ?? -1
   }
 
+  /** A copy, for a dict that starts as a copy of the indexed one. */
+  clone(): KeyIndex {
+    const c = new KeyIndex()
+    for (const [h, at] of this.keyed) c.keyed.set(h, at)
+    for (const u of this.unkeyed) c.unkeyed.push(u)
+    return c
+  }
+
   /** Records key at position at; the caller has checked it is not there yet. */
   add(key: PyValue, at: number): void {
     const h = hashKey(key)
@@ -416,17 +462,28 @@ export class KeyIndex {
   }
 }
 
+/**
+ * The index each built dict's entries were made with. Entries are never changed once built
+ * (a store into a dict marks it mutated instead), so `{**d, ...}` can start from a copy of
+ * d's index, a native Map copy, instead of hashing every key of d again.
+ */
+const builtIndex = new WeakMap<Array<[PyValue, PyValue]>, KeyIndex>()
+
 /** A dict's entries built in Python's order: the first key object stays, the last value wins. */
 export class DictBuilder {
   readonly entries: Array<[PyValue, PyValue]> = []
-  private readonly index = new KeyIndex()
+  private index: KeyIndex
 
   /** Starts from a dict's entries, whose keys are distinct already. */
   constructor(from: Array<[PyValue, PyValue]> = []) {
-    for (const [k, v] of from) {
-      this.index.add(k, this.entries.length)
-      this.entries.push([k, v])
+    const known = builtIndex.get(from)
+    this.index = known ? known.clone() : new KeyIndex()
+    // Pairs are shared, not copied: put replaces a pair, it never writes into one.
+    for (const pair of from) {
+      if (!known) this.index.add(pair[0], this.entries.length)
+      this.entries.push(pair)
     }
+    builtIndex.set(this.entries, this.index)
   }
 
   /** Sets key to value; true when the key is new. */

@@ -11,12 +11,16 @@ const lines = (n: number, line: (i: number) => string): string => Array.from({le
 const list = (n: number, item: (i: number) => string): string => Array.from({length: n}, (_, i) => item(i)).join(', ')
 
 const SHAPES: Record<string, {n: number; text: (n: number) => string}> = {
-  dictlit: {n: 4_000, text: (n) => `d = {${list(n, (i) => `"k${i}": ${i}`)}}\n`},
-  setlit: {n: 4_000, text: (n) => `st = {${list(n, (i) => `"k${i}"`)}}\n`},
+  dictlit: {n: 8_000, text: (n) => `d = {${list(n, (i) => `"k${i}": ${i}`)}}\n`},
+  setlit: {n: 8_000, text: (n) => `st = {${list(n, (i) => `"k${i}"`)}}\n`},
   listaug: {n: 4_000, text: (n) => 'xs = []\n' + lines(n, (i) => `xs += [${i}]\n`)},
   bindappendop: {n: 4_000, text: (n) => 'bind = []\n' + lines(n, (i) => `bind += ["10.0.${i >> 8 & 255}.${i & 255}:8000"]\n`)},
   appendcall: {n: 4_000, text: (n) => `bind = [${list(n, (i) => `"127.0.0.1:${i % 60000 + 1}"`)}]\n` + lines(n, (i) => `bind.append("x${i}")\n`)},
   refs: {n: 4_000, text: (n) => `big = [${list(n, (i) => `${i}`)}]\n` + lines(n, (i) => `r${i} = big\n`)},
+  // Quadratic in CPython too (a new container per line): both sizes run past the per-file
+  // item budget, after which a line costs O(1).
+  listplus: {n: 4_000, text: (n) => 'xs = []\n' + lines(n, (i) => `xs = xs + [${i}]\n`)},
+  dictgrow: {n: 4_000, text: (n) => 'd = {}\n' + lines(n, (i) => `d = {**d, "k${i}": ${i}}\n`)},
 }
 
 function parse(text: string): number {

@@ -196,6 +196,17 @@ describe('gunicorn.conf.py: what is not evaluated', () => {
     expect(unknown(r.value, 't')).toMatch(/^'xs' has no known value \(changed in place by ys\.append\(\)/)
   })
 
+  it('stops building containers past the per-file item budget, with the reason', () => {
+    // 3 000 lines of bind = bind + [...] build 4.5 million items (n^2/2): past the budget the
+    // value is unresolved, not a heap exhausted.
+    const text = 'bind = []\n' + Array.from({length: 3000}, (_, i) => `bind = bind + ["h:${i}"]\n`).join('')
+    const r = read(text)
+    expect(r.errors).toEqual([])
+    const spent = 'more than 4000000 list, tuple, set and dict items built while reading this file; not evaluated further'
+    expect(unknown(r.value, 'bind')).toContain(`(${spent}, line `)
+    expect(r.value.unresolved.find((u) => u.reason === spent)).toMatchObject({name: 'bind'})
+  })
+
   it('reports runtime errors of literal expressions as unresolved, not as values', () => {
     const r = read('a = 1 / 0\nb = "x" + 1\nc, d = 1, 2, 3\ne = "a" * 10 ** 9\nf = 2 ** 10 ** 9\ng = undefined_name + 1\n')
     expect(unknown(r.value, 'a')).toMatch(/ZeroDivisionError/)
