@@ -443,6 +443,17 @@ export const GROWTH_CASES: HostileCase[] = [
     maxSeconds: 20,
     maxRssMb: 600,
   },
+  {
+    // repr() of a list that holds itself (`xs += [xs]`) recursed until the stack ran out.
+    name: 'a gunicorn.conf.py list that contains itself (check)',
+    files: {'gunicorn.conf.py': 'bind = ["127.0.0.1:8000"]\nxs = []\nxs += [xs]\nraw_env = xs\n'},
+    args: ['check', 'gunicorn.conf.py', '--kind', 'gunicorn'],
+    exit: 3,
+    message: /invalid value for raw_env = \[\[\.\.\.\]\]: TypeError: Not a string: \[\[\.\.\.\]\]/,
+    absent: /internal error/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
 ]
 
 export const ALL_CASES: HostileCase[] = [...GROWTH_CASES, ...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]

@@ -166,7 +166,12 @@ export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, items
 }
 
 /** Plain JSON-able data for output: ints as numbers (or decimal strings past 2^53). */
+/** The JSON-able value; a container inside itself is its repr there (`[...]`), as above. */
 export function toJs(v: PyValue): unknown {
+  return jsIn(v, new Set())
+}
+
+function jsIn(v: PyValue, active: Set<PyValue>): unknown {
   switch (v.t) {
     case 'int': return Number.isSafeInteger(Number(v.v)) ? Number(v.v) : v.v.toString()
     case 'bool': return v.v
@@ -174,16 +179,18 @@ export function toJs(v: PyValue): unknown {
     case 'str':
     case 'bytes': return v.v
     case 'none': return null
-    case 'list':
-    case 'tuple':
-    case 'set': return v.items.map(toJs)
-    case 'dict': {
-      const o: Record<string, unknown> = {}
-      for (const [k, x] of v.entries) o[k.t === 'str' ? k.v : pyRepr(k)] = toJs(x)
-      return o
-    }
     case 'function': return `<${v.kind === 'class' ? 'class' : 'function'} ${v.name}>`
   }
+  if (active.has(v)) return v.t === 'list' ? '[...]' : v.t === 'tuple' ? '(...)' : '{...}'
+  active.add(v)
+  let out: unknown
+  if (v.t === 'dict') {
+    const o: Record<string, unknown> = {}
+    for (const [k, x] of v.entries) o[k.t === 'str' ? k.v : pyRepr(k)] = jsIn(x, active)
+    out = o
+  } else out = v.items.map((x) => jsIn(x, active))
+  active.delete(v)
+  return out
 }
 
 function numeric(v: PyValue): {kind: 'int'; v: bigint} | {kind: 'float'; v: number} | null {
@@ -377,18 +384,22 @@ export function unaryOp(op: string, a: PyValue): OpResult {
  * Python's == as dict and set lookups apply it (PyObject_RichCompareBool): the same object is
  * equal to itself (a NaN bound to a name is one key), numbers compare by exact value.
  */
-export function pyEquals(a: PyValue, b: PyValue): boolean {
+export function pyEquals(a: PyValue, b: PyValue, depth = 0): boolean {
   if (a === b) return true
+  // Two lists that hold each other: CPython raises RecursionError; here they are unequal.
+  if (depth > MAX_COMPARE_DEPTH) return false
   const na = numeric(a)
   const nb = numeric(b)
   if (na && nb) return numericEquals(na, nb)
   if ((a.t === 'str' && b.t === 'str') || (a.t === 'bytes' && b.t === 'bytes')) return a.v === b.v
   if (a.t === 'none' && b.t === 'none') return true
   if ((a.t === 'tuple' && b.t === 'tuple') || (a.t === 'list' && b.t === 'list')) {
-    return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i]))
+    return a.items.length === b.items.length && a.items.every((x, i) => pyEquals(x, b.items[i], depth + 1))
   }
   return false
 }
+
+const MAX_COMPARE_DEPTH = 1000
 
 /** CPython compares an int with a float exactly (2**53 + 1 != 2.0**53), never through a rounded double. */
 function numericEquals(a: NonNullable<ReturnType<typeof numeric>>, b: NonNullable<ReturnType<typeof numeric>>): boolean {
@@ -551,7 +562,15 @@ function strRepr(s: string, bytes = false): string {
 }
 
 /** repr() for the values we model; sets of strings have no stable order in CPython. */
+/**
+ * repr() as CPython prints it. A container met again inside itself (`xs += [xs]`) prints as
+ * `[...]`, `{...}` or `(...)`, as Py_ReprEnter makes CPython do, instead of recursing forever.
+ */
 export function pyRepr(v: PyValue): string {
+  return reprIn(v, new Set())
+}
+
+function reprIn(v: PyValue, active: Set<PyValue>): string {
   switch (v.t) {
     case 'int': return v.v.toString()
     case 'bool': return v.v ? 'True' : 'False'
@@ -559,12 +578,18 @@ export function pyRepr(v: PyValue): string {
     case 'str': return strRepr(v.v)
     case 'bytes': return strRepr(v.v, true)
     case 'none': return 'None'
-    case 'list': return `[${v.items.map(pyRepr).join(', ')}]`
-    case 'tuple': return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`
-    case 'set': return v.items.length === 0 ? 'set()' : `{${v.items.map(pyRepr).join(', ')}}`
-    case 'dict': return `{${v.entries.map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
     case 'function': return `<${v.kind === 'class' ? 'class' : 'function'} ${v.name}>`
   }
+  if (active.has(v)) return v.t === 'list' ? '[...]' : v.t === 'tuple' ? '(...)' : '{...}'
+  active.add(v)
+  const r = (x: PyValue) => reprIn(x, active)
+  let out: string
+  if (v.t === 'dict') out = `{${v.entries.map(([k, x]) => `${r(k)}: ${r(x)}`).join(', ')}}`
+  else if (v.t === 'list') out = `[${v.items.map(r).join(', ')}]`
+  else if (v.t === 'tuple') out = v.items.length === 1 ? `(${r(v.items[0])},)` : `(${v.items.map(r).join(', ')})`
+  else out = v.items.length === 0 ? 'set()' : `{${v.items.map(r).join(', ')}}`
+  active.delete(v)
+  return out
 }
 
 export function pyStrOf(v: PyValue): string {

@@ -54,3 +54,18 @@ describe('gunicorn.conf.py: set displays drop items equal under ==', () => {
     expect(pyRepr(value('{x, x, 1e999 - 1e999}'))).toBe('{nan, nan}')
   })
 })
+
+describe('gunicorn.conf.py: a container inside itself', () => {
+  // repr() of a list that holds itself recursed until the stack ran out (an internal error);
+  // CPython prints the inner occurrence as [...], {...} or (...). Expected as python3 prints.
+  it.each([
+    ['xs = []\nxs += [xs]\n', 'xs', '[[...]]'],
+    ['a = []\nb = [a]\na += [b]\n', 'b', '[[[...]]]'],
+    ['xs = [1]\nxs += [xs, (xs,)]\n', 'xs', '[1, [...], ([...],)]'],
+  ])('%s', (text, name, repr) => {
+    const r = parseGunicornConfPy(text, 'gunicorn.conf.py')
+    const b = r.value.names[name]
+    if (b?.state !== 'known') throw new Error(`${name} has no known value: ${JSON.stringify(b)}`)
+    expect(pyRepr(b.value)).toBe(repr)
+  })
+})
