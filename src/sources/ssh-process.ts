@@ -28,6 +28,7 @@ export interface SshProcessResult {
 
 export interface SshProcess {
   stdout: Readable
+  /** SIGTERM, then SIGKILL if it is still there after forceKillAfterMs (as the timeout does). */
   kill(): void
   done: Promise<SshProcessResult>
 }
@@ -103,5 +104,5 @@ export function startSsh(program: string, args: string[], opts: SshProcessOption
     // 'close': the process is gone and its pipes are drained, so stdout's data has all arrived.
     child.on('close', settle)
   })
-  return {stdout: child.stdout!, kill: () => child.kill('SIGTERM'), done}
+  return {stdout: child.stdout!, kill: stop, done}
 }

@@ -48,6 +48,13 @@ describe('one ssh process', () => {
     expect(took).toBeLessThan(8000)
   }, 15_000)
 
+  it('a host past its output cap that ignores SIGTERM is killed a moment later, not at the timeout', async () => {
+    const t0 = Date.now()
+    const e = await fails(fakeSsh('stubborn-flood', "trap '' TERM\nwhile :; do echo conntune; done"), {maxOutputBytes: 1 << 20, timeoutMs: 60_000})
+    expect([e.kind, e.message]).toEqual(['bad-output', 'collector output exceeded 1 MiB; stopped'])
+    expect(Date.now() - t0).toBeLessThan(15_000)
+  }, 30_000)
+
   it('stderr past its bound stops ssh with one line', async () => {
     const e = await fails(fakeSsh('noisy', 'exec yes noise >&2'))
     expect([e.kind, e.message]).toEqual(['bad-output', `ssh's error output exceeded ${MAX_STDERR_BYTES / 2 ** 20} MiB; stopped`])
