@@ -5,6 +5,8 @@
 // complete before a later FROM can name it (its instructions end at that FROM), so what it
 // holds never changes under the stages built on it.
 
+import {PersistentMap} from './persistent-map.js'
+
 export interface EnvValue {
   value: string
   line: number
@@ -12,32 +14,40 @@ export interface EnvValue {
 
 export class StageEnv implements Iterable<[string, EnvValue]> {
   private readonly own = new Map<string, EnvValue>()
-  /** Lookups answered by the bases, kept: a variable of an ancestor read in every stage of a chain walks it once. */
-  private inherited: Map<string, EnvValue | undefined> | undefined
+  /**
+   * Everything this stage holds, its bases' variables included, as a persistent map: made
+   * when a stage built on this one first looks up a variable this one did not set. Walking
+   * the bases at each lookup instead cost O(n²) for n stages of a chain each reading a
+   * variable no base sets.
+   */
+  private full: PersistentMap<EnvValue> | undefined
   private whole: Map<string, EnvValue> | undefined
 
   constructor(private readonly base: StageEnv | null = null) {}
 
   get(name: string): EnvValue | undefined {
-    const mine = this.own.get(name)
-    if (mine !== undefined) return mine
-    if (this.inherited?.has(name)) return this.inherited.get(name)
+    return this.own.get(name) ?? this.base?.complete().get(name)
+  }
+
+  /** Bases are complete before a stage can name them, so what this returns never goes stale. */
+  private complete(): PersistentMap<EnvValue> {
+    if (this.full) return this.full
     // A loop, not recursion: chains can be as deep as the file has FROM lines.
-    let found: EnvValue | undefined
-    for (let e = this.base; e; e = e.base) {
-      found = e.own.get(name)
-      if (found !== undefined) break
-      if (e.inherited?.has(name)) { found = e.inherited.get(name); break }
+    const pending: StageEnv[] = []
+    let e: StageEnv | null = this
+    for (; e && !e.full; e = e.base) pending.push(e)
+    let map = e?.full ?? PersistentMap.empty<EnvValue>()
+    for (let i = pending.length - 1; i >= 0; i--) {
+      for (const [k, v] of pending[i].own) map = map.set(k, v)
+      pending[i].full = map
     }
-    // Made on the first such lookup: most stages never read a variable they did not set.
-    this.inherited ??= new Map()
-    this.inherited.set(name, found)
-    return found
+    return map
   }
 
   set(name: string, value: EnvValue): void {
     this.own.set(name, value)
     this.whole = undefined
+    this.full = undefined
   }
 
   get size(): number {

@@ -4,6 +4,7 @@
 import fc from 'fast-check'
 import {readDockerfile, effectiveCommand} from '../../../../src/parsers/gunicorn/dockerfile.js'
 import {StageEnv, type EnvValue} from '../../../../src/parsers/gunicorn/stage-env.js'
+import {PersistentMap} from '../../../../src/parsers/gunicorn/persistent-map.js'
 import {gunicornFromDockerfile} from '../../../../src/parsers/gunicorn/sources.js'
 
 const envOf = (text: string, stage: number) => Object.fromEntries([...readDockerfile(text).stages[stage].env].map(([k, v]) => [k, v.value]))
@@ -107,5 +108,27 @@ describe('StageEnv', () => {
       })
       expect(seen.shared).toEqual(seen.copy)
     }), {numRuns: 1000})
+  })
+})
+
+describe('PersistentMap', () => {
+  it('answers as a Map does after each set, and every earlier version keeps its answers', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.string({maxLength: 3}), fc.nat(9))), fc.array(fc.string({maxLength: 3})), (sets, reads) => {
+      const versions: Array<PersistentMap<number>> = [PersistentMap.empty()]
+      const copies: Array<Map<string, number>> = [new Map()]
+      for (const [k, v] of sets) {
+        versions.push(versions[versions.length - 1].set(k, v))
+        copies.push(new Map(copies[copies.length - 1]).set(k, v))
+      }
+      const keys = [...reads, ...sets.map(([k]) => k)]
+      expect(versions.map((m) => keys.map((k) => m.get(k)))).toEqual(copies.map((m) => keys.map((k) => m.get(k))))
+    }), {numRuns: 500})
+  })
+
+  it('stays shallow for keys set in sorted order (a plain search tree would be a list)', () => {
+    let m = PersistentMap.empty<number>()
+    // Sorted keys made a chain n deep in an unbalanced tree; insert() recurses its depth.
+    for (let i = 0; i < 200_000; i++) m = m.set(`K${String(i).padStart(6, '0')}`, i)
+    expect([m.get('K000000'), m.get('K199999'), m.get('K2')]).toEqual([0, 199_999, undefined])
   })
 })
