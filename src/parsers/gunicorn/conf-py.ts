@@ -8,6 +8,7 @@ import {normaliseSource, tokenizePython, type PyComment, type Token} from './py-
 import {binaryOp, BUDGET_SPENT, extendList, isContainer, ItemBudget, markMutated, mutationOf, type PyValue} from './py-values.js'
 import {ALL_SETTING_NAMES} from './settings-table.js'
 import {append} from '../../append.js'
+import {elideMiddle} from '../../text/elide.js'
 
 export const MAX_CONF_BYTES = 4 * 1024 * 1024
 
@@ -653,7 +654,9 @@ class ModuleReader {
     })
   }
 
-  private bindName(name: string, tok: Token, result: EvalResult, ctx: ReturnType<ModuleReader['context']>): void {
+  private bindName(name: string, tok: Token, given: EvalResult, ctx: ReturnType<ModuleReader['context']>): void {
+    // A reason may quote the reason of the name it was computed from: bounded here, where it is kept.
+    const result: EvalResult = given.ok ? given : {...given, reason: elideMiddle(given.reason)}
     const record: ConfAssignment = {name, line: tok.line, col: tok.col, scope: ctx.scope, context: ctx.context}
     if (result.ok) record.value = result.value
     else record.unresolved = result.reason
@@ -676,7 +679,7 @@ class ModuleReader {
       const prev = this.out.names[name]
       const reason = `may be assigned ${ctx.context} (line ${tok.line})`
       if (prev && prev.state === 'known') (prev.maybe ??= []).push({line: tok.line, reason})
-      else if (!prev || prev.state === 'unknown') this.out.names[name] = {state: 'unknown', reason: prev ? `${prev.reason}; ${reason}` : reason, line: tok.line, col: tok.col}
+      else if (!prev || prev.state === 'unknown') this.out.names[name] = {state: 'unknown', reason: prev ? elideMiddle(`${prev.reason}; ${reason}`) : reason, line: tok.line, col: tok.col}
       if (this.interesting.has(name)) this.out.unresolved.push({name, line: tok.line, col: tok.col, reason: result.ok ? `assigned ${ctx.context}; may or may not apply` : `assigned ${ctx.context}; ${result.reason}`})
       return
     }
@@ -705,7 +708,7 @@ class ModuleReader {
     if (cur.state === 'undefined') {
       result = {ok: false, reason: `NameError when executed: name '${target.name}' is not defined`, tok: target.tok}
     } else if (cur.state === 'unknown') {
-      result = {ok: false, reason: `'${target.name}' had no known value before '${toks[opAt].text}' (${cur.reason})`, tok: target.tok}
+      result = {ok: false, reason: `'${target.name}' had no known value before '${toks[opAt].text}': ${cur.reason}`, tok: target.tok}
     } else if (!rhs.ok) {
       result = rhs
     } else {

@@ -640,7 +640,9 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
         if (s.env && env) append(env.uses, s.env)
         return {ok: true, value: s.value}
       }
-      if (s.state === 'unknown') return unres(`'${node.name}' has no known value (${s.reason}, line ${s.line})`, node.tok)
+      // The cause goes last: a chain of names quotes each one's reason, and when it is cut
+      // short in the middle (elideMiddle) both the name read and the first cause remain.
+      if (s.state === 'unknown') return unres(`'${node.name}' has no known value (line ${s.line}): ${s.reason}`, node.tok)
       if (PY_BUILTINS.has(node.name)) return unres(`refers to the builtin '${node.name}'`, node.tok)
       return unres(`NameError when executed: name '${node.name}' is not defined`, node.tok)
     }

@@ -191,9 +191,9 @@ describe('gunicorn.conf.py: what is not evaluated', () => {
     const r = read('a = [1]\nb = [a]\nc = b\na += [3]\nd = c\na.append(2)\ne = b\nxs = []\nxs += [xs]\nys = xs\nys.append(1)\nt = (xs, 1)\n')
     const why = 'changed in place by a.append() at line 6'
     expect(['a', 'b', 'c', 'd'].map((n) => unknown(r.value, n))).toEqual([why, why, why, why])
-    expect(unknown(r.value, 'e')).toBe(`'b' has no known value (${why}, line 2)`)
+    expect(unknown(r.value, 'e')).toBe(`'b' has no known value (line 2): ${why}`)
     expect(['xs', 'ys'].map((n) => unknown(r.value, n))).toEqual(['changed in place by ys.append() at line 11', 'changed in place by ys.append() at line 11'])
-    expect(unknown(r.value, 't')).toMatch(/^'xs' has no known value \(changed in place by ys\.append\(\)/)
+    expect(unknown(r.value, 't')).toMatch(/^'xs' has no known value \(line 9\): changed in place by ys\.append\(\)/)
   })
 
   it('stops building containers past the per-file item budget, with the reason', () => {
@@ -203,7 +203,7 @@ describe('gunicorn.conf.py: what is not evaluated', () => {
     const r = read(text)
     expect(r.errors).toEqual([])
     const spent = 'more than 4000000 list, tuple, set and dict items built while reading this file; not evaluated further'
-    expect(unknown(r.value, 'bind')).toContain(`(${spent}, line `)
+    expect(unknown(r.value, 'bind')).toMatch(new RegExp(`^'bind' has no known value \\(line \\d+\\): .*${spent}$`))
     expect(r.value.unresolved.find((u) => u.reason === spent)).toMatchObject({name: 'bind'})
   })
 
@@ -339,5 +339,18 @@ describe('tokenizer', () => {
     const t = tokenizePython('x = f"{d["k"]:{w}} {"}"}"\n', 'f')
     expect(t.errors).toEqual([])
     expect(t.tokens.filter((x) => x.type === 'STRING').map((x) => x.text)).toEqual(['f"{d["k"]:{w}} {"}"}"'])
+  })
+})
+
+describe('reasons that quote reasons', () => {
+  it('keep the name they are about and the first cause, whatever the length of the chain', () => {
+    const text = `a0 = lambda: 1\n${Array.from({length: 500}, (_, i) => `a${i + 1} = a${i}\n`).join('')}keepalive = a500\n`
+    const {value} = parseGunicornConfPy(text, 'gunicorn.conf.py')
+    const b = value.names['keepalive']
+    expect(b.state).toBe('unknown')
+    const reason = b.state === 'unknown' ? b.reason : ''
+    expect(reason.length).toBeLessThanOrEqual(400)
+    expect(reason.startsWith("'a500' has no known value (line 501): 'a499' has no known value (line 500): ")).toBe(true)
+    expect(reason).toMatch(/ \.\.\. .*: 'a0' has no known value \(line 1\): lambda$/)
   })
 })
