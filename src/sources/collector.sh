@@ -132,18 +132,21 @@ OK_FILES=$NL
 DONE_DIRS=$NL
 
 # The kernel's own identity first: it names the host.
+# Read by the shell itself: a command substitution would fork for each. (A process is about
+# a millisecond of CPU; the collector runs on every host of a fleet.)
 for n in osrelease hostname; do
-  if v=$( { read -r v || [ -n "$v" ]; printf '%s' "$v"; } 2>/dev/null </proc/sys/kernel/$n ); then hdr "KERNEL ok $n"; printf '%s' "$v"
+  v=
+  if { read -r v || [ -n "$v" ]; } 2>/dev/null </proc/sys/kernel/$n; then hdr "KERNEL ok $n"; printf '%s' "$v"
   else hdr "KERNEL ENOENT $n"; fi
 done
 
 # nginx -V first: it names the main config (--conf-path) and decides whether -T may run.
-NGINX=$(command -v nginx 2>/dev/null)
+find_program nginx; NGINX=$PROG
 NGINX_CONF=
 NGINX_MISSING=
 NGINX_V=
 if [ -n "$NGINX" ]; then
-  run_cmd 'nginx -V' "$NGINX" -V
+  run_version 'nginx -V' "$NGINX" -V
   NGINX_V=$CMD_ERR
   for w in $CMD_ERR; do
     case $w in
@@ -177,8 +180,8 @@ if [ -n "$NGINX" ]; then
   if [ -n "$NGINX_MISSING" ]; then hdr "CMDSKIP nginx -T"; printf '%s' "$NGINX_MISSING"
   else run_cmd 'nginx -T' "$NGINX" -T; fi
 fi
-LIGHTTPD=$(command -v lighttpd 2>/dev/null)
-[ -n "$LIGHTTPD" ] && run_cmd 'lighttpd -v' "$LIGHTTPD" -v
+find_program lighttpd; LIGHTTPD=$PROG
+[ -n "$LIGHTTPD" ] && run_version 'lighttpd -v' "$LIGHTTPD" -v
 
 # nginx's logs as evidence (the host's UTC offset dates their local-time lines).
 if [ -n "$HAVE_GREP" ] && { [ -n "$NGINX" ] || [ "$NGINX_FILES" != "$NL" ]; }; then
@@ -245,7 +248,7 @@ read_file() {
   # head -c bounds the next file's header too: only headers well inside the bound batch.
   _rh="$B $_rk ok $_rl $_rn"
   if [ -z "$HAVE_DEVFD" ] || [ "$((${#_rh} + 2))" -gt "$_rl" ]; then read_one "$_rk" "$_rl" "$_rp" "$_rn"; return 0; fi
-  { [ "$QN" -gt 0 ] && [ "$_rl" != "$QL" ]; } || [ "$QN" -ge 7 ] && read_batch
+  { [ "$QN" -gt 0 ] && [ "$_rl" != "$QL" ]; } || [ "$QN" -ge 8 ] && read_batch
   QN=$((QN + 1)) QL=$_rl
   eval "QK$QN=\$_rk QP$QN=\$_rp QF$QN=\$_rn"
   return 0
@@ -312,7 +315,7 @@ flush_links() {
   LQN=0
 }
 
-# read_batch: the queued files (up to 7, one limit) in one head, each bounded by head -c. The
+# read_batch: the queued files (up to 8, one limit: fds 3 to 9, all a POSIX shell can name) in one head, each bounded by head -c. The
 # next file's section header comes from a here-document head reads as /dev/fd/N between two
 # files, so the output is byte for byte what one head per file prints: framed by the secret
 # boundary, whatever a file holds or however its size changes. Any failure (a file vanished,
@@ -321,25 +324,28 @@ flush_links() {
 read_batch() {
   [ "$QN" -gt 0 ] || return 0
   _bn=$QN; QN=0
-  set -- "$QP1"; _bh2= _bh3= _bh4= _bh5= _bh6= _bh7=
+  set -- "$QP1"; _bh2= _bh3= _bh4= _bh5= _bh6= _bh7= _bh8=
   _bi=2
   while [ "$_bi" -le "$_bn" ]; do
-    eval "_bh$_bi=\"\$QK$_bi ok \$QL \$QF$_bi\"; set -- \"\$@\" /dev/fd/$((_bi + 2)) \"\$QP$_bi\""
+    eval "_bh$_bi=\"\$QK$_bi ok \$QL \$QF$_bi\"; set -- \"\$@\" /dev/fd/$((_bi + 1)) \"\$QP$_bi\""
     _bi=$((_bi + 1))
   done
   hdr "$QK1 ok $QL $QF1"
-  if head -q -c "$((QL + 1))" -- "$@" 2>/dev/null </dev/null 4<<E4 5<<E5 6<<E6 7<<E7 8<<E8 9<<E9
+  # fd 3 (the output's copy, for run_cmd) is free to reuse inside this one command.
+  if head -q -c "$((QL + 1))" -- "$@" 2>/dev/null </dev/null 3<<E3 4<<E4 5<<E5 6<<E6 7<<E7 8<<E8 9<<E9
 $NL$B $_bh2
-E4
+E3
 $NL$B $_bh3
-E5
+E4
 $NL$B $_bh4
-E6
+E5
 $NL$B $_bh5
-E7
+E6
 $NL$B $_bh6
-E8
+E7
 $NL$B $_bh7
+E8
+$NL$B $_bh8
 E9
   then _bi=1
     while [ "$_bi" -le "$_bn" ]; do eval "read_link \"\$QP$_bi\" \"\$QF$_bi\""; _bi=$((_bi + 1)); done
@@ -742,6 +748,31 @@ read_log() {
   _m=$(_both log_grep "$_gk" | wc -l)
   hdr "LOG ok $_gk $((_cb + _rb)) $((_m + 0)) $_rc $_gp"
   _both log_grep "$_gk" | tail -n "$LOG_LINES" | cut -b "1-$LOG_LINE_BYTES"
+}
+
+# find_program NAME: PROG, the first executable NAME on PATH (as command -v finds a program),
+# found by the shell itself: $(command -v) forks.
+find_program() {
+  PROG=
+  IFS=:
+  for _pd in $PATH; do
+    case $_pd in /*) ;; *) continue ;; esac
+    [ -f "$_pd/$1" ] && [ -x "$_pd/$1" ] && { PROG=$_pd/$1; break; }
+  done
+  IFS=" 	$NL"
+}
+
+# run_version NAME PROGRAM ARGS...: a version query (nginx -V, lighttpd -v), as run_cmd reports
+# it but in two processes instead of five: it reads no configuration, prints a few lines and
+# exits, so neither timeout nor head stands guard; the session's own timeout and output bound
+# (src/sources/ssh.ts) still do.
+run_version() {
+  _cn=$1; shift
+  hdr "CMD $CMD_BYTES $_cn"
+  _both=$("$@" </dev/null 2>&1 >&3 3>&-; echo "rc=$?")
+  CMD_ERR=${_both%rc=*}
+  hdr "CMDERR $_cn"; printf '%s' "$CMD_ERR"
+  hdr "CMDRC $_cn"; printf '%s' "${_both##*rc=}"
 }
 
 # run_cmd NAME PROGRAM ARGS...: stdout bounded to the output (fd 3), stderr and status captured.
