@@ -52,17 +52,16 @@ function linesOf(source: string): {text: string[]; nextCode: Int32Array} {
 export function applyIgnores(findings: Finding[], ignores: InlineIgnore[], host: string): {kept: Finding[]; suppressed: Finding[]} {
   const kept: Finding[] = []
   const suppressed: Finding[] = []
-  // By the line they cover: a config with an ignore per server and a finding per server.
-  const covering = new Map<string, InlineIgnore[]>()
+  // By rule and the line they cover: a config with an ignore per server and a finding per
+  // server, or n ignores above one line that holds n servers (nginx allows a whole config on one
+  // line), costs a lookup per finding.
+  const covering = new Set<string>()
   for (const i of ignores) {
     if (!i.reason) continue
-    const key = `${i.target}\n${i.file}`
-    const list = covering.get(key)
-    if (list) list.push(i)
-    else covering.set(key, [i])
+    for (const r of i.rules) covering.add(`${r}\n${i.target}\n${i.file}`)
   }
   for (const f of findings) {
-    const hit = f.location.file !== undefined && f.location.line !== undefined && covering.get(`${f.location.line}\n${f.location.file}`)?.some((i) => i.rules.includes(f.ruleId))
+    const hit = f.location.file !== undefined && f.location.line !== undefined && covering.has(`${f.ruleId}\n${f.location.line}\n${f.location.file}`)
     ;(hit ? suppressed : kept).push(f)
   }
   for (const i of ignores.filter((x) => !x.reason)) {
