@@ -2,6 +2,8 @@
 // paths a repository's configs name are in the checkout. Shared by the check source (which
 // reads through it) and the model (whose parsers follow includes through it), so both agree.
 
+import {trimTrailing} from './text/trim.js'
+
 export interface PathMapping {
   /** A host path prefix, normalized, no trailing slash ("/" for --root). */
   from: string
@@ -20,5 +22,5 @@ export function mapPath(path: string, map: PathMapping[]): string | null {
   for (const m of map) if (isInside(path, m.from) && (!best || m.from.length > best.from.length)) best = m
   if (!best) return null
   const rest = best.from === '/' ? path : path.slice(best.from.length)
-  return `${best.to.replace(/\/+$/, '')}/${rest.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/'
+  return trimTrailing(`${trimTrailing(best.to, '/')}/${rest.replace(/^\/+/, '')}`, '/') || '/'
 }

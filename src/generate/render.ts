@@ -3,6 +3,7 @@
 import {join} from 'node:path'
 import {PACKAGE_ROOT} from '../paths.js'
 import type {GenerateKind, GenerateValues} from './values.js'
+import {trimTrailing} from '../text/trim.js'
 
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates')
 
@@ -18,7 +19,7 @@ export async function renderConfig(kind: GenerateKind, values: GenerateValues): 
   // autoTrim off: the templates place every newline themselves. Nothing is HTML.
   const eta = new Eta({views: TEMPLATES_DIR, autoTrim: false, autoEscape: false, cache: false})
   // One final newline whatever the template's last line does (eta drops a trailing one after a tag).
-  return eta.render(TEMPLATE[kind], values).replace(/\n*$/, '\n')
+  return `${trimTrailing(eta.render(TEMPLATE[kind], values), '\n')}\n`
 }
 
 /** Profile → values → text, the whole of `conntune generate KIND`. */

@@ -29,7 +29,7 @@ export interface Profile {
 }
 
 // An IPv4 or IPv6 address with an optional prefix length, as set_real_ip_from takes it.
-const CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?:\/(?:3[0-2]|[12]?\d))?|[0-9a-f:]*:[0-9a-f:.]*(?:\/(?:12[0-8]|1[01]\d|\d?\d))?)$/i
+export const CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?:\/(?:3[0-2]|[12]?\d))?|(?=[0-9a-f]*:)[0-9a-f:.]*(?:\/(?:12[0-8]|1[01]\d|\d?\d))?)$/i
 
 /** A choice and why, with the numbers. */
 export interface Choice<T = number> {

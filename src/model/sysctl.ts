@@ -56,14 +56,38 @@ export function firstInt(value: string | null | undefined): number | null {
   return m ? Number(m[1]) : null
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = ''
-  for (const ch of glob) {
-    if (ch === '*') re += '[^.]*'
-    else if (ch === '?') re += '[^.]'
-    else re += ch.replace(/[\\^$+.()|{}[\]]/g, '\\$&')
+/**
+ * Does a sysctl.d glob key (`*` any run without a dot, `?` one character but a dot, anything
+ * else itself) name `key`? Not as a regex: `[^.]*` once per star backtracks exponentially in
+ * the number of stars (`net.ipv4.****************x` took minutes against one key). No wildcard
+ * crosses a dot, so the dots split both into segments matched pairwise, each with the greedy
+ * two-pointer wildcard match: O(pattern × key) at worst, and keys are short.
+ */
+export function globMatches(glob: string, key: string): boolean {
+  const gs = glob.split('.')
+  const ks = key.split('.')
+  return gs.length === ks.length && gs.every((g, i) => segmentMatches(g, ks[i]))
+}
+
+function segmentMatches(p: string, s: string): boolean {
+  let i = 0
+  let j = 0
+  let star = -1
+  let resume = 0
+  while (j < s.length) {
+    if (i < p.length && (p[i] === '?' || p[i] === s[j])) {
+      i++
+      j++
+    } else if (i < p.length && p[i] === '*') {
+      star = i++
+      resume = j
+    } else if (star !== -1) {
+      i = star + 1
+      j = ++resume
+    } else return false
   }
-  return new RegExp(`^${re}$`)
+  while (i < p.length && p[i] === '*') i++
+  return i === p.length
 }
 
 /** Which files apply, in order: sysctl.d(5) precedence over the captured directory listings. */
@@ -143,7 +167,7 @@ export function persistedValue(p: PersistedSettings, key: string): PersistedEntr
   for (let i = p.entries.length - 1; i >= 0; i--) {
     const e = p.entries[i]
     if (!e.glob && e.key === key) return e
-    if (e.glob && !globHit && globToRegExp(e.key).test(key)) globHit = e
+    if (e.glob && !globHit && globMatches(e.key, key)) globHit = e
   }
   return globHit
 }

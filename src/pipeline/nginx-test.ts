@@ -23,6 +23,7 @@ import {versionAtLeast} from '../version.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {AuditResult} from './audit.js'
 import {append} from '../append.js'
+import {trimTrailing} from '../text/trim.js'
 
 const TIMEOUT_MS = 10_000
 const MAX_OUTPUT = 64 * 1024
@@ -274,7 +275,7 @@ export function placesOf(file: string, map: PathMapping[]): Set<string> {
   const mapped = mapPath(file, map)
   if (mapped) out.add(mapped)
   for (const m of map) {
-    if (m.to !== '/' && isInside(file, m.to)) out.add(`${m.from === '/' ? '' : m.from}${file.slice(m.to.replace(/\/+$/, '').length)}` || '/')
+    if (m.to !== '/' && isInside(file, m.to)) out.add(`${m.from === '/' ? '' : m.from}${file.slice(trimTrailing(m.to, '/').length)}` || '/')
   }
   return out
 }

@@ -73,13 +73,16 @@ function compileExpr(rule: LoadedRule, field: string, expr: string, typeCheck: b
 
 export function compileTemplate(rule: LoadedRule, field: string, text: string, typeCheck = !rule.builtin): Template {
   const parts: Template = []
-  const re = /\{\{(.*?)\}\}/gs
   let last = 0
-  for (const m of text.matchAll(re)) {
+  // What /\{\{(.*?)\}\}/gs finds, by indexOf: that regex retries from every {{ without a }} after it, O(n²).
+  for (let open = text.indexOf('{{'); open !== -1; open = text.indexOf('{{', last)) {
+    const close = text.indexOf('}}', open + 2)
+    if (close === -1) break
+    const expr = text.slice(open + 2, close)
     // Messages are one paragraph (evaluate.ts render): the text's own runs of blanks collapse now.
-    if (m.index! > last) parts.push(text.slice(last, m.index).replace(/\s+/g, ' '))
-    parts.push(compileExpr(rule, `${field} {{${m[1]}}}`, m[1].trim(), typeCheck))
-    last = m.index! + m[0].length
+    if (open > last) parts.push(text.slice(last, open).replace(/\s+/g, ' '))
+    parts.push(compileExpr(rule, `${field} {{${expr}}}`, expr.trim(), typeCheck))
+    last = close + 2
   }
   if (last < text.length) parts.push(text.slice(last).replace(/\s+/g, ' '))
   if (/\{\{|\}\}/.test(parts.filter((p) => typeof p === 'string').join(''))) {

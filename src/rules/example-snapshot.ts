@@ -33,7 +33,8 @@ function le32(bytes: number[]): string {
 export function ipv6Bytes(ip: string): number[] {
   let head = ip
   let tail = ''
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(ip)
+  // Starting only where a digit run starts: the same match, without O(n²) on a long run.
+  const v4 = /(?<!\d)(\d+\.\d+\.\d+\.\d+)$/.exec(ip)
   const words: number[] = []
   if (v4) {
     const b = v4[1].split('.').map(Number)

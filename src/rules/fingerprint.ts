@@ -5,6 +5,7 @@
 import {createHash} from 'node:crypto'
 import {lineAt, lineStarts} from '../text/lines.js'
 import type {Finding} from './types.js'
+import {stripHashComment} from '../text/trim.js'
 
 type Subject = Pick<Finding, 'ruleId' | 'host' | 'location'>
 
@@ -23,7 +24,7 @@ export function fingerprinter(texts: Record<string, string>): (f: Subject, fileK
       if (!starts) index.set(loc.file, (starts = lineStarts(text)))
       const line = lineAt(text, starts, loc.line)
       // Whitespace and a trailing comment do not change what a line sets.
-      subject = `${fileKey ?? loc.file}\n${line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim()}`
+      subject = `${fileKey ?? loc.file}\n${stripHashComment(line).replace(/\s+/g, ' ').trim()}`
     } else {
       subject = loc.text.replace(/:\d+(:\d+)?/g, '')
     }

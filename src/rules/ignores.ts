@@ -17,20 +17,60 @@ export interface InlineIgnore {
   reason: string | null
 }
 
-const DIRECTIVE = /^\s*conntune:\s*ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?:--\s*(.*?))?\s*$/
+const HEAD = /^\s*conntune:\s*ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/
+const BLANK = /\s/
+const LINE_BREAK = /[\n\r\u2028\u2029]/g
+
+/**
+ * What /^\s*conntune:\s*ignore\s+(IDS)\s*(?:--\s*(.*?))?\s*$/ matches, in one pass: that regex
+ * is O(n²) on a reason holding a long run of blanks. As it does, when the ids are not followed
+ * by blanks or `-- reason`, the list is cut back to a `--` inside an id (`ignore a--why` is rule
+ * a, reason "why"), the latest such cut first; the reason is one line.
+ */
+export function readIgnoreDirective(text: string): {rules: string[]; reason: string | null} | null {
+  const m = HEAD.exec(text)
+  if (!m) return null
+  const listStart = m[0].length - m[1].length
+  const listEnd = m[0].length
+  let lastSolid = text.length - 1
+  while (lastSolid >= 0 && BLANK.test(text[lastSolid])) lastSolid--
+  let lastBreak = -1
+  for (const b of text.matchAll(LINE_BREAK)) if (b.index! < lastSolid) lastBreak = b.index!
+  const solidFrom = (i: number): number => {
+    while (i <= lastSolid && BLANK.test(text[i])) i++
+    return i
+  }
+  // The ids end at `end` (`dashes`: a `--` starts there): blanks to the end, or `--` and a reason.
+  const accept = (end: number, dashes: number): {rules: string[]; reason: string | null} | null => {
+    if (dashes === -1) return null
+    const from = solidFrom(dashes + 2)
+    if (lastBreak >= from) return null
+    return {rules: text.slice(listStart, end).split(',').map((r) => r.trim()), reason: text.slice(from, lastSolid + 1) || null}
+  }
+  if (listEnd > lastSolid) return {rules: m[1].split(',').map((r) => r.trim()), reason: null}
+  const after = solidFrom(listEnd)
+  const whole = accept(listEnd, text.startsWith('--', after) ? after : -1)
+  if (whole) return whole
+  for (let i = listEnd - 2; i > listStart; i--) {
+    if (text[i] !== '-' || text[i + 1] !== '-' || !/[a-z0-9-]/.test(text[i - 1])) continue
+    const cut = accept(i, i)
+    if (cut) return cut
+  }
+  return null
+}
 
 export function parseIgnores(comments: CommentLine[], texts: Record<string, string>): InlineIgnore[] {
   const out: InlineIgnore[] = []
   const lines = new Map<string, {text: string[]; nextCode: Int32Array}>()
   for (const c of comments) {
-    const m = DIRECTIVE.exec(c.text)
-    if (!m) continue
+    const d = readIgnoreDirective(c.text)
+    if (!d) continue
     let file = lines.get(c.file)
     if (!file) lines.set(c.file, (file = linesOf(texts[c.file] ?? '')))
     const before = (file.text[c.line - 1] ?? '').slice(0, Math.max(0, c.col - 1))
     // On a line of its own, it covers the next line that is not blank or a comment.
     const target = before.trim() === '' ? (file.nextCode[c.line + 1] ?? c.line + 1) : c.line
-    out.push({file: c.file, line: c.line, target, rules: m[1].split(',').map((r) => r.trim()), reason: m[2]?.trim() || null})
+    out.push({file: c.file, line: c.line, target, rules: d.rules, reason: d.reason})
   }
   return out
 }

@@ -164,7 +164,7 @@ function candidateUnits(fs: RootFs, sink: Sink): string[] {
   const paths: string[] = []
   for (const name of [...names].slice(0, CAPTURE_LIMITS.unitFiles)) {
     // A template instance (app@8000.service) runs its template's file.
-    const file = name.replace(/@[^.]+\.service$/, '@.service')
+    const file = templateOf(name)
     const found = UNIT_DIRS.map((d) => posix.join(d, file)).find((p) => fs.kind(p) === 'file')
     if (found) paths.push(found)
   }
@@ -210,4 +210,12 @@ export function captureConfigs(fs: RootFs, sink: Sink, opts: {nginxConfPath?: st
     }
   }
   captureGunicorn(fs, sink)
+}
+
+/** `name.replace(/@[^.]+\.service$/, '@.service')`, which is O(n²) on a long name of @s. */
+export function templateOf(name: string): string {
+  if (!name.endsWith('.service')) return name
+  const stem = name.slice(0, -'.service'.length)
+  const at = stem.indexOf('@', stem.lastIndexOf('.') + 1)
+  return at === -1 || at === stem.length - 1 ? name : `${stem.slice(0, at)}@.service`
 }

@@ -24,7 +24,12 @@ export function findProgram(name: string, pathEnv = process.env.PATH ?? ''): str
  * one that does not exist, or null when -T changes nothing.
  */
 export function nginxWouldCreate(v: CapturedCommand | undefined): string | null {
-  for (const m of (v?.stderr ?? '').matchAll(/--http-[a-z-]+-temp-path=(\S+)/g)) if (!existsSync(m[1])) return m[1]
+  // Word by word, from a word's start: /--http-[a-z-]+-temp-path=(\S+)/g tries every position
+  // and is O(n²) on crafted output; nginx -V prints its options as words.
+  for (const word of (v?.stderr ?? '').split(/\s+/)) {
+    const m = /^--http-[a-z-]+-temp-path=(\S+)/.exec(word)
+    if (m && !existsSync(m[1])) return m[1]
+  }
   return null
 }
 

@@ -7,6 +7,7 @@ import {lstatSync, readlinkSync, realpathSync} from 'node:fs'
 import {posix} from 'node:path'
 import {isInside, mapPath, type PathMapping} from '../path-map.js'
 import {LIMITS} from '../snapshot/kernel-keys.js'
+import {trimTrailing} from '../text/trim.js'
 
 export {isInside, type PathMapping}
 
@@ -99,7 +100,7 @@ function inside(real: string, b: Boundary): boolean {
 export function parseMapping(spec: string, base: string): PathMapping | null {
   const eq = spec.indexOf('=')
   if (eq <= 0) return null
-  const from = posix.normalize(spec.slice(0, eq)).replace(/\/+$/, '') || '/'
+  const from = trimTrailing(posix.normalize(spec.slice(0, eq)), '/') || '/'
   const to = spec.slice(eq + 1)
   if (!from.startsWith('/') || to === '') return null
   return {from, to: posix.resolve(base, to)}

@@ -31,12 +31,46 @@ function isDir(p: string): boolean {
   }
 }
 
-const NGINX_CONTENT = /^\s*(?:(?:http|events|upstream|server|location|map|stream)\b[^;{]*\{|(?:listen|proxy_pass|server_name|keepalive_timeout|root|include|worker_processes)\s+[^;]*;)/m
-const LIGHTTPD_CONTENT = /^\s*(?:server\.[a-z-]+|\$(?:HTTP|SERVER|REQUEST_HEADER)\[|var\.[A-Za-z_]+|mod_[a-z]+)\s*(?:[+:]?=|\[|\s)/m
+// Content sniffers, tried on whole files. `^\s*` under the m flag runs over blank lines from every
+// line start, and `[^;]*;` to the end of the file from every word that starts a line when no `;`
+// follows: both O(n²) on a crafted file. So leading blanks are a line's own (the same verdict:
+// a match whose `\s*` crossed lines also matches from the line it ends on), and what follows a
+// word is found by looking ahead once (looksLikeNginx).
+const NGINX_WORD = /^[^\S\n\r\u2028\u2029]*(?:(http|events|upstream|server|location|map|stream)\b|(?:listen|proxy_pass|server_name|keepalive_timeout|root|include|worker_processes)\s)/gm
+const LIGHTTPD_CONTENT = /^[^\S\n\r\u2028\u2029]*(?:server\.[a-z-]+|\$(?:HTTP|SERVER|REQUEST_HEADER)\[|var\.[A-Za-z_]+|mod_[a-z]+)\s*(?:[+:]?=|\[|\s)/m
 const SYSCTL_LINE = /^\s*-?(?:net|kernel|vm|fs|user|dev|abi|debug|crypto)[./][\w./*-]*\s*=/
 /** Compose file names (the Compose specification's compose.yaml, docker-compose.yml, overrides and *.compose.yml). */
 const COMPOSE_NAME = /^(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$|\.compose\.ya?ml$/
-const GUNICORN_NAMES = /^\s*(?:bind|workers|worker_class|keepalive|threads|timeout|graceful_timeout|backlog|worker_connections)\s*(?::[^=]+)?=/gm
+// A setting assigned at a line start, annotated or not; an annotation stays on its line (Python
+// needs brackets to continue one), so `[^=\n]`, not `[^=]`, which scans to the end from each.
+const GUNICORN_NAMES = /^[^\S\n\r\u2028\u2029]*(?:bind|workers|worker_class|keepalive|threads|timeout|graceful_timeout|backlog|worker_connections)[^\S\n\r\u2028\u2029]*(?::[^=\n\r\u2028\u2029]+)?=/gm
+
+/**
+ * Does some line start with an nginx block (`server … {`: its first `;` or `{` after the word
+ * is a `{`) or a common directive (`listen …;`: a `;` follows)? The next `;` and `{` are found
+ * forward only, so the whole file is scanned once.
+ */
+export function looksLikeNginx(text: string): boolean {
+  const lastSemi = text.lastIndexOf(';')
+  let semi = -1
+  let brace = -1
+  const next = (ch: string, from: number, at: number): number => {
+    if (at >= from || at === Infinity) return at
+    const i = text.indexOf(ch, from)
+    return i === -1 ? Infinity : i
+  }
+  for (const m of text.matchAll(NGINX_WORD)) {
+    const end = m.index! + m[0].length
+    if (m[1] === undefined) {
+      if (lastSemi >= end) return true
+      continue
+    }
+    semi = next(';', end, semi)
+    brace = next('{', end, brace)
+    if (brace < semi) return true
+  }
+  return false
+}
 
 /** What kind of configuration a file is, by its name first and its content second. */
 export function detectKind(path: string, text: string): ConfigKind | null {
@@ -51,7 +85,7 @@ export function detectKind(path: string, text: string): ConfigKind | null {
   if (name.endsWith('.py')) return /gunicorn/i.test(name) || (text.match(GUNICORN_NAMES) ?? []).length >= 2 ? 'gunicorn' : null
   if (name === 'sysctl.conf' || parent === 'sysctl.d') return 'sysctl'
   if (name === 'nginx.conf' || /nginx/.test(path) || parent === 'sites-available' || parent === 'sites-enabled') {
-    if (NGINX_CONTENT.test(text)) return 'nginx'
+    if (looksLikeNginx(text)) return 'nginx'
   }
   if (name === 'lighttpd.conf' || /lighttpd/.test(path)) {
     if (LIGHTTPD_CONTENT.test(text)) return 'lighttpd'
@@ -59,7 +93,7 @@ export function detectKind(path: string, text: string): ConfigKind | null {
   if (!/\.(conf|cfg|inc|nginx|vhost)$/.test(name) && name !== 'nginx.conf') return null
   const lines = text.split('\n').filter((l) => l.trim() && !/^\s*[#;]/.test(l))
   if (lines.length > 0 && lines.every((l) => SYSCTL_LINE.test(l))) return 'sysctl'
-  if (NGINX_CONTENT.test(text)) return 'nginx'
+  if (looksLikeNginx(text)) return 'nginx'
   if (LIGHTTPD_CONTENT.test(text)) return 'lighttpd'
   return null
 }
@@ -314,7 +348,7 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
   // other checked file includes; relative includes resolve against the entry's directory.
   const entryFor = (k: 'nginx' | 'lighttpd') => {
     const all = of(k)
-    const mains = k === 'nginx' ? all.filter((p) => /^\s*(?:http|events)\s*\{/m.test(files[p].text ?? '')) : all.filter((p) => basename(p) === 'lighttpd.conf')
+    const mains = k === 'nginx' ? all.filter((p) => /^[^\S\n\r\u2028\u2029]*(?:http|events)\s*\{/m.test(files[p].text ?? '')) : all.filter((p) => basename(p) === 'lighttpd.conf')
     const covered = new Set<string>()
     for (const m of mains) for (const p of followIncludes(fs, sink, k, m, view)) covered.add(p)
     const isMain = new Set(mains)

@@ -136,7 +136,8 @@ export function findGunicorn(words: string[]): FoundGunicorn | FoundShell | null
       let j = base === 'busybox' ? k + 2 : k + 1
       let hasC = false
       while (j < words.length && /^[-+]/.test(words[j]) && words[j] !== '--' && words[j] !== '-') {
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(words[j])) hasC = true
+        // Not /^-[A-Za-z]*c[A-Za-z]*$/: V8 runs that in O(n²) on a long word of letters.
+        if (/^-[A-Za-z]*$/.test(words[j]) && words[j].includes('c')) hasC = true
         if (words[j] === '-o' || words[j] === '+o' || words[j] === '-O' || words[j] === '+O') j++
         j++
       }

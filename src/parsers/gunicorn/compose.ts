@@ -10,6 +10,7 @@ import {ParseError, type FileReader, type ParseResult} from '../types.js'
 import {shlexSplit} from './shell-words.js'
 import {parseEnvFile} from './systemd.js'
 import type {EnvEntry} from './sources.js'
+import {replaceBeforeLastBrace} from '../../text/trim.js'
 
 export interface ComposeService {
   name: string
@@ -134,7 +135,7 @@ export function readCompose(text: string, file: string, opts: {reader?: FileRead
     const notes: string[] = []
     const unresolved = new Map<number, string>()
     const interpolate = (s: string, index: number | null): string =>
-      s.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, op?: string, word?: string, bare?: string) => {
+      replaceBeforeLastBrace(s, /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, /\$\$|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced, op, word, bare) => {
         if (all === '$$') return '$'
         const v = dotEnv.get((braced ?? bare)!)
         if (v !== undefined && !(op === ':-' && v === '')) return v

@@ -4,6 +4,7 @@
 // earlier stage.
 import {ContinuedLine} from './continued-line.js'
 import {StageEnv} from './stage-env.js'
+import {replaceBeforeLastBrace, trimTrailing} from '../../text/trim.js'
 
 export interface DockerInstruction {
   keyword: string
@@ -116,7 +117,7 @@ function buildStages(out: DockerParse): void {
         break
       case 'WORKDIR': {
         const dir = substitute(unquote(ins.args), lookup)
-        st.workdir = dir.startsWith('/') ? dir : `${(st.workdir ?? '/').replace(/\/+$/, '')}/${dir}`
+        st.workdir = dir.startsWith('/') ? dir : `${trimTrailing(st.workdir ?? '/', '/')}/${dir}`
         break
       }
       case 'SHELL': {
@@ -176,7 +177,7 @@ function unquote(s: string): string {
 
 /** Docker's variable substitution in ENV/ARG/WORKDIR: $VAR, ${VAR}, ${VAR:-x}, ${VAR:+x}. */
 export function substitute(s: string, lookup: (name: string) => string | undefined): string {
-  return s.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, op?: string, word?: string, bare?: string) => {
+  return replaceBeforeLastBrace(s, /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, /\\\$|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced, op, word, bare) => {
     if (all === '\\$') return '$'
     const name = braced ?? bare!
     const v = lookup(name)

@@ -274,7 +274,8 @@ export function gunicornFromProcfile(text: string, file: string, opts: {env?: Re
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
   lines.forEach((raw, n) => {
     if (/^\s*(#|$)/.test(raw)) return
-    const m = /^([A-Za-z0-9_-]+):[ \t]*(.*)$/.exec(raw)
+    // /^(NAME):[ \t]*(.*)$/, linear: `.` stops at \r, and backing off before one rescans the line.
+    const m = /[\r\u2028\u2029]/.test(raw) ? null : /^([A-Za-z0-9_-]+):[ \t]*([^]*)$/.exec(raw)
     if (!m) {
       errors.push(new ParseError('syntax', {file, line: n + 1, col: 1}, 'not a Procfile line ("name: command")'))
       return

@@ -4,6 +4,7 @@
 import type {PyValue} from './py-values.js'
 import {pyRepr, toJs, typeName} from './py-values.js'
 import type {SettingSpec} from './settings-table.js'
+import {trimTrailing} from '../../text/trim.js'
 
 /** A raw value as it reaches Config.set(): from a config file, or from argparse. */
 export type RawValue = {from: 'py'; value: PyValue} | {from: 'cli'; value: string | boolean | number | string[] | null}
@@ -79,9 +80,16 @@ function string(v: PyValue): Validated {
 }
 
 /** str.strip() with no argument strips Unicode whitespace, not just ASCII. */
-function pyStrip(s: string): string {
-  return s.replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/gu, '')
+export function pyStrip(s: string): string {
+  // A loop, not /^[…]+|[…]+$/g: that regex rescans every inner run of blanks, O(n²).
+  let start = 0
+  let end = s.length
+  while (start < end && PY_SPACE.test(s[start])) start++
+  while (end > start && PY_SPACE.test(s[end - 1])) end--
+  return s.slice(start, end)
 }
+// Every character str.isspace() holds (all are in the BMP).
+const PY_SPACE = /^[\s\x1c-\x1f\x85]$/
 
 function falsy(v: PyValue): boolean {
   switch (v.t) {
@@ -162,7 +170,7 @@ export function validate(spec: SettingSpec, raw: RawValue, ctx: ValidateContext 
       const s = string(v)
       if (!s.ok || s.value === null) return s.ok ? {ok: false, message: 'TypeError: chdir must be a string'} : s
       const p = s.value as string
-      const abs = p.startsWith('/') || !ctx.cwd ? p : `${ctx.cwd.replace(/\/+$/, '')}/${p}`
+      const abs = p.startsWith('/') || !ctx.cwd ? p : `${trimTrailing(ctx.cwd, '/')}/${p}`
       return {ok: true, value: normalisePath(abs), note: 'gunicorn also requires the directory to exist'}
     }
     case 'user':

@@ -5,6 +5,7 @@
 import {posix} from 'node:path'
 import type {FileReader} from '../types.js'
 import {append} from '../../append.js'
+import {trimTrailing} from '../../text/trim.js'
 
 /** The directory part of the -f path, with its trailing "/", or '' when it has none. */
 export function baseDir(entry: string): string {
@@ -14,7 +15,7 @@ export function baseDir(entry: string): string {
 
 export function resolveInclude(arg: string, basedir: string, cwd: string | undefined, entryAbsolute: boolean): string {
   const fromCwd = basedir === '' || arg.startsWith('/') || arg.startsWith('./') || arg.startsWith('../')
-  let p = fromCwd ? arg : `${basedir.replace(/\/+$/, '')}/${arg}`
+  let p = fromCwd ? arg : `${trimTrailing(basedir, '/')}/${arg}`
   if (!p.startsWith('/')) {
     if (cwd !== undefined) p = posix.join(cwd, p)
     else if (entryAbsolute) p = `/${p}`
