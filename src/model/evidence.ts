@@ -102,6 +102,10 @@ export function readLogEvidence(snap: Snapshot, window: LogWindow): LogEvidence 
   const offset = parseOffset(logs.utcOffset)
   const {targets, formats, notes} = snapshotLogTargets(snap)
   append(ev.notes, notes)
+  // A snapshot may list thousands of logs and the config as many access_log lines: looking
+  // each log's format up by a scan of the targets was quadratic. The first target of a path wins, as find() did.
+  const accessFormat = new Map<string, string | undefined>()
+  for (const t of targets) if (t.kind === 'access' && !accessFormat.has(t.path)) accessFormat.set(t.path, t.format)
   const byPeer = new Map<string, LogCounts>()
   const counts = (peer: string) => {
     let c = byPeer.get(peer)
@@ -131,7 +135,7 @@ export function readLogEvidence(snap: Snapshot, window: LogWindow): LogEvidence 
     let matcher: AccessLogMatcher | null = null
     const touched = new Set<LogCounts>()
     if (log.kind === 'access') {
-      const name = targets.find((t) => t.path === file && t.kind === 'access')?.format ?? 'combined'
+      const name = accessFormat.get(file) ?? 'combined'
       if (!matchers.has(name)) matchers.set(name, formats[name] !== undefined ? compileLogFormat(formats[name]) : {error: `log_format ${name} is not defined in the config read`})
       const m = matchers.get(name)!
       if ('error' in m) {
