@@ -12,10 +12,20 @@ export function nginxConfigTexts(snap: Pick<Snapshot, 'files' | 'commands' | 'en
     const files = Object.entries(split.value.files)
     if (files.length > 0) return files.map(([file, text]) => ({file, text}))
   }
-  const roots = [...CONFIG_TREES.nginx, ...(snap.entries?.nginx ?? [])]
+  const roots = new Set<string>([...CONFIG_TREES.nginx, ...(snap.entries?.nginx ?? [])])
   return Object.entries(snap.files)
-    .filter(([p, f]) => f.text !== undefined && roots.some((r) => p === r || p.startsWith(`${r}/`)))
+    .filter(([p, f]) => f.text !== undefined && underRoot(p, roots))
     .map(([file, f]) => ({file, text: f.text!}))
+}
+
+/**
+ * Whether p is a root or below one. A snapshot can name thousands of entries and files:
+ * testing every file against every root was quadratic, so p's own ancestors are looked up.
+ */
+function underRoot(p: string, roots: ReadonlySet<string>): boolean {
+  if (roots.has(p)) return true
+  for (let i = p.lastIndexOf('/'); i >= 0; i = i === 0 ? -1 : p.lastIndexOf('/', i - 1)) if (roots.has(p.slice(0, i))) return true
+  return false
 }
 
 export function snapshotLogTargets(snap: Pick<Snapshot, 'files' | 'commands' | 'entries'>): LogTargets {
