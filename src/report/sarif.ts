@@ -175,7 +175,13 @@ function fixesOf(f: Finding, baseDir: string) {
   if (deletions.length === 0) return {}
   const byFile = new Map<string, number[]>()
   // A fix is offered only for files in the checkout: a viewer applies it there.
-  for (const d of deletions) if (insideRel(d.file, baseDir) !== null) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d.line])
+  // Appended in place: copying the list at every deletion was quadratic in a file's deletions.
+  for (const d of deletions) {
+    if (insideRel(d.file, baseDir) === null) continue
+    const lines = byFile.get(d.file)
+    if (lines) lines.push(d.line)
+    else byFile.set(d.file, [d.line])
+  }
   if (byFile.size === 0) return {}
   const artifactChanges = [...byFile].map(([file, lines]) => ({
     artifactLocation: artifactLocation(file, baseDir, f.host),
@@ -201,8 +207,11 @@ export function toSarif(result: AuditResult, ctx: ReportContext): object {
   const known = new Set(docs.map((d) => d.id))
   for (const m of META_RULES) if (!known.has(m.id)) docs.push(m)
   // A finding from a rule nobody described still needs a descriptor for ruleIndex to point at.
+  // A set, not a scan of docs per finding: findings from as many undescribed rules made that quadratic.
+  const described = new Set(docs.map((d) => d.id))
   for (const f of result.findings) {
-    if (docs.some((d) => d.id === f.ruleId)) continue
+    if (described.has(f.ruleId)) continue
+    described.add(f.ruleId)
     docs.push({id: f.ruleId, title: f.title, severity: f.severity, rationale: f.title, references: [], tags: ['conntune']})
   }
   const index = new Map(docs.map((d, i) => [d.id, i]))
