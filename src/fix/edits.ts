@@ -78,32 +78,94 @@ function editNginx(text: string, file: string, a: SetAction): {text: string} | {
 }
 
 /** gunicorn.conf.py: rewrite `name = …` on that line, or append it. Command lines are left to people. */
-function editGunicorn(text: string, file: string, a: SetAction): {text: string} | {note: string} {
+function editGunicorn(lines: FileLines, file: string, a: SetAction): {note?: string} {
   if (!file.endsWith('.py')) return {note: `${file}${a.line ? `:${a.line}` : ''}: set gunicorn's ${a.name} to ${a.value} on the command line (--${a.name.replaceAll('_', '-')} ${a.value}); conntune does not rewrite command lines`}
-  const nl = eol(text)
   if (a.line !== null) {
-    const lines = text.split(/\r?\n/)
-    const old = lines[a.line - 1] ?? ''
+    const old = lines.at(a.line - 1)
     const m = new RegExp(`^(\\s*${a.name}\\s*(?::[^=]+)?=\\s*)([^#]*?)(\\s*#.*)?$`).exec(old)
     if (!m) return {note: `${file}:${a.line}: "${old.trim()}" is not a plain \`${a.name} = …\` assignment; set ${a.name} = ${a.value} by hand`}
-    lines[a.line - 1] = `${m[1]}${a.value}${m[3] ?? ''}`
-    return {text: lines.join(nl)}
+    lines.set(a.line - 1, `${m[1]}${a.value}${m[3] ?? ''}`)
+    return {}
   }
-  return {text: `${text}${text.endsWith('\n') || text === '' ? '' : nl}${a.name} = ${a.value}${nl}`}
+  lines.appendLine(`${a.name} = ${a.value}`)
+  return {}
 }
 
 /** lighttpd: rewrite `key = …` on that line, or append it to the main config. */
-function editLighttpd(text: string, file: string, a: SetAction): {text: string} | {note: string} {
-  const nl = eol(text)
+function editLighttpd(lines: FileLines, file: string, a: SetAction): {note?: string} {
   if (a.line !== null) {
-    const lines = text.split(/\r?\n/)
-    const old = lines[a.line - 1] ?? ''
+    const old = lines.at(a.line - 1)
     const m = new RegExp(`^(\\s*${a.name.replaceAll('.', '\\.')}\\s*:?=\\s*)([^#]*?)(\\s*#.*)?$`).exec(old)
     if (!m) return {note: `${file}:${a.line}: set ${a.name} = ${a.value} by hand`}
-    lines[a.line - 1] = `${m[1]}${a.value}${m[3] ?? ''}`
-    return {text: lines.join(nl)}
+    lines.set(a.line - 1, `${m[1]}${a.value}${m[3] ?? ''}`)
+    return {}
   }
-  return {text: `${text}${text.endsWith('\n') || text === '' ? '' : nl}${a.name} = ${a.value}${nl}`}
+  lines.appendLine(`${a.name} = ${a.value}`)
+  return {}
+}
+
+/**
+ * A file's text while line edits are made to it. Splitting and joining the whole text at
+ * every edit was quadratic in a file with an edit on every line. A replacement re-joins the
+ * lines with the text's eol, so after the first one the text is its lines joined: they are
+ * kept split until the end. An append adds to the text as it is, which is the lines' join
+ * only once a replacement has been made. Anything else (a bare CR, a line break inside a
+ * value) takes the text path, so the result is the text the edits one by one gave.
+ */
+class FileLines {
+  private lines: string[] | null = null
+  /** lines, joined with nl, is the text (a replacement was made); else text is. */
+  private joined = false
+  private nl = '\n'
+  constructor(private text: string) {}
+
+  private split(): string[] {
+    if (this.lines === null) {
+      this.nl = eol(this.text)
+      this.lines = this.text.split(/\r?\n/)
+      this.joined = false
+    }
+    return this.lines
+  }
+
+  at(i: number): string {
+    return this.split()[i] ?? ''
+  }
+
+  set(i: number, line: string): void {
+    const lines = this.split()
+    const last = lines[lines.length - 1]
+    if (i >= 0 && !/[\r\n]/.test(line) && !(i >= lines.length && last.endsWith('\r'))) {
+      // Past the end, as `lines[i] = …` on the split text did: the gap joins as empty lines.
+      while (lines.length < i) lines.push('')
+      lines[i] = line
+      this.joined = true
+      return
+    }
+    lines[i] = line
+    this.text = lines.join(this.nl)
+    this.lines = null
+  }
+
+  /** `line` and an eol after the text, on a line of its own. */
+  appendLine(line: string): void {
+    const lines = this.lines
+    if (lines !== null && this.joined && !/[\r\n]/.test(line) && !lines[lines.length - 1].endsWith('\r')) {
+      // A text ending in a line break (or empty) splits with '' last: the line takes its place.
+      if (lines[lines.length - 1] === '') lines[lines.length - 1] = line
+      else lines.push(line)
+      lines.push('')
+      return
+    }
+    const text = this.toString()
+    this.text = `${text}${text.endsWith('\n') || text === '' ? '' : eol(text)}${line}${eol(text)}`
+  }
+
+  toString(): string {
+    if (this.lines !== null && this.joined) this.text = this.lines.join(this.nl)
+    this.lines = null
+    return this.text
+  }
 }
 
 function kindOf(a: SetAction, file: string): 'nginx' | 'lighttpd' | 'gunicorn' {
@@ -161,12 +223,26 @@ export function planFixes(findings: Finding[], texts: Record<string, string>, op
   const at = (a: SetAction) => [a.line ?? a.insertAt!.line, a.line !== null ? 0 : a.insertAt!.col] as const
   for (const [file, list] of sets) {
     list.sort((x, y) => at(y.a)[0] - at(x.a)[0] || at(y.a)[1] - at(x.a)[1])
+    // Line edits in a row share one split of the text; an nginx edit needs the text itself.
+    let lines: FileLines | null = null
+    let edited = false
     for (const {ruleId, a} of list) {
       const kind = kindOf(a, file)
-      const r = kind === 'nginx' ? editNginx(current(file)!, file, a) : kind === 'lighttpd' ? editLighttpd(current(file)!, file, a) : editGunicorn(current(file)!, file, a)
-      if ('note' in r) notes.push(`${ruleId}: ${r.note}`)
-      else change(file, r.text)
+      if (kind === 'nginx') {
+        if (lines && edited) change(file, lines.toString())
+        lines = null
+        edited = false
+        const r = editNginx(current(file)!, file, a)
+        if ('note' in r) notes.push(`${ruleId}: ${r.note}`)
+        else change(file, r.text)
+        continue
+      }
+      lines ??= new FileLines(current(file)!)
+      const r = kind === 'lighttpd' ? editLighttpd(lines, file, a) : editGunicorn(lines, file, a)
+      if (r.note !== undefined) notes.push(`${ruleId}: ${r.note}`)
+      else edited = true
     }
+    if (lines && edited) change(file, lines.toString())
   }
 
   if (sysctl.size > 0) {
