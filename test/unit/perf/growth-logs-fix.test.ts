@@ -2,6 +2,7 @@
 // generated input of n and 4n items: linear work gives a ratio near 4, quadratic near 16.
 // Each shape was quadratic once (see its comment; times on the old code).
 import {planFixes} from '../../../src/fix/edits.js'
+import {compileLogFormat} from '../../../src/parsers/nginx-logs/index.js'
 import {readLogEvidence, windowFor} from '../../../src/model/evidence.js'
 import {groupByRule, type AuditResult} from '../../../src/pipeline/audit.js'
 import type {ReportContext} from '../../../src/report/index.js'
@@ -80,6 +81,29 @@ describe('growth exponent of the log, snapshot, report and fix paths', () => {
     grows('fixlines', 4000, plan, ({text, findings}, n) => {
       const after = planFixes(findings, {'/etc/g.conf.py': text}).after.get('/etc/g.conf.py')
       if (after !== 'keepalive = 5\n'.repeat(n)) throw new Error('not every line was edited')
+    })
+  })
+})
+
+describe('growth exponent of access-log lines', () => {
+  // Adjacent variables ($a$b$c) had a group each, and the regex tried every split of their
+  // text (lines of 100 → 400 characters: ratio 98, cubic).
+  it('a line that fails a format of adjacent variables', () => {
+    const m = compileLogFormat('$a$b$c$d $status $upstream_addr')
+    if ('error' in m) throw new Error(m.error)
+    grows('adjacentvars', 200_000, (n) => `${'x'.repeat(n)} 502 10.0.0.1:80 !`, (line) => {
+      if (m.parse(line) !== null) throw new Error('the crafted line matched')
+    })
+  })
+
+  // An address could keep the ", " after it, so the list of attempts could end after any of
+  // them and every end was tried (400 attempts: 84 ms a line that matches).
+  it('a line of n upstream attempts', () => {
+    const m = compileLogFormat('$status $upstream_addr $upstream_status $request_time')
+    if ('error' in m) throw new Error(m.error)
+    const line = (n: number) => `502 ${Array.from({length: n}, (_, i) => `10.0.${i >> 8 & 255}.${i & 255}:80`).join(', ')} ${Array(n).fill('502').join(', ')} 0.003`
+    grows('attempts', 2_000, line, (l, n) => {
+      if (m.parse(l)?.attempts.length !== n) throw new Error('the attempts were not read')
     })
   })
 })

@@ -67,6 +67,23 @@ describe('access logs through their log_format', () => {
     if ('error' in u) throw new Error(u.error)
     expect(u.parse('x '.repeat(1000) + '!')).toBeNull()
   })
+
+  it('steps over variables written with nothing between them, and refuses a read value among them', () => {
+    const u = compileLogFormat('$remote_addr$remote_user [$time_local] $status $upstream_addr')
+    if ('error' in u) throw new Error(u.error)
+    expect(u.parse('10.0.0.1- [02/Dec/2026:10:00:00 +0100] 502 127.0.0.1:8000')).toEqual({time: Date.UTC(2026, 11, 2, 9), status: 502, attempts: [{addr: '127.0.0.1:8000', status: 502}]})
+    expect(compileLogFormat('$request_time$status')).toEqual({error: 'log_format writes $status next to another variable with nothing between them, so its value cannot be told apart'})
+  })
+
+  it('reads the whole list of attempts, with internal redirects, when the next variable follows a space', () => {
+    const u = compileLogFormat('$status $upstream_addr $upstream_status $request_time')
+    if ('error' in u) throw new Error(u.error)
+    expect(u.parse('502 10.0.0.1:80, 10.0.0.2:80 : unix:/run/app.sock 502, 504 : 502 0.003')).toEqual({
+      time: null,
+      status: 502,
+      attempts: [{addr: '10.0.0.1:80', status: 502}, {addr: '10.0.0.2:80', status: 504}, {addr: 'unix:/run/app.sock', status: 502}],
+    })
+  })
 })
 
 describe('which logs nginx writes', () => {
