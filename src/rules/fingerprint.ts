@@ -9,22 +9,36 @@ import {stripHashComment} from '../text/trim.js'
 
 type Subject = Pick<Finding, 'ruleId' | 'host' | 'location'>
 
+/** Characters of a normalized line hashed as they are; a longer one is hashed once, then its digest. */
+export const LONG_LINE = 4096
+
 /**
  * Fingerprints for many findings over the same texts: each file's line offsets are found once,
  * so a file with thousands of findings is scanned once, not once per finding.
  */
 export function fingerprinter(texts: Record<string, string>): (f: Subject, fileKey?: string) => string {
   const index = new Map<string, number[]>()
+  // What each line contributes, found once: nginx takes a whole config on one line, and then
+  // every finding would normalize and hash all of it (n servers: O(n²)).
+  const lineKeys = new Map<string, string>()
   return (f, fileKey) => {
     const loc = f.location
     let subject: string
     if (loc.file && loc.line) {
-      const text = texts[loc.file] ?? ''
-      let starts = index.get(loc.file)
-      if (!starts) index.set(loc.file, (starts = lineStarts(text)))
-      const line = lineAt(text, starts, loc.line)
-      // Whitespace and a trailing comment do not change what a line sets.
-      subject = `${fileKey ?? loc.file}\n${stripHashComment(line).replace(/\s+/g, ' ').trim()}`
+      const cached = `${loc.line}\n${loc.file}`
+      let key = lineKeys.get(cached)
+      if (key === undefined) {
+        const text = texts[loc.file] ?? ''
+        let starts = index.get(loc.file)
+        if (!starts) index.set(loc.file, (starts = lineStarts(text)))
+        // Whitespace and a trailing comment do not change what a line sets.
+        key = stripHashComment(lineAt(text, starts, loc.line)).replace(/\s+/g, ' ').trim()
+        // A line longer than any hand-written one stands in by its own digest, so a finding
+        // costs at most LONG_LINE characters of hashing.
+        if (key.length > LONG_LINE) key = `sha256:${createHash('sha256').update(key).digest('hex')}`
+        lineKeys.set(cached, key)
+      }
+      subject = `${fileKey ?? loc.file}\n${key}`
     } else {
       subject = loc.text.replace(/:\d+(:\d+)?/g, '')
     }
