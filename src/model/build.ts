@@ -2,7 +2,7 @@
 import {append} from '../append.js'
 import {parseNetstat} from '../parsers/proc/netstat.js'
 import {parseSockstat} from '../parsers/proc/sockstat.js'
-import {SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
+import {LIMITS, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {resolveFrontend} from './frontends.js'
 import {kernelDefault, parseKernelRelease} from './kernel.js'
@@ -50,8 +50,9 @@ export function buildHostModel(snap: Snapshot, opts: ModelOptions = {}): HostMod
   // A directory that could not be listed (EACCES as a user who is not the server's): what an
   // include glob, sysctl.d or a checked tree has there went unread, so nothing can pass on it.
   for (const dir of Object.keys(snap.dirs).sort()) {
-    const error = snap.dirs[dir]!.error
+    const {error, more} = snap.dirs[dir]!
     if (error && error !== 'ENOENT' && error !== 'ENOTDIR') problems.push({file: dir, message: `cannot list the directory: ${error}; the files in it were not read`})
+    if (more) problems.push({file: dir, message: `the directory holds ${LIMITS.dirEntries + more} names; only the first ${LIMITS.dirEntries} (sorted) were listed, so what an include glob or sysctl.d has past them was not read`})
   }
 
   // tcp_ehash_entries (6.1+) gives the table size; before it, tcp_init() sets

@@ -67,7 +67,7 @@ export interface Snapshot {
   /** Configuration files by absolute path on the host. */
   files: Record<string, CapturedFile>
   /** Directory listings the analysis needs to know which files exist (sysctl.d dirs). */
-  dirs: Record<string, {entries?: string[]; error?: string}>
+  dirs: Record<string, {entries?: string[]; /** Names past the first LIMITS.dirEntries (sorted), not listed. */ more?: number; error?: string}>
   /** Keyed by the command line: "nginx -T", "nginx -V", "lighttpd -v". */
   commands?: Record<string, CapturedCommand>
   /** Config entry points named at collection (--nginx-conf…), instead of the usual places. */

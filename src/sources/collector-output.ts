@@ -321,14 +321,13 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
           break
         }
         if (a[0] !== 'ok') dirs[a[1]] = {error: a[0]}
-        else
-          dirs[a[1]] = {
-            entries: enc(s.body)
-              .split('\n')
-              .filter((n) => n.length > 0 && n !== '.' && n !== '..' && !n.includes('/'))
-              .sort()
-              .slice(0, LIMITS.dirEntries),
-          }
+        else {
+          const names = enc(s.body)
+            .split('\n')
+            .filter((n) => n.length > 0 && n !== '.' && n !== '..' && !n.includes('/'))
+            .sort()
+          dirs[a[1]] = names.length > LIMITS.dirEntries ? {entries: names.slice(0, LIMITS.dirEntries), more: names.length - LIMITS.dirEntries} : {entries: names}
+        }
         const dir = a[1]
         last = {set: (f) => (dirs[dir] = {error: f.error ?? 'EIO'})}
         break

@@ -80,12 +80,13 @@ export class RootFs {
   }
 
   /** Directory entries (names), sorted; ENOENT is reported so callers can tell "none" from "unreadable". */
-  listDir(hostPath: string): {entries?: string[]; error?: string} {
+  listDir(hostPath: string): {entries?: string[]; more?: number; error?: string} {
     const r = this.resolve(hostPath)
     if ('error' in r) return {error: r.error}
     try {
       const names = readdirSync(r.real).sort()
-      return {entries: names.slice(0, LIMITS.dirEntries)}
+      if (names.length > LIMITS.dirEntries) return {entries: names.slice(0, LIMITS.dirEntries), more: names.length - LIMITS.dirEntries}
+      return {entries: names}
     } catch (error) {
       return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
     }

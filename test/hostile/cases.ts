@@ -454,6 +454,52 @@ export const GROWTH_CASES: HostileCase[] = [
     maxSeconds: 15,
     maxRssMb: 400,
   },
+  {
+    // A sysctl.d glob key became one [^.]* per star, which V8 backtracked exponentially in the
+    // number of stars against each kernel key (16 stars: minutes).
+    name: 'a sysctl.d glob key of 60 stars (check)',
+    files: {'sysctl.d/99-glob.conf': `-net.ipv4.${'*'.repeat(60)}x = 1\nnet.ipv4.tcp_fin_timeout = 30\n`},
+    args: ['check', 'sysctl.d'],
+    exit: 0,
+    message: /sysctl/,
+    absent: /internal error/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    // /\/+$/ on the previous WORKDIR rescanned its run of slashes from every position: O(n²).
+    name: 'a Dockerfile WORKDIR of 300 000 slashes, then a relative one (check)',
+    files: {Dockerfile: `FROM python:3.12\nWORKDIR /srv${'/'.repeat(300_000)}x\nWORKDIR app\nCMD ["gunicorn", "app:app", "--keep-alive", "2"]\n`},
+    args: ['check', 'Dockerfile'],
+    exit: 0,
+    message: /gunicorn/,
+    absent: /internal error/,
+    maxSeconds: 15,
+    maxRssMb: 400,
+  },
+  {
+    // Every finding normalized and hashed its whole line for the fingerprint, and each inline
+    // ignore was compared with every finding of its line: a config on one line is O(n²).
+    name: 'an nginx config of 20 000 servers on one line under 20 000 inline ignores (check --max-file-size 16MiB)',
+    files: {'nginx.conf': `${Array.from({length: 20_000}, (_, i) => `# conntune: ignore rule-${i} -- not this one\n`).join('')}http { ${Array.from({length: 20_000}, (_, i) => `upstream u${i} { server 10.0.${i >> 8}.${i & 255}:8000; keepalive 8; } server { listen ${10000 + (i % 50000)}; location / { proxy_pass http://u${i}; proxy_http_version 1.1; proxy_set_header Connection ""; } }`).join(' ')} }\n`},
+    args: ['check', 'nginx.conf', '--format', 'json', '--max-file-size', '16MiB'],
+    exit: 0,
+    message: /"ruleId": "hop-unresolved-backend"/,
+    absent: /internal error/,
+    maxSeconds: 30,
+    maxRssMb: 800,
+  },
+  {
+    // A listing is cut at 10 000 names (sorted); the files past them went unread and unsaid.
+    name: 'an include glob over a directory of 10 001 files (check)',
+    files: {'nginx.conf': 'http { include conf.d/*.conf; }\n', ...Object.fromEntries(Array.from({length: 10_001}, (_, i) => [`conf.d/s${String(i).padStart(5, '0')}.conf`, `server { listen ${20000 + i}; }\n`]))},
+    args: ['check', 'nginx.conf'],
+    exit: 3,
+    message: /conf\.d: the directory holds 10001 names; only the first 10000 \(sorted\) were listed/,
+    absent: /internal error/,
+    maxSeconds: 30,
+    maxRssMb: 600,
+  },
 ]
 
 export const ALL_CASES: HostileCase[] = [...GROWTH_CASES, ...INCLUDE_CASES, ...SYSCTL_CASES, ...TERMINAL_CASES, ...REGULAR_FILE_CASES, ...PROJECT_FILE_CASES, ...UNREADABLE_CASES, ...SSH_CASES, ...PARSE_JSON_CASES, ...SNAPSHOT_CASES]
