@@ -20,6 +20,7 @@ export class FsFileReader implements FileReader {
     const dir = posix.dirname(pattern)
     if (/[*?[]/.test(dir)) return []
     const match = picomatch(posix.basename(pattern), {dot: false, nobrace: true, noextglob: true})
-    return (this.fs.listDir(dir).entries ?? []).filter((n) => match(n)).map((n) => posix.join(dir, n)).filter((p) => this.fs.kind(p) === 'file')
+    // Whole: nothing records a cut here, and the parser's include budget bounds what follows.
+    return (this.fs.listDir(dir, Infinity).entries ?? []).filter((n) => match(n)).map((n) => posix.join(dir, n)).filter((p) => this.fs.kind(p) === 'file')
   }
 }

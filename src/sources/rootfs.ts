@@ -79,13 +79,16 @@ export class RootFs {
     }
   }
 
-  /** Directory entries (names), sorted; ENOENT is reported so callers can tell "none" from "unreadable". */
-  listDir(hostPath: string): {entries?: string[]; more?: number; error?: string} {
+  /**
+   * Directory entries (names), sorted, at most `cap` (a snapshot's bound; `more` counts the
+   * rest); ENOENT is reported so callers can tell "none" from "unreadable".
+   */
+  listDir(hostPath: string, cap: number = LIMITS.dirEntries): {entries?: string[]; more?: number; error?: string} {
     const r = this.resolve(hostPath)
     if ('error' in r) return {error: r.error}
     try {
       const names = readdirSync(r.real).sort()
-      if (names.length > LIMITS.dirEntries) return {entries: names.slice(0, LIMITS.dirEntries), more: names.length - LIMITS.dirEntries}
+      if (names.length > cap) return {entries: names.slice(0, cap), more: names.length - cap}
       return {entries: names}
     } catch (error) {
       return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
