@@ -492,3 +492,12 @@ describe('parseCollectorOutput', () => {
     expect(p.snapshot.collector.source).toBe('script')
   })
 })
+
+describe('a directory listing past the bound', () => {
+  it('keeps the first LIMITS.dirEntries names, sorted, and counts the rest', () => {
+    const names = Array.from({length: LIMITS.dirEntries + 5}, (_, i) => `s${String(i).padStart(5, '0')}.conf`).reverse()
+    const p = parseCollectorOutput(output(`${hdr('KERNEL ok osrelease')}6.1.0${hdr('DIR ok /etc/nginx/conf.d')}${names.join('\n')}\n${fullRuntime()}`), opts)
+    const d = p.snapshot.dirs['/etc/nginx/conf.d']
+    expect([d.entries?.length, d.entries?.[0], d.more]).toEqual([LIMITS.dirEntries, 's00000.conf', 5])
+  })
+})
