@@ -198,9 +198,15 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
       version: lighttpdVersion,
       versionSource: opts.lighttpdVersion ? '--lighttpd-version' : lighttpdVersion ? 'lighttpd -v' : 'unknown (pass --lighttpd-version)',
     })
-    // Several lighttpd entries (check mode) are reported scope by scope.
+    // Several lighttpd entries (check mode) are reported scope by scope, gathered in place: a
+    // copy of what came before per entry was O(n²) for a repository of n services.
     const prev = lighttpd as LighttpdModel | null
-    lighttpd = prev ? {...prev, scopes: [...prev.scopes, ...model.scopes], files: [...prev.files, ...model.files], valueProblems: [...prev.valueProblems, ...model.valueProblems]} : model
+    if (!prev) lighttpd = {...model, scopes: [...model.scopes], files: [...model.files], valueProblems: [...model.valueProblems]}
+    else {
+      append(prev.scopes, model.scopes)
+      append(prev.files, model.files)
+      append(prev.valueProblems, model.valueProblems)
+    }
   }
 
   // gunicorn: every unit, Procfile and Dockerfile that starts it, and standalone config files
@@ -240,10 +246,13 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     if ('text' in text) fromInvocations(gunicornFromScript(text.text, p), () => p)
   }
   // check names every file itself; an audit adds named gunicorn configs to what it finds.
-  const found = Object.keys(snap.files).filter((p) => (p === '/etc/gunicorn.conf.py' || p.startsWith('/etc/gunicorn.d/')) && !gunicorn.some((g) => g.configFile === p))
+  // Config files already read for an app, in a set: a scan of every app per file was O(n²)
+  // for a repository of n services.
+  const read = new Set(gunicorn.map((g) => g.configFile))
+  const found = Object.keys(snap.files).filter((p) => (p === '/etc/gunicorn.conf.py' || p.startsWith('/etc/gunicorn.d/')) && !read.has(p))
   const confs = entries?.units !== undefined ? (entries.gunicornConf ?? []) : [...found, ...(entries?.gunicornConf ?? [])]
   for (const p of confs) {
-    if (gunicorn.some((g) => g.configFile === p)) continue
+    if (read.has(p)) continue
     const text = reader.read(p)
     if (!('text' in text)) {
       problems.push({file: p, message: `cannot read: ${text.error}`})
@@ -252,7 +261,9 @@ export function discoverServers(snap: Snapshot, opts: ServerOptions = {}): Serve
     const r = resolveGunicorn({configFile: {path: p, text: text.text}, ...(version ? {version} : {})})
     append(problems, toProblems(r.errors))
     for (const c of r.value.comments ?? []) comments.push({file: c.file, line: c.line, col: c.col, text: c.text})
-    gunicorn.push(buildGunicornApp(p, p, 1, r.value))
+    const app = buildGunicornApp(p, p, 1, r.value)
+    gunicorn.push(app)
+    read.add(app.configFile)
   }
 
   return {nginx: mergeNginx(nginxModels), lighttpd, gunicorn, problems, comments, texts}

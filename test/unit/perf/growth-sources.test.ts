@@ -5,6 +5,8 @@ import {readCompose} from '../../../src/parsers/gunicorn/compose.js'
 import {readDockerfile} from '../../../src/parsers/gunicorn/dockerfile.js'
 import {gunicornFromDockerfile} from '../../../src/parsers/gunicorn/sources.js'
 import {parseUnitFile} from '../../../src/parsers/gunicorn/systemd.js'
+import {discoverServers} from '../../../src/model/servers/discover.js'
+import type {Snapshot} from '../../../src/snapshot/types.js'
 import {BOUND, bestOf, timed} from './best-of.js'
 
 // These cases take milliseconds, where a garbage collection or a busy moment weighs more:
@@ -81,5 +83,36 @@ describe('growth exponent of the gunicorn source readers', () => {
       const {value} = readCompose(text, '/repo/compose.yaml')
       if (value.length !== n || value[n - 1].env['A']?.value !== '1') throw new Error('a service did not get the merged fragment')
     })
+  })
+})
+
+describe('growth exponent of server discovery over many entry points', () => {
+  // Each lighttpd entry copied the scopes of all before it, and each gunicorn.conf.py was looked
+  // for among every app found (a repository of 100 000 files: 25.7 s, now 12 s). At the sizes a
+  // unit test can afford the parsing still outweighs that: the old code gave 7.4 here, under the
+  // bound; bench/scale.mjs shape e at 100 000 files is where it showed (exponent 1.16 → 0.6).
+  // This guards against anything worse.
+  it('n lighttpd entries and n gunicorn.conf.py files', () => {
+    const snap = (n: number) => {
+      const files: Record<string, {text: string}> = {}
+      const lighttpd: string[] = []
+      const gunicornConf: string[] = []
+      for (let i = 0; i < n; i++) {
+        // Small files: what is timed is the gathering, not the parsing.
+        files[`/srv/s${i}/lighttpd.conf`] = {text: `server.port = ${9000 + (i % 1000)}\n`}
+        files[`/srv/s${i}/gunicorn.conf.py`] = {text: ''}
+        lighttpd.push(`/srv/s${i}/lighttpd.conf`)
+        gunicornConf.push(`/srv/s${i}/gunicorn.conf.py`)
+      }
+      return {format: 'conntune-snapshot', version: 1, collector: {tool: 'conntune', version: 't', source: 'files'}, collectedAt: 'x', host: {name: 'files'}, kernel: {release: null}, sysctl: {}, proc: {}, files, dirs: {}, entries: {lighttpd, gunicornConf}} as unknown as Snapshot
+    }
+    const small = snap(3_000)
+    const large = snap(12_000)
+    const run = (s: Snapshot, n: number) => timed(() => {
+      const found = discoverServers(s, {entries: {...s.entries, units: []} as never})
+      if (found.gunicorn.length !== n || (found.lighttpd?.files.length ?? 0) < n) throw new Error('not every entry was read')
+    })
+    const {a, b} = bestOf('discover', () => run(small, 3_000), () => run(large, 12_000))
+    expect(b / a).toBeLessThan(BOUND)
   })
 })
