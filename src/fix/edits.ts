@@ -8,6 +8,7 @@ import type {NginxDirective} from '../parsers/nginx/types.js'
 import {parseSysctlConf} from '../parsers/sysctl/index.js'
 import type {Finding, FixAction} from '../rules/types.js'
 import {lineStarts} from '../text/lines.js'
+import {hasLineBreak} from '../text/trim.js'
 
 export const DROP_IN = '90-conntune.conf'
 
@@ -153,14 +154,33 @@ export function editNginxOneByOne(text: string, file: string, actions: Array<{ru
   return {text, notes, changed}
 }
 
+/**
+ * A `name = value  # comment` line as the text up to the value (`head`: what the anchored
+ * regex matches), the value, and the comment with the blanks before it — what
+ * /^(HEAD)([^#]*?)(\s*#.*)?$/ gives, found by indexOf: that regex rescans a run of blanks
+ * for every character of it, O(n²) on one crafted line. null where it would not match: a `#`
+ * whose comment runs past a line break (`.` stops there).
+ */
+export function splitAssignment(line: string, head: RegExp): {head: string; value: string; comment: string} | null {
+  const m = head.exec(line)
+  if (!m) return null
+  const rest = line.slice(m[0].length)
+  const hash = rest.indexOf('#')
+  if (hash === -1) return {head: m[0], value: rest, comment: ''}
+  if (hasLineBreak(rest.slice(hash))) return null
+  let start = hash
+  while (start > 0 && /\s/.test(rest[start - 1])) start--
+  return {head: m[0], value: rest.slice(0, start), comment: rest.slice(start)}
+}
+
 /** gunicorn.conf.py: rewrite `name = …` on that line, or append it. Command lines are left to people. */
 function editGunicorn(lines: FileLines, file: string, a: SetAction): {note?: string} {
   if (!file.endsWith('.py')) return {note: `${file}${a.line ? `:${a.line}` : ''}: set gunicorn's ${a.name} to ${a.value} on the command line (--${a.name.replaceAll('_', '-')} ${a.value}); conntune does not rewrite command lines`}
   if (a.line !== null) {
     const old = lines.at(a.line - 1)
-    const m = new RegExp(`^(\\s*${a.name}\\s*(?::[^=]+)?=\\s*)([^#]*?)(\\s*#.*)?$`).exec(old)
+    const m = splitAssignment(old, new RegExp(`^\\s*${a.name}\\s*(?::[^=]+)?=\\s*`))
     if (!m) return {note: `${file}:${a.line}: "${old.trim()}" is not a plain \`${a.name} = …\` assignment; set ${a.name} = ${a.value} by hand`}
-    lines.set(a.line - 1, `${m[1]}${a.value}${m[3] ?? ''}`)
+    lines.set(a.line - 1, `${m.head}${a.value}${m.comment}`)
     return {}
   }
   lines.appendLine(`${a.name} = ${a.value}`)
@@ -171,9 +191,9 @@ function editGunicorn(lines: FileLines, file: string, a: SetAction): {note?: str
 function editLighttpd(lines: FileLines, file: string, a: SetAction): {note?: string} {
   if (a.line !== null) {
     const old = lines.at(a.line - 1)
-    const m = new RegExp(`^(\\s*${a.name.replaceAll('.', '\\.')}\\s*:?=\\s*)([^#]*?)(\\s*#.*)?$`).exec(old)
+    const m = splitAssignment(old, new RegExp(`^\\s*${a.name.replaceAll('.', '\\.')}\\s*:?=\\s*`))
     if (!m) return {note: `${file}:${a.line}: set ${a.name} = ${a.value} by hand`}
-    lines.set(a.line - 1, `${m[1]}${a.value}${m[3] ?? ''}`)
+    lines.set(a.line - 1, `${m.head}${a.value}${m.comment}`)
     return {}
   }
   lines.appendLine(`${a.name} = ${a.value}`)

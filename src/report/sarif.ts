@@ -69,7 +69,10 @@ export function unwrap(text: string): string {
     .split(/\n\s*\n/)
     // Each line break with the blanks around it becomes a space (a paragraph holds no blank line
     // now). Not /\s*\n\s*/g, which rescans every run of blanks without a line break: O(n²).
-    .map((p) => p.split('\n').map((l, i, all) => (i > 0 ? l.trimStart() : l)).map((l, i, all) => (i < all.length - 1 ? l.trimEnd() : l)).join(' '))
+    .map((p) => p.split('\n').map((l, i, all) => {
+      const start = i > 0 ? l.trimStart() : l
+      return i < all.length - 1 ? start.trimEnd() : start
+    }).join(' '))
     .join('\n\n')
 }
 

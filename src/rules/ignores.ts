@@ -4,6 +4,7 @@
 // An ignore without a reason is itself reported: accepted risks must say why.
 import type {CommentLine} from '../model/servers/discover.js'
 import type {Finding} from './types.js'
+import {lastLineBreak} from '../text/trim.js'
 
 export const IGNORE_WITHOUT_REASON = 'conntune-ignore-without-reason'
 
@@ -19,7 +20,6 @@ export interface InlineIgnore {
 
 const HEAD = /^\s*conntune:\s*ignore\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/
 const BLANK = /\s/
-const LINE_BREAK = /[\n\r\u2028\u2029]/g
 
 /**
  * What /^\s*conntune:\s*ignore\s+(IDS)\s*(?:--\s*(.*?))?\s*$/ matches, in one pass: that regex
@@ -34,8 +34,7 @@ export function readIgnoreDirective(text: string): {rules: string[]; reason: str
   const listEnd = m[0].length
   let lastSolid = text.length - 1
   while (lastSolid >= 0 && BLANK.test(text[lastSolid])) lastSolid--
-  let lastBreak = -1
-  for (const b of text.matchAll(LINE_BREAK)) if (b.index! < lastSolid) lastBreak = b.index!
+  const lastBreak = lastLineBreak(text, lastSolid)
   const solidFrom = (i: number): number => {
     while (i <= lastSolid && BLANK.test(text[i])) i++
     return i

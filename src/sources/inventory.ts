@@ -9,7 +9,7 @@ import {shlexSplit} from '../parsers/gunicorn/shell-words.js'
 import {FILE_BOUNDS, readTextOrThrow} from './read-regular.js'
 import {checkHost, checkPort, inventorySshArgs, parseHostSpec, type SshTarget} from './ssh.js'
 import {append} from '../append.js'
-import {cutHashComment, stripHashComment} from '../text/trim.js'
+import {cutHashComment, hasLineBreak, stripHashComment} from '../text/trim.js'
 
 export interface InventoryHost {
   /** The inventory name: the host's identity in reports, whatever it calls itself. */
@@ -53,7 +53,7 @@ function addHost(inv: Inventory, name: string, groupName: string, vars: Record<s
 /** web[01:03].example.com → web01…web03 (zero padding kept); [a:c] letters; a step after a second colon. */
 export function expandRange(pattern: string, at: string): string[] {
   // `.` written [^] after ruling out what `.` stops at: the same match, linear.
-  const m = /[\n\r\u2028\u2029]/.test(pattern) ? null : /^([^]*?)\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::(\d+))?\]([^]*)$/.exec(pattern)
+  const m = hasLineBreak(pattern) ? null : /^([^]*?)\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::(\d+))?\]([^]*)$/.exec(pattern)
   if (!m) {
     if (/[[\]]/.test(pattern)) throw new UserError(`${at}: invalid host range ${JSON.stringify(pattern)}`)
     return [pattern]
@@ -137,7 +137,7 @@ export function parseIniInventory(text: string, file: string): Inventory {
       return
     }
     if (kind === 'vars') {
-      const m = /[\n\r\u2028\u2029]/.test(line) ? null : /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^]*)$/.exec(line)
+      const m = hasLineBreak(line) ? null : /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^]*)$/.exec(line)
       if (!m) throw new UserError(`${at}: expected key=value in [${section}:vars]`)
       group(inv, section, i + 1).vars[m[1]] = m[2].replace(/^(["'])(.*)\1$/, '$2')
       return

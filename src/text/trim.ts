@@ -14,16 +14,24 @@ const BLANK = /\s/
 // What `.` does not match without the s flag: a `.*$` cannot run past one of these.
 const TERMINATOR = /[\n\r\u2028\u2029]/g
 
-/** The index of the last line terminator in `s`, or -1. */
-function lastTerminator(s: string): number {
+/** Does `s` hold a line terminator (what `.` stops at)? Then a `(.*)$` cannot match across it. */
+export function hasLineBreak(s: string): boolean {
+  return /[\n\r\u2028\u2029]/.test(s)
+}
+
+/** The index of the last line terminator in `s` before `end`, or -1. */
+export function lastLineBreak(s: string, end = s.length): number {
   let last = -1
-  for (const m of s.matchAll(TERMINATOR)) last = m.index!
+  for (const m of s.matchAll(TERMINATOR)) {
+    if (m.index! >= end) break
+    last = m.index!
+  }
   return last
 }
 
 /** `line.replace(/\s+#.*$/, '')`: the line without a trailing `#` comment and the blanks before it. */
 export function stripHashComment(line: string): string {
-  const after = lastTerminator(line)
+  const after = lastLineBreak(line)
   for (let i = line.indexOf('#', after + 1); i !== -1; i = line.indexOf('#', i + 1)) {
     if (i === 0 || !BLANK.test(line[i - 1])) continue
     let start = i - 1
@@ -35,7 +43,7 @@ export function stripHashComment(line: string): string {
 
 /** `line.replace(/(^|\s)#.*$/, '')`: cut at a `#` that starts the line or follows a blank (that one blank too). */
 export function cutHashComment(line: string): string {
-  const after = lastTerminator(line)
+  const after = lastLineBreak(line)
   for (let i = line.indexOf('#', after + 1); i !== -1; i = line.indexOf('#', i + 1)) {
     if (i === 0) return ''
     if (BLANK.test(line[i - 1])) return line.slice(0, i - 1)

@@ -9,6 +9,7 @@ import {parseShell, type EnvLookup} from './shell-words.js'
 import {parseEnvFile, parseEnvironmentValue, parseExecValue, parseUnitFile, type UnitEntry} from './systemd.js'
 import {normalisePath} from './validators.js'
 import {append} from '../../append.js'
+import {hasLineBreak} from '../../text/trim.js'
 
 export type EnvEntry = {value: string; file: string; line: number}
 
@@ -275,7 +276,7 @@ export function gunicornFromProcfile(text: string, file: string, opts: {env?: Re
   lines.forEach((raw, n) => {
     if (/^\s*(#|$)/.test(raw)) return
     // /^(NAME):[ \t]*(.*)$/, linear: `.` stops at \r, and backing off before one rescans the line.
-    const m = /[\r\u2028\u2029]/.test(raw) ? null : /^([A-Za-z0-9_-]+):[ \t]*([^]*)$/.exec(raw)
+    const m = hasLineBreak(raw) ? null : /^([A-Za-z0-9_-]+):[ \t]*([^]*)$/.exec(raw)
     if (!m) {
       errors.push(new ParseError('syntax', {file, line: n + 1, col: 1}, 'not a Procfile line ("name: command")'))
       return

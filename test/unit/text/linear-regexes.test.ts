@@ -3,6 +3,7 @@
 // the regex it replaced, on random text over the characters that regex turns on, then on the
 // shape that made the regex quadratic, at n and 4n.
 import fc from 'fast-check'
+import {splitAssignment} from '../../../src/fix/edits.js'
 import {CIDR} from '../../../src/generate/values.js'
 import {globMatches} from '../../../src/model/sysctl.js'
 import {pyStrip} from '../../../src/parsers/gunicorn/validators.js'
@@ -111,5 +112,22 @@ describe('sysctl.d glob keys', () => {
   it('take no longer with many stars (a regex backtracked exponentially in them)', () => {
     linear('sysctl glob stars', 20_000, (n) => `net.ipv4.${'*'.repeat(n)}x`, (g) => globMatches(g, 'net.ipv4.tcp_fin_timeout'))
     linear('sysctl glob star-?', 20_000, (n) => `net.ipv4.${'*?'.repeat(n)}x`, (g) => globMatches(g, 'net.ipv4.tcp_fin_timeout'))
+  })
+})
+
+describe('fix: splitting `name = value  # comment`', () => {
+  it('gives what /^(HEAD)([^#]*?)(\\s*#.*)?$/ gave, for gunicorn and lighttpd heads', () => {
+    const heads = [/^\s*keepalive\s*(?::[^=]+)?=\s*/, /^\s*server\.max-keep-alive-idle\s*:?=\s*/]
+    const line = fc.tuple(fc.constantFrom('keepalive', ' keepalive: int', 'server.max-keep-alive-idle', '\tserver.max-keep-alive-idle :', 'x'), text(['=', ' ', '\t', '#', 'a', '5', '\r', '\u2028', ':']))
+    fc.assert(fc.property(line, ([name, rest]) => {
+      for (const head of heads) {
+        const m = new RegExp(`^(${head.source.slice(1)})([^#]*?)(\\s*#.*)?$`).exec(name + rest)
+        expect(splitAssignment(name + rest, head)).toEqual(m ? {head: m[1], value: m[2], comment: m[3] ?? ''} : null)
+      }
+    }), {numRuns: 20_000})
+  })
+
+  it('is linear in a line of blanks', () => {
+    linear('assignment blanks', 2_000_000, (n) => `keepalive = 2${' '.repeat(n)}x`, (l) => splitAssignment(l, /^\s*keepalive\s*(?::[^=]+)?=\s*/))
   })
 })
