@@ -2,6 +2,7 @@
 // for `check`), so `patch -p0` and `git apply -p0` apply them.
 import {createTwoFilesPatch} from 'diff'
 import type {FixPlan} from './edits.js'
+import {compareCodePoints} from '../text/order.js'
 
 /**
  * Edits past which the diff is not searched for: Myers' algorithm costs O(lines × edits), so a
@@ -41,7 +42,7 @@ export function wholeFilePatch(from: string, to: string, before: string, after: 
 
 export function planPatches(plan: FixPlan, existed: (file: string) => boolean): Array<{file: string; patch: string}> {
   const out: Array<{file: string; patch: string}> = []
-  for (const [file, after] of [...plan.after].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, after] of [...plan.after].sort(([a], [b]) => compareCodePoints(a, b))) {
     const before = existed(file) ? plan.before.get(file) : undefined
     if (before === after) continue
     out.push({file, patch: patchFor(file, before, after)})

@@ -7,6 +7,7 @@ import type {Snapshot} from '../snapshot/types.js'
 import type {Endpoint} from './servers/address-match.js'
 import {ListenerIndex} from './servers/endpoint-index.js'
 import {append} from '../append.js'
+import {compareCodePoints} from '../text/order.js'
 
 export interface LogCounts {
   /** Keep-alive race signatures: premature close, reset or broken pipe on a reused connection. */
@@ -205,7 +206,7 @@ export function readLogEvidence(snap: Snapshot, window: LogWindow): LogEvidence 
     if (un.status502 + un.status504 > 0) ev.unattributed.push(un)
     if (unparsed > 0) ev.notes.push(`${file}: ${unparsed} line(s) with 502/504 do not match its log_format; not counted`)
   }
-  ev.peers = [...byPeer.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([peer, c]) => ({peer, counts: c}))
+  ev.peers = [...byPeer.entries()].sort(([a], [b]) => compareCodePoints(a, b)).map(([peer, c]) => ({peer, counts: c}))
   return ev
 }
 

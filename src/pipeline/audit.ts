@@ -14,6 +14,7 @@ import {activeRules, applyProjectIgnores, projectModelOptions} from './project.j
 import type {Snapshot} from '../snapshot/types.js'
 import {readInventory, type ReadInventory} from './inventory.js'
 import {append} from '../append.js'
+import {compareCodePoints} from '../text/order.js'
 
 export type FailOn = Severity | 'none'
 
@@ -70,7 +71,7 @@ export function groupByRule(findings: Finding[]): AuditResult['byRule'] {
     if (RANK[f.severity] > RANK[g.severity]) g.severity = f.severity
     if (!g.hosts.includes(f.host)) g.hosts.push(f.host)
   }
-  return [...groups.values()].sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.hosts.length - a.hosts.length || a.ruleId.localeCompare(b.ruleId))
+  return [...groups.values()].sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.hosts.length - a.hosts.length || compareCodePoints(a.ruleId, b.ruleId))
 }
 
 /** Broken rules beat findings beat an incomplete audit (README "Exit codes"). */
@@ -83,13 +84,17 @@ export function exitCodeFor(findings: Finding[], failOn: FailOn, ruleFailures: n
 
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info']
 
+/** Worst first, then host, rule, file and line (9 before 10), in code point order (text/order.ts). */
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-      a.host.localeCompare(b.host) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.location.text.localeCompare(b.location.text),
+      compareCodePoints(a.host, b.host) ||
+      compareCodePoints(a.ruleId, b.ruleId) ||
+      compareCodePoints(a.location.file ?? a.location.text, b.location.file ?? b.location.text) ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      (a.location.col ?? 0) - (b.location.col ?? 0) ||
+      compareCodePoints(a.location.text, b.location.text),
   )
 }
 

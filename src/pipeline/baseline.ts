@@ -4,6 +4,7 @@
 import {UserError} from '../errors.js'
 import {FILE_BOUNDS, readTextOrThrow} from '../sources/read-regular.js'
 import type {Finding} from '../rules/types.js'
+import {compareCodePoints} from '../text/order.js'
 
 export const BASELINE_FORMAT = 'conntune-baseline'
 export const BASELINE_VERSION = 1
@@ -26,7 +27,7 @@ export function baselineText(findings: Finding[]): string {
   const entries: BaselineEntry[] = findings
     .filter((f) => f.fingerprint)
     .map((f) => ({fingerprint: f.fingerprint!, ruleId: f.ruleId, host: f.host, location: f.location.text, message: f.message}))
-    .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.location.localeCompare(b.location))
+    .sort((a, b) => compareCodePoints(a.ruleId, b.ruleId) || compareCodePoints(a.location, b.location))
   return JSON.stringify({format: BASELINE_FORMAT, version: BASELINE_VERSION, findings: entries}, null, 2) + '\n'
 }
 

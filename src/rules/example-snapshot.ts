@@ -7,6 +7,7 @@ import {SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot} from '../snapshot/types.js'
 import type {RuleExample} from './types.js'
 import {keepLine} from '../parsers/nginx-logs/signatures.js'
+import {compareCodePoints} from '../text/order.js'
 
 const STATE_HEX: Record<string, string> = {
   ESTABLISHED: '01', SYN_SENT: '02', SYN_RECV: '03', FIN_WAIT1: '04', FIN_WAIT2: '05', TIME_WAIT: '06',
@@ -120,7 +121,7 @@ export function exampleSnapshot(ex: RuleExample): Snapshot {
   if (h.gunicorn !== undefined) files['/etc/gunicorn.conf.py'] = h.gunicorn
   if (ex.options?.nginxDump) {
     // As `nginx -T` prints it: the main file first, then each other file once.
-    const paths = Object.keys(files).filter((p) => p.startsWith('/etc/nginx/')).sort((a, b) => (a === '/etc/nginx/nginx.conf' ? -1 : b === '/etc/nginx/nginx.conf' ? 1 : a.localeCompare(b)))
+    const paths = Object.keys(files).filter((p) => p.startsWith('/etc/nginx/')).sort((a, b) => (a === '/etc/nginx/nginx.conf' ? -1 : b === '/etc/nginx/nginx.conf' ? 1 : compareCodePoints(a, b)))
     snap.commands = {'nginx -T': {exitCode: 0, stderr: 'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n', stdout: paths.map((p) => `# configuration file ${p}:\n${files[p]}\n`).join('')}}
   }
   for (const [path, text] of Object.entries(files)) {

@@ -13,6 +13,7 @@ import {RootFs} from './rootfs.js'
 import {lineNumberer} from '../text/lines.js'
 import type {Problem} from '../model/types.js'
 import {tooLarge} from './read-regular.js'
+import {compareCodePoints} from '../text/order.js'
 
 export const CONFIG_KINDS = ['nginx', 'lighttpd', 'gunicorn', 'sysctl', 'systemd', 'procfile', 'dockerfile', 'compose', 'script'] as const
 export type ConfigKind = (typeof CONFIG_KINDS)[number]
@@ -412,7 +413,8 @@ export function collectFiles(paths: string[], opts: CollectOptions): CheckedFile
       dockerfiles: of('dockerfile'),
       composes: of('compose'),
       scripts: of('script'),
-      sysctl: of('sysctl').sort((a, b) => basename(a).localeCompare(basename(b)) || a.localeCompare(b)),
+      // systemd-sysctl orders by file name with strcmp, whatever the directory (sysctl.d(5)).
+      sysctl: of('sysctl').sort((a, b) => compareCodePoints(basename(a), basename(b)) || compareCodePoints(a, b)),
       map,
       outside: view.outside,
     },

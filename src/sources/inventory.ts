@@ -10,6 +10,7 @@ import {FILE_BOUNDS, readTextOrThrow} from './read-regular.js'
 import {checkHost, checkPort, inventorySshArgs, parseHostSpec, type SshTarget} from './ssh.js'
 import {append} from '../append.js'
 import {cutHashComment, hasLineBreak, stripHashComment} from '../text/trim.js'
+import {compareCodePoints} from '../text/order.js'
 
 export interface InventoryHost {
   /** The inventory name: the host's identity in reports, whatever it calls itself. */
@@ -319,7 +320,8 @@ function varsOf(inv: Inventory, host: InventoryHost): Record<string, string> {
     return best
   }
   const groups = [...inv.groups.keys()].filter((g) => g !== 'all' && hostsOf(inv, g).includes(host.name))
-  groups.sort((a, b) => depth(a) - depth(b) || a.localeCompare(b))
+  // Ansible merges groups of one depth in sorted() order of their names: code points.
+  groups.sort((a, b) => depth(a) - depth(b) || compareCodePoints(a, b))
   return Object.assign({}, inv.groups.get('all')?.vars, ...groups.map((g) => inv.groups.get(g)!.vars), host.vars)
 }
 

@@ -52,6 +52,16 @@ describe('check DIR', () => {
     expect(r.skipped).toEqual([])
   })
 
+  it('orders sysctl.d files as systemd-sysctl does: by file name with strcmp, whatever the locale', () => {
+    // sysctl.d(5): files are sorted by file name in lexicographic order, regardless of directory;
+    // systemd compares with strcmp, so "B-" (0x42) comes before "a-" (0x61) and the later file wins.
+    put('deploy/sysctl.d/a-late.conf', 'net.ipv4.tcp_tw_reuse = 1\n')
+    put('deploy/sysctl.d/B-early.conf', 'net.ipv4.tcp_tw_reuse = 2\n')
+    put('etc/sysctl.d/_z.conf', 'net.ipv4.tcp_tw_reuse = 0\n')
+    const r = collectFiles([repo], {toolVersion: 'test', cwd: repo})
+    expect(r.entries.sysctl.map((p) => p.slice(repo.length + 1))).toEqual(['deploy/sysctl.d/B-early.conf', 'etc/sysctl.d/_z.conf', 'deploy/sysctl.d/a-late.conf'])
+  })
+
   it('finds the configs after 6 000 source files', () => {
     for (let i = 0; i < 6000; i++) put(`a-src/m${i}.ts`, 'export {}\n')
     put('z-deploy/sysctl.d/60-net.conf', 'net.ipv4.tcp_tw_reuse = 1\n')

@@ -23,6 +23,12 @@ describe('ansible connection variables', () => {
     expect(sshConfigArgs(t, {}).slice(0, 9)).toEqual(['-G', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ProxyJump=ops@bastion:2222', '-o', 'ServerAliveInterval=5'])
   })
 
+  it('groups of one depth merge in name order by code point, as Ansible sorts them (the later group wins)', async () => {
+    // Ansible's sort_groups: sorted by (depth, priority, name), Python string order; "B" < "a".
+    const [t] = await targets(`[a]\nweb1\n[B]\nweb1\n[a:vars]\nansible_user=from_a\n[B:vars]\nansible_user=from_B\n`)
+    expect(t).toMatchObject({label: 'web1', user: 'from_a'})
+  })
+
   it('the command line wins: --ssh-option comes before the inventory arguments (ssh keeps the first value)', async () => {
     const [t] = await targets(`web1 ansible_ssh_extra_args="-o ConnectTimeout=99"\n`)
     const args = sshArgs(t, {sshOptions: ['ConnectTimeout=3']})
