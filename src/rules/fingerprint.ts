@@ -2,7 +2,8 @@
 // the host, the file, and the text of the line it points at — so moving a line keeps the
 // fingerprint and changing its value does not. Findings without a file use what they point
 // at ("sysctl net.ipv4.tcp_tw_reuse (runtime)", "listening port 8080").
-import {createHash} from 'node:crypto'
+// crypto.hash is one call, without a Hash object per finding: half the time of createHash here.
+import {hash} from 'node:crypto'
 import {lineAt, lineStarts} from '../text/lines.js'
 import type {Finding} from './types.js'
 import {stripHashComment} from '../text/trim.js'
@@ -35,14 +36,14 @@ export function fingerprinter(texts: Record<string, string>): (f: Subject, fileK
         key = stripHashComment(lineAt(text, starts, loc.line)).replace(/\s+/g, ' ').trim()
         // A line longer than any hand-written one stands in by its own digest, so a finding
         // costs at most LONG_LINE characters of hashing.
-        if (key.length > LONG_LINE) key = `sha256:${createHash('sha256').update(key).digest('hex')}`
+        if (key.length > LONG_LINE) key = `sha256:${hash('sha256', key, 'hex')}`
         lineKeys.set(cached, key)
       }
       subject = `${fileKey ?? loc.file}\n${key}`
     } else {
       subject = loc.text.replace(/:\d+(:\d+)?/g, '')
     }
-    return createHash('sha256').update(`${f.ruleId}\n${f.host}\n${subject}`).digest('hex').slice(0, 32)
+    return hash('sha256', `${f.ruleId}\n${f.host}\n${subject}`, 'hex').slice(0, 32)
   }
 }
 
