@@ -19,12 +19,7 @@ if (argv.length === 1 && argv[0] === '--version') {
 
 /** The fast path, or false when this build has none (a dist/ from before it): oclif runs then. */
 async function fast() {
-  let mod
-  try {
-    mod = await import('../dist/bundle/cli/fast.js')
-  } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND') return false
-    throw error
-  }
-  return mod.runFast(argv)
+  const [{loadFast}, {fileURLToPath}] = await Promise.all([import('./fast-load.js'), import('node:url')])
+  const loaded = loadFast(fileURLToPath(new URL('../dist/bundle/cli/fast.cjs', import.meta.url)))
+  return loaded ? loaded.exports.runFast(argv) : false
 }

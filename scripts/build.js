@@ -56,23 +56,33 @@ await build({
 
 // audit and check also run without oclif (src/cli/fast.ts, called first by bin/run.js), as one
 // file: with no chunks to resolve and link it starts ≈ 15 ms sooner. Library imports stay lazy.
-const fast = await build({
+// It is a function body, not a module (bin/fast-load.js compiles it with vm.Script and the V8
+// code cache written below; Node 20 has no code cache for ES modules): so import() of a library
+// becomes require() (Node ≥ 20.19 requires ES modules too), and import.meta.url a parameter.
+const fastOptions = {
   entryPoints: [join(root, 'src/cli/fast.ts')],
-  outfile: join(root, 'dist/bundle/cli/fast.js'),
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external: ['@oclif/core', 'ajv', 'ajv-draft-04', 'yaml', 'listr2', 'diff', 'eta', 'tinyglobby'],
   minifySyntax: true,
   minifyWhitespace: !readable,
   logLevel: 'warning',
-  metafile: true,
+}
+await build({
+  ...fastOptions,
+  outfile: join(root, 'dist/bundle/cli/fast.cjs'),
+  format: 'cjs',
+  supported: {'dynamic-import': false},
+  define: {'import.meta.url': '__ctMetaUrl'},
 })
 
 // The fast path is only fast if it never loads oclif, and loads libraries only on demand: in
-// one file, a library some module imports at its top would load on every run.
-for (const i of Object.values(fast.metafile.outputs)[0].imports) {
+// one file, a library some module imports at its top would load on every run. A CommonJS
+// metafile calls every import a require-call, so the same entry is bundled as a module (not
+// written) to tell the two apart.
+const asModule = await build({...fastOptions, outfile: join(root, 'dist/bundle/cli/fast.mjs'), format: 'esm', write: false, metafile: true})
+for (const i of Object.values(asModule.metafile.outputs)[0].imports) {
   if (i.path.startsWith('@oclif/') || (i.kind === 'import-statement' && !i.path.startsWith('node:'))) {
     console.error(`build: the fast path (src/cli/fast.ts) loads ${i.path} ${i.kind === 'import-statement' ? 'at startup' : 'on demand'}: make it a lazy import (see src/yaml-sync.ts)`)
     process.exit(1)
@@ -95,3 +105,6 @@ writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(plugin.manifest,
   for (const id of FAST_COMMANDS) table.commands[id] = fastCommand(await plugin.findCommand(id, {must: true}))
   writeFileSync(join(root, 'dist/fast-flags.json'), JSON.stringify(table))
 }
+
+// The fast path's V8 code cache (bin/fast-load.js), made last: it runs the bundle just built.
+run(process.execPath, [join(root, 'scripts/fast-cache.js')])

@@ -42,7 +42,7 @@ export async function runFast(argv: string[], table: FastTable | null = readTabl
   return true
 }
 
-/** dist/bundle/cli/fast.js → dist/fast-flags.json, written by scripts/build.js; none: oclif runs. */
+/** dist/bundle/cli/fast.cjs → dist/fast-flags.json, written by scripts/build.js; none: oclif runs. */
 function readTable(): FastTable | null {
   try {
     return JSON.parse(readFileSync(new URL('../../fast-flags.json', import.meta.url), 'utf8')) as FastTable

@@ -62,11 +62,17 @@ describeReal('shipping: npm pack, global install, GitHub Action', [missingProgra
 
     it('packs what a run needs, built on prepare, and no sources or tests', () => {
       const listed = execFileSync('tar', ['-tzf', tarball], {encoding: 'utf8'}).split('\n')
-      for (const f of ['package/bin/run.js', 'package/oclif.manifest.json', 'package/dist/bundle/commands/check.js', 'package/dist/rules.json', 'package/dist/bundle/cli/fast.js', 'package/dist/fast-flags.json',
+      for (const f of ['package/bin/run.js', 'package/oclif.manifest.json', 'package/dist/bundle/commands/check.js', 'package/dist/rules.json', 'package/dist/bundle/cli/fast.cjs', 'package/dist/bundle/cli/fast.cjs.cache', 'package/dist/fast-flags.json',
         'package/rules/schema.json', 'package/templates/nginx.conf.eta', 'package/src/snapshot/schema.json', 'package/src/config/schema.json', 'package/src/sources/collector.sh']) {
         expect(listed).toContain(f)
       }
       expect(listed.filter((f) => /\.ts$|^package\/test\//.test(f))).toEqual([])
+    })
+
+    it('installs a fast path whose code cache this node takes (bin/fast-load.js)', () => {
+      const pkg = join(prefix, 'lib', 'node_modules', 'conntune')
+      const code = `import {loadFast} from ${JSON.stringify(join(pkg, 'bin/fast-load.js'))}\nconsole.log(loadFast(${JSON.stringify(join(pkg, 'dist/bundle/cli/fast.cjs'))}).cached)`
+      expect(run(process.execPath, ['--input-type=module', '-e', code], {cwd: tmp}).stdout.trim()).toBe('true')
     })
 
     it('installs into an empty prefix as a `conntune` that checks a repository', () => {
