@@ -1,5 +1,5 @@
 // A rule's CEL, evaluated on the model objects themselves for the expressions rules are made of
-// (paths, literals, + - * / %, comparisons, && || !, ?:, string(), size(), join()). A large host
+// (paths, literals, + - * / %, comparisons, && || !, ?:, string(), size(), join(), map(x, e)). A large host
 // runs each of them hundreds of thousands of times, and cel-js through views costs a Proxy trap
 // and a BigInt per field read. The answer is CEL's or nothing: wherever cel-js could answer
 // differently — an error, a mixed int/double, a missing key, a type it compares its own way —
@@ -89,20 +89,55 @@ function str(v: unknown): string | typeof UNSURE {
 
 const ROOTS = new Set(['item', 'host', 'params'])
 
+/** The variables macros bind around an expression, each read from its cell while the macro runs. */
+type Scope = ReadonlyMap<string, {value: unknown}>
+const NO_SCOPE: Scope = new Map()
+
+/**
+ * `list.map(x, expr)`: expr for each element, x bound to it. Only over a list (cel-js maps a
+ * map's keys), only the two-argument form, and only with a variable that hides no root; any
+ * element whose expr is UNSURE makes the whole list UNSURE.
+ */
+function mapMacro(recv: Direct | null, argNodes: unknown[], scope: Scope): Direct | null {
+  if (!recv || !Array.isArray(argNodes) || argNodes.length !== 2) return null
+  const [v, bodyNode] = argNodes
+  if (!isNode(v) || v.op !== 'id' || typeof v.args !== 'string' || ROOTS.has(v.args)) return null
+  const cell = {value: undefined as unknown}
+  const body = compileDirect(bodyNode, new Map([...scope, [v.args, cell]]))
+  if (!body) return null
+  return (ctx) => {
+    const list = recv(ctx)
+    if (!Array.isArray(list)) return UNSURE
+    const out = new Array<unknown>(list.length)
+    // The cell is this macro's own and is read only by its body, which runs to the end before
+    // the next element is bound (a nested map(x, …) has a cell of its own).
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] === undefined) return UNSURE
+      cell.value = asCel(list[i])
+      const r = body(ctx)
+      if (r === UNSURE) return UNSURE
+      out[i] = r
+    }
+    return out
+  }
+}
+
 /**
  * The expression as a direct evaluator, or null when it uses anything outside the subset
- * (macros, lists, `in`, has(), other functions): those always run in cel-js.
+ * (macros but map(x, e), lists, `in`, has(), other functions): those always run in cel-js.
  */
-export function compileDirect(ast: unknown): Direct | null {
+export function compileDirect(ast: unknown, scope: Scope = NO_SCOPE): Direct | null {
   if (!isNode(ast)) return null
   const a = ast.args
-  const sub = (n: unknown) => compileDirect(n)
+  const sub = (n: unknown) => compileDirect(n, scope)
   switch (ast.op) {
     case 'value': {
       const v = a
       return isPrim(v) ? () => v : null
     }
     case 'id': {
+      const bound = typeof a === 'string' ? scope.get(a) : undefined
+      if (bound) return () => bound.value
       if (typeof a !== 'string' || !ROOTS.has(a)) return null
       const root = a as 'host' | 'item' | 'params'
       return (ctx) => {
@@ -226,6 +261,7 @@ export function compileDirect(ast: unknown): Direct | null {
     }
     case 'rcall': {
       const [name, recvNode, argNodes] = a as [unknown, unknown, unknown[]]
+      if (name === 'map') return mapMacro(sub(recvNode), argNodes, scope)
       const recv = sub(recvNode)
       const args = Array.isArray(argNodes) ? argNodes.map(sub) : [null]
       if (!recv || args.some((x) => !x)) return null

@@ -36,14 +36,18 @@ function viaDirect(expr: string, ctx: {host: unknown; item: unknown; params: Rec
 }
 
 /** Every value shape a model field holds. */
-const SHAPES: unknown[] = [undefined, null, true, false, 0, 1, 2, 65, -3, 1.5, 0.25, 2 ** 62, 'upstream', 'unknown', '', '1.0', 'a😀', {}, [], ['a', 'b'], [1, 'x'], {n: 3, s: 'x'}, new Map([['k', 1]])]
+const SHAPES: unknown[] = [undefined, null, true, false, 0, 1, 2, 65, -3, 1.5, 0.25, 2 ** 62, 'upstream', 'unknown', '', '1.0', 'a😀', {}, [], ['a', 'b'], [1, 'x'], {n: 3, s: 'x'}, new Map([['k', 1]]),
+  [{d: 'a', raw: 'unix:/run/a.sock'}, {d: 2, raw: '10.0.0.1:80'}], [{d: ['x', 'y']}, {d: []}], [[1, 2], [3]]]
+/** A deep copy in this realm (structuredClone's objects have another Object.prototype under jest). */
+const copy = (v: unknown): unknown =>
+  v instanceof Map ? new Map([...v].map(([k, x]) => [k, copy(x)])) : Array.isArray(v) ? v.map(copy) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) : v
 const LEAVES = ['item.a', 'item.b', '1.0', 'item.c.d', 'item.list', 'host.n', 'params.limit', '1', '0', '2.5', '"upstream"', '""', 'true', 'false', 'null', '9223372036854775807', 'item.at']
 const BINARY = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '&&', '||']
 
 function expression(rand: (n: number) => number, depth: number): string {
   if (depth === 0 || rand(4) === 0) return LEAVES[rand(LEAVES.length)]!
   const sub = () => expression(rand, depth - 1)
-  switch (rand(8)) {
+  switch (rand(9)) {
     case 0:
       return `(${sub()} ? ${sub()} : ${sub()})`
     case 1:
@@ -56,6 +60,9 @@ function expression(rand: (n: number) => number, depth: number): string {
       return [`${sub()}.size()`, `${sub()}.join(", ")`, `${sub()}.join()`][rand(3)]!
     case 5:
       return `${sub()}[${rand(3)}]`
+    case 6:
+      // map(x, e): x bound in e, e sometimes a nested map over x.
+      return `${sub()}.map(x, ${['x', 'x.d', 'x.raw', '(x + "!")', 'string(x)', 'x.map(y, y)', 'x.d.map(x, x)', 'size(x)', sub()][rand(9)]})`
     default:
       return `(${sub()} ${BINARY[rand(BINARY.length)]} ${sub()})`
   }
@@ -115,7 +122,8 @@ describe('cel-direct', () => {
             const next = cur[k]
             cur = (next?.constructor === Object ? next : (cur[k] = {})) as Record<string, unknown>
           }
-          const v = rand(3) === 0 ? SHAPES[rand(SHAPES.length)] : [0, 1, 30, 65, 'upstream', 'unknown', true, false, null, 'x'][rand(10)]
+          // A copy: a path written into a shared shape would change it for later items (and can make a cycle).
+          const v = rand(3) === 0 ? copy(SHAPES[rand(SHAPES.length)]) : [0, 1, 30, 65, 'upstream', 'unknown', true, false, null, 'x'][rand(10)]
           if (v !== undefined) cur[keys.at(-1)!] = v
         }
         const ctx = {item: roots.item, host: roots.host, params: toCel({minimum: 10, threshold: 5, minTimeWait: 100, warnShare: 0.5}) as Record<string, unknown>}
@@ -135,7 +143,13 @@ describe('cel-direct', () => {
       expect([e, viaDirect(e, ctx)]).toEqual([e, {unsure: true}])
     }
     // Outside the subset: never compiled, always cel-js.
-    for (const e of ['item.l.exists(x, x > 1)', '[1, 2]', 'has(item.n)', '"a" in item.l', 'other.n']) expect(compileDirect(celEnvironment().parse(e).ast)).toBeNull()
+    for (const e of ['item.l.exists(x, x > 1)', '[1, 2]', 'has(item.n)', '"a" in item.l', 'other.n', 'item.l.map(x, x > 1, x)', 'item.l.map(item, item)', 'item.l.filter(x, x > 1)']) {
+      expect([e, compileDirect(celEnvironment().parse(e).ast)]).toEqual([e, null])
+    }
+    // map over a map (cel-js maps its keys) or with an element it cannot read is cel-js's.
+    expect(viaDirect('item.m.map(x, x)', {item: {m: {a: 1}}, host: {}, params: {}})).toEqual({unsure: true})
+    expect(viaDirect('item.l.map(x, x.raw)', {item: {l: [{raw: 'a'}, {}]}, host: {}, params: {}})).toEqual({unsure: true})
+    expect(viaDirect('item.l.map(x, x.raw).join(", ")', {item: {l: [{raw: 'a'}, {raw: 'b'}]}, host: {}, params: {}})).toEqual({value: 'a, b'})
     // A ternary CEL's type check refuses is cel-js's, so it fails as it would.
     expect(viaDirect('item.n > 0 ? "a" : 1', ctx)).toBeNull()
   })
