@@ -3,7 +3,7 @@
 // rule with its file; it never takes the other rules down with it.
 import type {HostModel, Location} from '../model/types.js'
 import {settingLocation, type ConfigSetting} from '../model/servers/setting.js'
-import {celErrorLine, fromCel, registerComputedField, toCel} from './cel.js'
+import {celErrorLine, fromCel, registerComputedField, toCel, viewTarget} from './cel.js'
 
 // A setting's `at` (where a finding about it points) is derived when a rule reads it: most
 // settings never appear in a finding, and a large config has hundreds of thousands of them.
@@ -22,6 +22,9 @@ export interface Evaluation {
   findings: Finding[]
   failures: RuleFailure[]
 }
+
+/** A view's model object, or the value itself. */
+const unwrap = (v: unknown): unknown => (v !== null && typeof v === 'object' ? (viewTarget(v) ?? v) : v)
 
 /** Messages are one paragraph: YAML folding leaves breaks around multi-line {{ }} blocks. */
 export function render(template: Template, ctx: RuleCtx): string {
@@ -99,9 +102,15 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
             if (a.kind === 'sysctl') return [{kind: 'sysctl', key: a.key, value: formatValue(fromCel(a.value(ctx)))}]
             if (a.kind === 'set') {
               type S = {name: string; value: string | null; file: string | null; line: number | null; explicit: boolean; insertAt: {file: string; line: number; col: number; context: string} | null}
-              const got = fromCel(a.setting(ctx)) as S | S[]
+              // The fields an action takes, read from the model's setting itself: a whole copy
+              // (fromCel) of each setting per finding was 5 % of a check with 40 000 findings.
+              const settingOf = (x: unknown): S => {
+                const o = unwrap(x)
+                return o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === Object.prototype ? (o as S) : (fromCel(o) as S)
+              }
+              const got = unwrap(a.setting(ctx))
               const value = formatValue(fromCel(a.value(ctx)))
-              return (Array.isArray(got) ? got : [got]).map((s) => ({kind: 'set', name: s.name, value, current: s.value ?? null, file: s.explicit ? s.file : null, line: s.explicit ? s.line : null, insertAt: s.insertAt ?? null, ...(a.prefer ? {prefer: a.prefer} : {})}))
+              return (Array.isArray(got) ? got.map(settingOf) : [settingOf(got)]).map((s) => ({kind: 'set', name: fromCel(s.name) as string, value, current: (fromCel(s.value) as string | null) ?? null, file: s.explicit ? (fromCel(s.file) as string) : null, line: s.explicit ? (fromCel(s.line) as number) : null, insertAt: (fromCel(s.insertAt) as S['insertAt']) ?? null, ...(a.prefer ? {prefer: a.prefer} : {})}))
             }
             const e = fromCel(a.entry(ctx)) as {file: string; line: number}
             return [{kind: 'delete-line', file: e.file, line: e.line}]
