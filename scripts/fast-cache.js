@@ -11,6 +11,9 @@ import {cacheBytes, loadFast} from '../bin/fast-load.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bundle = join(root, 'dist/bundle/cli/fast.cjs')
+// --out FILE: write the cache there instead (a test does), not beside the bundle.
+const outAt = process.argv.indexOf('--out')
+const out = outAt > 0 ? process.argv[outAt + 1] : `${bundle}.cache`
 
 // What a deployment repository holds: an nginx include tree with upstreams, gunicorn in a
 // config file, a unit and a Procfile, sysctl.d, lighttpd, a Dockerfile and a Compose file.
@@ -55,6 +58,11 @@ try {
   }
   put(join(repo, 'repo'), FILES)
   put(join(repo, 'host'), HOST)
+  // The runs look for .conntune.yaml from the checked tree and the working directory upward:
+  // one here, and the working directory here, keep them from reading /tmp/.conntune.yaml or
+  // any other file a local user could leave above (a bad one would fail the build).
+  put(repo, {'.conntune.yaml': 'frontend: aws-alb\nbackends:\n  - address: "10.0.0.9:9000"\n    kind: node\n    idleTimeout: 5\n'})
+  process.chdir(repo)
   const loaded = loadFast(bundle, {useCache: false})
   if (!loaded) throw new Error(`${bundle} is missing`)
   for (const format of ['text', 'json']) {
@@ -62,9 +70,10 @@ try {
     await loaded.exports.runFast(['audit', '--root', join(repo, 'host'), '--format', format, '-o', join(repo, `audit.${format}`), '--fail-on', 'none'])
   }
   process.exitCode = 0
-  const tmp = `${bundle}.cache.tmp`
+  const tmp = `${out}.tmp`
   writeFileSync(tmp, cacheBytes(loaded))
-  renameSync(tmp, `${bundle}.cache`)
+  renameSync(tmp, out)
 } finally {
+  process.chdir(root)
   rmSync(repo, {recursive: true, force: true})
 }

@@ -2,6 +2,7 @@
 // What a module gave it must still hold (strict mode, import.meta.url, require beside the file),
 // and a cache is used only for the source it was made from. Run in plain node, as bin/run.js.
 import {execFileSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -65,6 +66,16 @@ describe('loadFast', () => {
 
   it('is null when there is no bundle (bin/run.js then runs oclif)', () => {
     expect(inNode(`console.log(JSON.stringify(loadFast(${JSON.stringify(join(dir, 'none.cjs'))})))`)).toBeNull()
+  })
+
+  it('is made without reading a .conntune.yaml above its temporary trees (a bad one would fail the build)', () => {
+    // TMPDIR holds a broken project file, as /tmp may if another user writes one there.
+    writeFileSync(join(dir, '.conntune.yaml'), 'frontend: [unclosed\n')
+    const out = join(dir, 'made.cache')
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/fast-cache.js', import.meta.url)), '--out', out], {env: {...process.env, TMPDIR: dir}, stdio: 'pipe'})
+    const built = fileURLToPath(new URL('../../../dist/bundle/cli/fast.cjs', import.meta.url))
+    const digest = createHash('sha256').update(readFileSync(built, 'utf8')).digest('hex')
+    expect(readFileSync(out).toString('latin1', 0, 65)).toBe(`${digest}\n`)
   })
 
   it('takes the cache the build wrote for the bundle it built', () => {
