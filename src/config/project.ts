@@ -53,11 +53,22 @@ export function findProjectFile(start: string): string | null {
   let dir = resolve(start)
   for (;;) {
     const p = join(dir, PROJECT_FILE)
-    if (present(p)) return p
+    if (present(p) && !plantedByOther(statSync(dir).mode, lstatSync(p).uid, process.geteuid?.() ?? -1)) return p
     const up = dirname(dir)
     if (up === dir) return null
     dir = up
   }
+}
+
+/**
+ * A project file in a directory anyone may write to (/tmp, /var/tmp, /dev/shm), left there by
+ * another user, is not this project's: it could turn rules off or ignore findings for whoever
+ * checks a tree below it (root, on a shared host or CI runner). It is passed over and the walk
+ * goes on up, as git refuses a repository of "dubious ownership". One owned by root or by the
+ * user running conntune is used.
+ */
+export function plantedByOther(dirMode: number, fileUid: number, euid: number): boolean {
+  return (dirMode & 0o002) !== 0 && fileUid !== euid && fileUid !== 0
 }
 
 function present(p: string): boolean {

@@ -1,7 +1,8 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {conntune, expectOneLineError, json} from './run-cli.js'
+import {plantedByOther} from '../../src/config/project.js'
 
 let repo: string
 beforeEach(() => {
@@ -16,6 +17,38 @@ afterEach(() => rmSync(repo, {recursive: true, force: true}))
 
 const check = (...extra: string[]) => json(conntune(['check', join(repo, 'deploy'), '--nginx-version', '1.24.0', '--format', 'json', ...extra]))
 const ids = (r: any) => r.findings.map((f: any) => f.ruleId).sort()
+
+const asRoot = process.getuid?.() === 0
+
+describe('a .conntune.yaml in a directory anyone may write to', () => {
+  it('is passed over when another user owns it, and used when root or the user running conntune does', () => {
+    const sticky = 0o41777
+    expect(plantedByOther(sticky, 65534, 0)).toBe(true)
+    expect(plantedByOther(sticky, 0, 1000)).toBe(false)
+    expect(plantedByOther(sticky, 1000, 1000)).toBe(false)
+    // Not world-writable: a checkout owned by the app user, checked by root (Docker), is its own.
+    expect(plantedByOther(0o40755, 65534, 0)).toBe(false)
+    expect(plantedByOther(0o40775, 65534, 0)).toBe(false)
+  })
+
+  ;(asRoot ? test : test.skip)('a file another user left in a sticky /tmp-like directory does not turn rules off (as root)', () => {
+    const shared = join(repo, 'shared')
+    mkdirSync(shared)
+    chmodSync(shared, 0o1777)
+    cpSync(join(repo, 'deploy'), join(shared, 'proj/deploy'), {recursive: true})
+    const planted = join(shared, '.conntune.yaml')
+    writeFileSync(planted, 'severity:\n  hop-unresolved-backend: "off"\n')
+    chownSync(planted, 65534, 65534)
+    const run = () => json(conntune(['check', join(shared, 'proj/deploy'), '--nginx-version', '1.24.0', '--format', 'json']))
+    expect(ids(run())).toEqual(['hop-unresolved-backend'])
+    // Root's own file there is used, as is the app user's in a directory only it may write.
+    chownSync(planted, 0, 0)
+    expect(ids(run())).toEqual([])
+    chownSync(planted, 65534, 65534)
+    chmodSync(shared, 0o755)
+    expect(ids(run())).toEqual([])
+  })
+})
 
 describe('.conntune.yaml', () => {
   it('is found by walking up from the checked paths and supplies the frontend and other hosts\' backends', () => {
