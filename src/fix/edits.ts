@@ -126,7 +126,8 @@ export function editNginxFile(text: string, file: string, actions: Array<{ruleId
     lines.add(r.line)
     splices.push(r)
   }
-  // Later in the text first; a splice never reaches into one after it (one per line).
+  // Later in the text first. Splices on different lines meet only when one rewrites a block
+  // directive, whose span runs to its `}`: then one by one, as they would have been made.
   splices.sort((x, y) => y.start - x.start)
   const out: string[] = []
   let tail = text.length

@@ -68,6 +68,16 @@ describe('nginx edits of one file', () => {
     }), {numRuns: 3_000})
   })
 
+  it('make the edits one by one when two splices overlap on different lines (a block directive rewritten around an insertion)', () => {
+    // A rule may name a block directive: its span runs to the block's `}`, over the location's
+    // line, where the other edit inserts. One pass cannot splice both; one by one can.
+    const text = 'http {\n    server {\n        location / { proxy_pass http://app; }\n    }\n}\n'
+    const list = bottomUp([set('server', 'x', 2), set('proxy_read_timeout', '5s', null, {file: 'n.conf', line: 3, col: 9, context: 'location'})])
+    const one = editNginxOneByOne(text, 'n.conf', list)
+    expect(one.changed).toBe(true)
+    expect(editNginxFile(text, 'n.conf', list)).toEqual(one)
+  })
+
   // Every edit parsed and copied the whole file (2 000 added lines: 6 s).
   it('cost about 4x the time for 4x the servers, an edit each', () => {
     const make = (n: number) => {
