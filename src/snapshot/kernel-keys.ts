@@ -41,3 +41,8 @@ export const LIMITS = {
   dirEntries: 10_000,
   symlinkHops: 40,
 } as const
+
+/** A snapshot's directory listing: the first `cap` of the sorted names, and how many were left out. */
+export function cappedListing(sorted: string[], cap: number = LIMITS.dirEntries): {entries: string[]; more?: number} {
+  return sorted.length > cap ? {entries: sorted.slice(0, cap), more: sorted.length - cap} : {entries: sorted}
+}

@@ -2,7 +2,7 @@
 // local collect makes. Output cut short or garbled keeps what was read; everything the host
 // should have reported and did not is recorded as an error, so the audit says it is incomplete.
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type CapturedCommand, type CapturedFile, type Snapshot} from '../snapshot/types.js'
-import {LIMITS, PROC_FILES, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
+import {cappedListing, PROC_FILES, SYSCTL_KEYS} from '../snapshot/kernel-keys.js'
 import {LOG_LIMITS} from '../snapshot/config-locations.js'
 import {snapshotLogTargets} from '../snapshot/nginx-texts.js'
 import type {CapturedLog} from '../snapshot/types.js'
@@ -326,7 +326,7 @@ export function parseCollectorOutput(input: Buffer | string, opts: ParseOptions)
             .split('\n')
             .filter((n) => n.length > 0 && n !== '.' && n !== '..' && !n.includes('/'))
             .sort()
-          dirs[a[1]] = names.length > LIMITS.dirEntries ? {entries: names.slice(0, LIMITS.dirEntries), more: names.length - LIMITS.dirEntries} : {entries: names}
+          dirs[a[1]] = cappedListing(names)
         }
         const dir = a[1]
         last = {set: (f) => (dirs[dir] = {error: f.error ?? 'EIO'})}

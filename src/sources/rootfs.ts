@@ -4,7 +4,7 @@
 import {lstatSync, readdirSync, readlinkSync, realpathSync, statSync} from 'node:fs'
 import {readRegular} from './read-regular.js'
 import {posix} from 'node:path'
-import {LIMITS} from '../snapshot/kernel-keys.js'
+import {cappedListing} from '../snapshot/kernel-keys.js'
 import {resolveContained, rootBoundary, type Boundary} from './contain.js'
 import type {CapturedFile} from '../snapshot/types.js'
 
@@ -80,16 +80,14 @@ export class RootFs {
   }
 
   /**
-   * Directory entries (names), sorted, at most `cap` (a snapshot's bound; `more` counts the
+   * Directory entries (names), sorted, at most `cap` (default: a snapshot's bound; `more` counts the
    * rest); ENOENT is reported so callers can tell "none" from "unreadable".
    */
-  listDir(hostPath: string, cap: number = LIMITS.dirEntries): {entries?: string[]; more?: number; error?: string} {
+  listDir(hostPath: string, cap?: number): {entries?: string[]; more?: number; error?: string} {
     const r = this.resolve(hostPath)
     if ('error' in r) return {error: r.error}
     try {
-      const names = readdirSync(r.real).sort()
-      if (names.length > cap) return {entries: names.slice(0, cap), more: names.length - cap}
-      return {entries: names}
+      return cappedListing(readdirSync(r.real).sort(), cap)
     } catch (error) {
       return {error: (error as NodeJS.ErrnoException).code ?? 'EIO'}
     }
