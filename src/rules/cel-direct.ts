@@ -19,7 +19,8 @@ const int = (n: bigint): bigint | typeof UNSURE => (n < INT_MIN || n > INT_MAX ?
 /** A model value as a view would hand it to CEL. */
 const asCel = (v: unknown): unknown => (typeof v === 'number' ? celNumber(v) : v)
 
-const isPlain = (o: unknown): o is Record<string, unknown> => {
+/** A model object (or a null-prototype one): what a view wraps, not a class instance or a CEL Map. */
+export const isPlain = (o: unknown): o is Record<string, unknown> => {
   if (o === null || typeof o !== 'object') return false
   const proto = Object.getPrototypeOf(o)
   return proto === Object.prototype || proto === null

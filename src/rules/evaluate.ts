@@ -9,6 +9,7 @@ import {celErrorLine, fromCel, registerComputedField, toCel, viewTarget} from '.
 // settings never appear in a finding, and a large config has hundreds of thousands of them.
 registerComputedField('at', (o) => ('explicit' in o && 'insertAt' in o && 'name' in o ? settingLocation(o as unknown as ConfigSetting) : undefined))
 import type {CompiledRule, RuleCtx, Template} from './compile.js'
+import {isPlain} from './cel-direct.js'
 import type {FixAction, Finding} from './types.js'
 
 export interface RuleFailure {
@@ -106,11 +107,11 @@ export function evaluateRules(rules: CompiledRule[], model: HostModel): Evaluati
               // (fromCel) of each setting per finding was 5 % of a check with 40 000 findings.
               const settingOf = (x: unknown): S => {
                 const o = unwrap(x)
-                return o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === Object.prototype ? (o as S) : (fromCel(o) as S)
+                return isPlain(o) ? (o as unknown as S) : (fromCel(o) as S)
               }
               const got = unwrap(a.setting(ctx))
               const value = formatValue(fromCel(a.value(ctx)))
-              return (Array.isArray(got) ? got.map(settingOf) : [settingOf(got)]).map((s) => ({kind: 'set', name: fromCel(s.name) as string, value, current: (fromCel(s.value) as string | null) ?? null, file: s.explicit ? (fromCel(s.file) as string) : null, line: s.explicit ? (fromCel(s.line) as number) : null, insertAt: (fromCel(s.insertAt) as S['insertAt']) ?? null, ...(a.prefer ? {prefer: a.prefer} : {})}))
+              return (Array.isArray(got) ? got.map(settingOf) : [settingOf(got)]).map((s) => ({kind: 'set', name: s.name, value, current: s.value ?? null, file: s.explicit ? s.file : null, line: s.explicit ? s.line : null, insertAt: s.insertAt ? {...s.insertAt} : null, ...(a.prefer ? {prefer: a.prefer} : {})}))
             }
             const e = fromCel(a.entry(ctx)) as {file: string; line: number}
             return [{kind: 'delete-line', file: e.file, line: e.line}]
