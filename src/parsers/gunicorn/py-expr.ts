@@ -4,7 +4,7 @@
 // is parsed only far enough to skip it, and reported as unresolved with the reason.
 import type {Token} from './py-tokenizer.js'
 import {decodeStringToken} from './py-strings.js'
-import {binaryOp, BUDGET_SPENT, DictBuilder, isContainer, ItemBudget, type PyValue, unaryOp, uniqueItems} from './py-values.js'
+import {binaryOp, BUDGET_SPENT, DictBuilder, isContainer, ItemBudget, iterItems, type PyValue, typeName, unaryOp, uniqueItems} from './py-values.js'
 import {append} from '../../append.js'
 
 export type ExprNode =
@@ -667,11 +667,9 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
         if (!x.ok) return x
         if (!budget.take(it.star ? starredLength(x.value) : 1)) return unres(BUDGET_SPENT, it.x.tok)
         if (!it.star) { items.push(x.value); continue }
-        const v = x.value
-        if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') append(items, v.items)
-        else if (v.t === 'dict') append(items, v.entries.map(([k]) => k))
-        else if (v.t === 'str') append(items, [...v.v].map((c): PyValue => ({t: 'str', v: c})))
-        else return unres(`TypeError when executed: cannot unpack a '${v.t}'`, it.x.tok)
+        const spread = iterItems(x.value)
+        if (!spread) return unres(`TypeError when executed: Value after * must be an iterable, not ${typeName(x.value)}`, it.x.tok)
+        append(items, spread)
       }
       if (node.t !== 'set') return {ok: true, value: {t: node.t, items}}
       const unhashable = items.find((v) => isContainer(v) && v.t !== 'tuple')
@@ -709,7 +707,7 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
 function starredLength(v: PyValue): number {
   if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') return v.items.length
   if (v.t === 'dict') return v.entries.length
-  return v.t === 'str' ? v.v.length : 0
+  return v.t === 'str' || v.t === 'bytes' ? v.v.length : 0
 }
 
 function pyReprShort(v: PyValue): string {

@@ -165,6 +165,25 @@ export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, items
   return ok(list)
 }
 
+/**
+ * What `for x in v` yields, or null when v is not iterable: a dict its keys, a str its
+ * characters, bytes their values as ints. A set yields its items in the order this reader keeps
+ * them (insertion); CPython's order depends on the hashes.
+ */
+export function iterItems(v: PyValue): PyValue[] | null {
+  if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') return v.items
+  if (v.t === 'dict') return v.entries.map(([k]) => k)
+  if (v.t === 'str') return Array.from(v.v, (c): PyValue => ({t: 'str', v: c}))
+  if (v.t === 'bytes') return Array.from(v.v, (c): PyValue => ({t: 'int', v: BigInt(c.charCodeAt(0))}))
+  return null
+}
+
+/** `list += other`: list.extend(other), which takes any iterable. */
+export function extendBy(list: Extract<PyContainer, {items: PyValue[]}>, other: PyValue, budget = new ItemBudget()): OpResult {
+  const items = iterItems(other)
+  return items ? extendList(list, items, budget) : fail(`TypeError when executed: '${typeName(other)}' object is not iterable`)
+}
+
 /** Plain JSON-able data for output: ints as numbers (or decimal strings past 2^53). */
 /** The JSON-able value; a container inside itself is its repr there (`[...]`), as above. */
 export function toJs(v: PyValue): unknown {

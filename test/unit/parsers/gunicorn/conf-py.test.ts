@@ -69,6 +69,15 @@ describe('gunicorn.conf.py: literal values', () => {
     expect(known(r.value)).toMatchObject({workers: 10, bind: ['a', 'b'], alias: ['a', 'b']})
   })
 
+  it('extends a list by += with any iterable, as list.extend does, and not with a non-iterable', () => {
+    // CPython 3: [1] + (2,) is a TypeError, but xs += (2,) is xs.extend((2,)): a dict gives its
+    // keys, a str its characters, bytes their ints; xs += xs doubles it.
+    const r = read('xs = ["a"]\nys = xs\nxs += ("b", "c")\nxs += {"d": 1}\nxs += "ef"\nn = [0]\nn += b"AB"\nd = [1]\nd += d\ns = [*b"\\x05", *"gh"]\nbad = [1]\nbad += 5\n')
+    expect(r.errors).toEqual([])
+    expect(known(r.value)).toMatchObject({xs: ['a', 'b', 'c', 'd', 'e', 'f'], ys: ['a', 'b', 'c', 'd', 'e', 'f'], n: [0, 65, 66], d: [1, 1], s: [5, 'g', 'h']})
+    expect(unknown(r.value, 'bad')).toBe("TypeError when executed: 'int' object is not iterable")
+  })
+
   it('handles tuple unpacking, starred targets, chained assignment and annotations', () => {
     const r = read('a, b = 1, 2\n(c, d), e = (3, 4), 5\n[f, *g] = [6, 7, 8]\nh = i = 9\nj: int = 10\nk: str\nl, = [11]\nm, n = "xy"\n')
     expect(r.errors).toEqual([])
