@@ -5,7 +5,7 @@
 import {ParseError} from '../types.js'
 import {ExprParser, PySyntaxError, evaluate, isAugOp, isKeyword, type EnvReader, type EnvUse, type EvalResult, type NameState} from './py-expr.js'
 import {normaliseSource, tokenizePython, type PyComment, type Token} from './py-tokenizer.js'
-import {binaryOp, BUDGET_SPENT, extendBy, isContainer, ItemBudget, markMutated, mutationOf, type PyValue} from './py-values.js'
+import {binaryOp, BUDGET_SPENT, extendList, isContainer, ItemBudget, markMutated, mutationOf, type PyValue} from './py-values.js'
 import {ALL_SETTING_NAMES} from './settings-table.js'
 import {append} from '../../append.js'
 import {elideMiddle} from '../../text/elide.js'
@@ -712,9 +712,8 @@ class ModuleReader {
     } else if (!rhs.ok) {
       result = rhs
     } else {
-      // list += extends the list in place (aliases see it), without a copy per line, and takes
-      // any iterable: list.__iadd__ is list.extend, where list + tuple is a TypeError.
-      const r = op === '+' && cur.value.t === 'list' ? extendBy(cur.value, rhs.value, this.budget) : binaryOp(op, cur.value, rhs.value, this.budget)
+      // list += extends the list in place (aliases see it), without a copy per line.
+      const r = op === '+' && cur.value.t === 'list' ? extendList(cur.value, rhs.value, this.budget) : binaryOp(op, cur.value, rhs.value, this.budget)
       result = r.ok ? {ok: true, value: r.value} : {ok: false, reason: r.reason, tok: toks[opAt]}
     }
     if (ctx.scope === 'module' && cur.state === 'known' && !result.ok && isContainer(cur.value)) markMutated(cur.value, result.reason)

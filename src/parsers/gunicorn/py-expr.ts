@@ -4,7 +4,7 @@
 // is parsed only far enough to skip it, and reported as unresolved with the reason.
 import type {Token} from './py-tokenizer.js'
 import {decodeStringToken} from './py-strings.js'
-import {binaryOp, BUDGET_SPENT, DictBuilder, isContainer, ItemBudget, iterItems, type PyValue, typeName, unaryOp, uniqueItems} from './py-values.js'
+import {binaryOp, BUDGET_SPENT, DictBuilder, isContainer, ItemBudget, iterItems, iterLength, type PyValue, typeName, unaryOp, uniqueItems} from './py-values.js'
 import {append} from '../../append.js'
 
 export type ExprNode =
@@ -665,11 +665,16 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
       for (const it of node.items) {
         const x = ev(it.x)
         if (!x.ok) return x
-        if (!budget.take(it.star ? starredLength(x.value) : 1)) return unres(BUDGET_SPENT, it.x.tok)
-        if (!it.star) { items.push(x.value); continue }
-        const spread = iterItems(x.value)
-        if (!spread) return unres(`TypeError when executed: Value after * must be an iterable, not ${typeName(x.value)}`, it.x.tok)
-        append(items, spread)
+        if (!it.star) {
+          if (!budget.take(1)) return unres(BUDGET_SPENT, it.x.tok)
+          items.push(x.value)
+          continue
+        }
+        const n = iterLength(x.value)
+        // CPython's own words, which differ between a set display and the others.
+        if (n === null) return unres(`TypeError when executed: ${node.t === 'set' ? `'${typeName(x.value)}' object is not iterable` : `Value after * must be an iterable, not ${typeName(x.value)}`}`, it.x.tok)
+        if (!budget.take(n)) return unres(BUDGET_SPENT, it.x.tok)
+        append(items, iterItems(x.value)!)
       }
       if (node.t !== 'set') return {ok: true, value: {t: node.t, items}}
       const unhashable = items.find((v) => isContainer(v) && v.t !== 'tuple')
@@ -701,13 +706,6 @@ export function evaluate(node: ExprNode, lookup: (name: string) => NameState, en
       return {ok: true, value: {t: 'dict', entries: dict.entries}}
     }
   }
-}
-
-/** How many items *v adds to a display (0 for what cannot be unpacked: that fails after). */
-function starredLength(v: PyValue): number {
-  if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') return v.items.length
-  if (v.t === 'dict') return v.entries.length
-  return v.t === 'str' || v.t === 'bytes' ? v.v.length : 0
 }
 
 function pyReprShort(v: PyValue): string {

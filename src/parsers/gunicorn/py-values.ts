@@ -147,25 +147,6 @@ function knownUnchanged(v: PyContainer): boolean {
 }
 
 /**
- * list += list: the same list object grows (list.__iadd__), so aliases see the items too.
- * When the list and every item added are unchanged, which is how a config's `xs += [...]`
- * reaches here (a name whose value has a mark is not known, so nothing extends it), every
- * cached answer still holds: an unchanged container given unchanged items stays unchanged,
- * and so does everything holding it. Otherwise the caches are dropped.
- */
-export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, items: PyValue[], budget = new ItemBudget()): OpResult {
-  if (list.items.length + items.length > LIMITS.maxItems) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
-  if (!budget.take(items.length)) return fail(BUDGET_SPENT)
-  const unchanged = mutationOf(list) === undefined && items.every((x) => mutationOf(x) === undefined)
-  append(list.items, items === list.items ? items.slice() : items)
-  if (!unchanged) {
-    markEpoch++
-    structureEpoch++
-  }
-  return ok(list)
-}
-
-/**
  * What `for x in v` yields, or null when v is not iterable: a dict its keys, a str its
  * characters, bytes their values as ints. A set yields its items in the order this reader keeps
  * them (insertion); CPython's order depends on the hashes.
@@ -178,10 +159,38 @@ export function iterItems(v: PyValue): PyValue[] | null {
   return null
 }
 
-/** `list += other`: list.extend(other), which takes any iterable. */
-export function extendBy(list: Extract<PyContainer, {items: PyValue[]}>, other: PyValue, budget = new ItemBudget()): OpResult {
-  const items = iterItems(other)
-  return items ? extendList(list, items, budget) : fail(`TypeError when executed: '${typeName(other)}' object is not iterable`)
+/**
+ * At most how many items iterItems(v) yields (a str counts UTF-16 units), or null when v is not
+ * iterable. Known without building them, so a bound is checked before a million-character
+ * string becomes a million values.
+ */
+export function iterLength(v: PyValue): number | null {
+  if (v.t === 'list' || v.t === 'tuple' || v.t === 'set') return v.items.length
+  if (v.t === 'dict') return v.entries.length
+  return v.t === 'str' || v.t === 'bytes' ? v.v.length : null
+}
+
+/**
+ * list += other: list.extend(other), which takes any iterable (only list + list is allowed
+ * without the `=`). The same list object grows (list.__iadd__), so aliases see the items too.
+ * When the list and every item added are unchanged, which is how a config's `xs += [...]`
+ * reaches here (a name whose value has a mark is not known, so nothing extends it), every
+ * cached answer still holds: an unchanged container given unchanged items stays unchanged,
+ * and so does everything holding it. Otherwise the caches are dropped.
+ */
+export function extendList(list: Extract<PyContainer, {items: PyValue[]}>, other: PyValue, budget = new ItemBudget()): OpResult {
+  const n = iterLength(other)
+  if (n === null) return fail(`TypeError when executed: '${typeName(other)}' object is not iterable`)
+  if (list.items.length + n > LIMITS.maxItems) return fail(`sequence result longer than ${LIMITS.maxItems} items`)
+  if (!budget.take(n)) return fail(BUDGET_SPENT)
+  const items = iterItems(other)!
+  const unchanged = mutationOf(list) === undefined && items.every((x) => mutationOf(x) === undefined)
+  append(list.items, items === list.items ? items.slice() : items)
+  if (!unchanged) {
+    markEpoch++
+    structureEpoch++
+  }
+  return ok(list)
 }
 
 /** Plain JSON-able data for output: ints as numbers (or decimal strings past 2^53). */

@@ -78,6 +78,17 @@ describe('gunicorn.conf.py: literal values', () => {
     expect(unknown(r.value, 'bad')).toBe("TypeError when executed: 'int' object is not iterable")
   })
 
+  it('says what CPython says for *x of a non-iterable, and bounds += before building the items', () => {
+    const r = read('a = [*5]\nb = {*None}\nc = (*1.5,)\ns = "x" * 200000\nxs = []\nxs += s\n')
+    expect(r.errors).toEqual([])
+    expect(['a', 'b', 'c', 'xs'].map((n) => unknown(r.value, n))).toEqual([
+      'TypeError when executed: Value after * must be an iterable, not int',
+      "TypeError when executed: 'NoneType' object is not iterable",
+      'TypeError when executed: Value after * must be an iterable, not float',
+      'sequence result longer than 100000 items',
+    ])
+  })
+
   it('handles tuple unpacking, starred targets, chained assignment and annotations', () => {
     const r = read('a, b = 1, 2\n(c, d), e = (3, 4), 5\n[f, *g] = [6, 7, 8]\nh = i = 9\nj: int = 10\nk: str\nl, = [11]\nm, n = "xy"\n')
     expect(r.errors).toEqual([])
