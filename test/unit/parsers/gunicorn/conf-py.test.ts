@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {parseGunicornConfPy, type GunicornConfPy} from '../../../../src/parsers/gunicorn/conf-py.js'
 import {normaliseSource, tokenizePython} from '../../../../src/parsers/gunicorn/py-tokenizer.js'
-import {toJs} from '../../../../src/parsers/gunicorn/py-values.js'
+import {BUDGET_SPENT, extendList, ItemBudget, LIMITS, toJs, type PyValue} from '../../../../src/parsers/gunicorn/py-values.js'
 
 const FIX = path.resolve('test/fixtures/gunicorn/conf')
 
@@ -87,6 +87,16 @@ describe('gunicorn.conf.py: literal values', () => {
       'TypeError when executed: Value after * must be an iterable, not float',
       'sequence result longer than 100000 items',
     ])
+  })
+
+  it('checks list +=\'s bounds before it builds a value per character', () => {
+    // Built first, 10 000 lines of `x = []; x += s` with a 99 999-character s took 87 s and
+    // 1.1 GB past the per-file budget (1.1 s now). A string that cannot be iterated shows it.
+    const budget = new ItemBudget()
+    budget.take(LIMITS.maxItemsPerFile)
+    const huge = {t: 'str', v: {length: 99_999, [Symbol.iterator]: () => { throw new Error('the characters were built') }}} as unknown as PyValue
+    expect(extendList({t: 'list', items: []}, huge, budget)).toEqual({ok: false, reason: BUDGET_SPENT})
+    expect(extendList({t: 'list', items: []}, {...huge, v: {length: LIMITS.maxItems + 1}} as unknown as PyValue)).toEqual({ok: false, reason: `sequence result longer than ${LIMITS.maxItems} items`})
   })
 
   it('handles tuple unpacking, starred targets, chained assignment and annotations', () => {
