@@ -25,14 +25,17 @@ export function bestOf(label: string, small: () => number, large: () => number, 
  * milliseconds fits in one time slice and one of twenty is preempted, and the ratio measured the
  * scheduler (1.7 ms → 34 ms = 20× under four busy loops per core).
  */
-export function cpuNanos(): bigint {
+function cpuNanos(): bigint {
   const {user, system} = process.cpuUsage()
   return BigInt(user + system) * 1000n
 }
 
-/** CPU milliseconds that fn takes. */
-export function timed(fn: () => unknown): number {
+/** CPU milliseconds that fn takes, and what it returned (for the caller's check that it did the work). */
+export function measured<T>(fn: () => T): {ms: number; value: T} {
   const t0 = cpuNanos()
-  fn()
-  return Number(cpuNanos() - t0) / 1e6
+  const value = fn()
+  return {ms: Number(cpuNanos() - t0) / 1e6, value}
 }
+
+/** CPU milliseconds that fn takes. */
+export const timed = (fn: () => unknown): number => measured(fn).ms

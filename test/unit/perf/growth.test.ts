@@ -20,7 +20,7 @@ import {countsTowardEach, emptyCounts, type LogEvidence} from '../../../src/mode
 import type {Endpoint} from '../../../src/model/servers/address-match.js'
 import {exampleSnapshot} from '../../../src/rules/example-snapshot.js'
 import {effectiveLighttpd, parseLighttpdText} from '../../../src/parsers/lighttpd/index.js'
-import {BOUND, bestOf, cpuNanos, timed} from './best-of.js'
+import {BOUND, bestOf, measured, timed} from './best-of.js'
 import {parseNginx} from '../../../src/parsers/nginx/index.js'
 import {MemoryFileReader} from '../../../src/parsers/memory-reader.js'
 import {buildNginxModel} from '../../../src/model/servers/nginx.js'
@@ -45,11 +45,11 @@ function tree(shape: string, n: number): string {
 }
 
 function check(entry: string, servers: number): number {
-  const t0 = cpuNanos()
-  const checked = collectFiles([entry], {kind: 'nginx', toolVersion: 'test'})
-  const result = relativizeResult(auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: 'none', nginxVersion: '1.24.0', relativeTo: tmpdir()}), tmpdir())
-  const text = renderJson(result, {name: 'conntune', version: 'test'})
-  const ms = Number(cpuNanos() - t0) / 1e6
+  const {ms, value: {result, text}} = measured(() => {
+    const checked = collectFiles([entry], {kind: 'nginx', toolVersion: 'test'})
+    const result = relativizeResult(auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: 'none', nginxVersion: '1.24.0', relativeTo: tmpdir()}), tmpdir())
+    return {result, text: renderJson(result, {name: 'conntune', version: 'test'})}
+  })
   // Guard against measuring a tree that failed to load: every generated server must be read.
   if (result.hosts[0]?.problems.length !== 0 || text.length === 0) throw new Error(`the generated tree of ${servers} servers did not load cleanly`)
   return ms
@@ -74,10 +74,10 @@ describe('growth exponent of check on a repository', () => {
   // Many entry points instead of one large config: following includes from each of them used
   // to rescan every file read (10 000 files: 12 s, where 5 000 took 3).
   function checkRepo(dir: string, files: number): number {
-    const t0 = cpuNanos()
-    const checked = collectFiles([dir], {toolVersion: 'test', cwd: dir})
-    const result = auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: 'none', nginxVersion: '1.24.0'})
-    const ms = Number(cpuNanos() - t0) / 1e6
+    const {ms, value: {checked, result}} = measured(() => {
+      const checked = collectFiles([dir], {toolVersion: 'test', cwd: dir})
+      return {checked, result: auditSnapshots([{snapshot: checked.snapshot, source: 'files', entries: checked.entries}], rules, {failOn: 'none', nginxVersion: '1.24.0'})}
+    })
     if (Object.keys(checked.kinds).length !== files || result.hosts[0]?.problems.length !== 0) throw new Error(`the generated repository of ${files} files did not load whole and cleanly`)
     return ms
   }
@@ -114,10 +114,9 @@ describe('growth exponent of the socket summary', () => {
     return `${lines.join('\n')}\n`
   }
   const time = (text: string) => {
-    const t0 = cpuNanos()
-    const r = summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232})
+    const {ms, value: r} = measured(() => summarizeSockets({tcp: text}, {low: 32768, high: 60999, available: 28232}))
     if (r.errors.length > 0) throw new Error(r.errors[0]!.message)
-    return Number(cpuNanos() - t0) / 1e6
+    return ms
   }
   it('4x the rows (and listeners) costs < 8x the time', () => {
     const n = 25_000
@@ -159,10 +158,9 @@ describe('growth exponent of log counts per upstream server', () => {
     const n = 5000
     const [evS, tS, evL, tL] = [evidence(n), targets(n), evidence(4 * n), targets(4 * n)]
     const time = (ev: LogEvidence, t: Endpoint[]) => {
-      const t0 = cpuNanos()
-      const c = countsTowardEach(ev, t)
+      const {ms, value: c} = measured(() => countsTowardEach(ev, t))
       if (c.some((x) => x?.race !== 1)) throw new Error('every server has its one peer')
-      return Number(cpuNanos() - t0) / 1e6
+      return ms
     }
     const {a, b} = bestOf('log counts', () => time(evS, tS), () => time(evL, tL))
     expect(b / a).toBeLessThan(BOUND)
@@ -187,10 +185,9 @@ describe('growth exponent of rules over listening ports', () => {
     const n = 500
     const [small, large] = [snapshot(n), snapshot(4 * n)]
     const time = (snap: ReturnType<typeof snapshot>, ports: number) => {
-      const t0 = cpuNanos()
-      const r = auditSnapshots([{snapshot: snap, source: 'snapshot'}], rules, {failOn: 'none'})
+      const {ms, value: r} = measured(() => auditSnapshots([{snapshot: snap, source: 'snapshot'}], rules, {failOn: 'none'}))
       if (r.findings.filter((f) => f.ruleId === 'sockets-server-closes-first').length !== ports / 4) throw new Error('a finding per busy port')
-      return Number(cpuNanos() - t0) / 1e6
+      return ms
     }
     const {a, b} = bestOf('listening ports', () => time(small, n), () => time(large, 4 * n), 2)
     expect(b / a).toBeLessThan(BOUND)

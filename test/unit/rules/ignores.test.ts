@@ -3,7 +3,7 @@
 // is not applied and is itself a finding.
 import {applyIgnores, IGNORE_WITHOUT_REASON, parseIgnores} from '../../../src/rules/ignores.js'
 import type {Finding} from '../../../src/rules/types.js'
-import {BOUND, bestOf, cpuNanos, timed} from '../perf/best-of.js'
+import {BOUND, bestOf, measured, timed} from '../perf/best-of.js'
 
 const finding = (ruleId: string, file: string, line: number): Finding => ({ruleId, severity: 'warning', title: 't', host: 'h', location: {file, line, text: `${file}:${line}`}, message: 'm', evidence: {}, fix: null, references: []})
 
@@ -50,9 +50,7 @@ describe('inline ignores', () => {
     const time = (n: number) => {
       const text = run(n)
       const comments = commentsOf('r.conf', text)
-      const t0 = cpuNanos()
-      const got = parseIgnores(comments, {'r.conf': text})
-      const ms = Number(cpuNanos() - t0) / 1e6
+      const {ms, value: got} = measured(() => parseIgnores(comments, {'r.conf': text}))
       expect(got.every((i) => i.target === n + 1)).toBe(true)
       return ms
     }
