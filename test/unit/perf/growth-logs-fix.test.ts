@@ -16,7 +16,9 @@ import {BOUND, bestOf, timed} from './best-of.js'
 function grows<T>(label: string, n: number, input: (n: number) => T, run: (input: T, n: number) => void): void {
   const small = input(n)
   const large = input(4 * n)
-  const {a, b} = bestOf(label, () => timed(() => run(small, n)), () => timed(() => run(large, 4 * n)))
+  // Best of seven: some of these cases take a few milliseconds, where one scavenge in the large
+  // case is enough to pass the bound (nginxentries: 3.9 → 32.5 ms once in a full run).
+  const {a, b} = bestOf(label, () => timed(() => run(small, n)), () => timed(() => run(large, 4 * n)), 7)
   expect(b / a).toBeLessThan(BOUND)
 }
 
